@@ -1,0 +1,71 @@
+"""邻里通 API: create_app() wires config, extensions, blueprints, error handlers and CLI."""
+import os
+
+from flask import Flask
+
+from config import CONFIGS
+
+
+def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    cfg = CONFIGS[env or os.environ.get("APP_ENV", "development")]
+    app.config.from_object(cfg)
+    app.config.update(overrides or {})
+    cfg.check(app.config)
+
+    register_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_cli(app)
+    return app
+
+
+def register_logging(app: Flask) -> None:
+    from app.common.logging import configure_logging
+
+    configure_logging()
+
+
+def register_extensions(app: Flask) -> None:
+    from app.extensions import api, db, init_redis, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path),
+                                                     "migrations"))
+    init_redis(app)
+    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    limiter.init_app(app)
+    api.init_app(app)
+    _import_models()
+
+
+def _import_models() -> None:
+    """Every table is known to the metadata (migrations, tests) without importing routes."""
+    import app.auth.models  # noqa: F401
+    import app.community.models  # noqa: F401
+    import app.wechat.models  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.auth.routes import blp as auth_blp
+    from app.community.routes import blp as community_blp
+    from app.extensions import api
+    from app.health import blp as health_blp
+    from app.health import docs_assets
+
+    for blp in (health_blp, auth_blp, community_blp):
+        api.register_blueprint(blp)
+    app.register_blueprint(docs_assets)
+
+
+def register_errors(app: Flask) -> None:
+    from app.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_cli(app: Flask) -> None:
+    from app.cli import register
+
+    register(app)

@@ -1,0 +1,1 @@
+"""Identity: WeChat login, signed revocable tokens, roles with scopes."""

@@ -1,0 +1,88 @@
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.common.masking import mask_phone
+from app.common.timeutil import UTCDateTime, utcnow
+from app.extensions import db
+
+ROLES = ("resident", "volunteer", "party_member", "partner_member", "merchant", "staff", "admin")
+# Which scope column each role carries; roles missing here are global.
+ROLE_SCOPE = {
+    "staff": "community_id",
+    "volunteer": "community_id",
+    "party_member": "community_id",
+    "partner_member": "partner_id",
+    "merchant": "merchant_id",
+}
+
+
+class User(db.Model):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    openid: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    unionid: Mapped[str | None] = mapped_column(sa.String(64))
+    nickname: Mapped[str] = mapped_column(sa.String(64), default="")
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    grants: Mapped[list["RoleGrant"]] = relationship(
+        primaryjoin="and_(User.id == RoleGrant.user_id, RoleGrant.revoked_at.is_(None))",
+        viewonly=True, lazy="selectin", foreign_keys="RoleGrant.user_id")
+
+    @property
+    def phone_masked(self) -> str | None:
+        return mask_phone(self.phone)
+
+    def __repr__(self):
+        return f"<User {self.id}>"
+
+
+class AuthSession(db.Model):
+    """One issued token. Revoking the row ends the token everywhere at once."""
+
+    __tablename__ = "auth_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jti: Mapped[str] = mapped_column(sa.String(43), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    def __repr__(self):
+        return f"<AuthSession {self.id} user={self.user_id}>"
+
+
+class RoleGrant(db.Model):
+    """A role held by a user within a scope; revoked rows stay as the record of who did what."""
+
+    __tablename__ = "role_grants"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(20))
+    community_id: Mapped[int | None] = mapped_column(sa.ForeignKey("communities.id"))
+    partner_id: Mapped[int | None] = mapped_column(sa.Integer)
+    merchant_id: Mapped[int | None] = mapped_column(sa.Integer)
+    granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+
+    __table_args__ = (
+        sa.CheckConstraint(f"role IN {ROLES!r}", name="role_known"),
+        sa.Index("ix_role_grants_role_scope", "role", "community_id"),
+    )
+
+    @property
+    def scope(self) -> dict:
+        key = ROLE_SCOPE.get(self.role)
+        return {key: getattr(self, key)} if key else {}
+
+    def __repr__(self):
+        return f"<RoleGrant {self.id} {self.role} user={self.user_id}>"

@@ -1,0 +1,85 @@
+from marshmallow import Schema, fields, validate
+
+from app.auth.models import ROLES
+from app.common.schemas import LocalDateTime, page_schema, text
+
+
+class LoginIn(Schema):
+    code = text(256)
+
+
+class PhoneIn(Schema):
+    code = text(256)
+
+
+class ProfileIn(Schema):
+    nickname = text(32)
+
+
+class RoleOut(Schema):
+    id = fields.Integer()
+    role = fields.String()
+    community_id = fields.Integer(allow_none=True)
+    partner_id = fields.Integer(allow_none=True)
+    merchant_id = fields.Integer(allow_none=True)
+
+
+class MyHouseholdOut(Schema):
+    binding_id = fields.Integer(attribute="id")
+    household_id = fields.Integer()
+    community_id = fields.Integer()
+    address = fields.Function(lambda b: b.household.address)
+    relation = fields.String()
+    status = fields.String()
+
+
+class MeOut(Schema):
+    id = fields.Integer()
+    nickname = fields.String()
+    phone = fields.String(attribute="phone_masked", allow_none=True)
+    roles = fields.Method("get_roles")
+    households = fields.Method("get_households")
+
+    def get_roles(self, user):
+        out = [{"role": "resident"}]
+        for g in user.grants:
+            out.append({"role": g.role, **g.scope})
+        return out
+
+    def get_households(self, user):
+        from app.community.service import user_bindings
+
+        return MyHouseholdOut(many=True).dump(user_bindings(user))
+
+
+class LoginOut(Schema):
+    token = fields.String()
+    expires_in = fields.Integer()
+    user = fields.Nested(MeOut)
+
+
+class GrantIn(Schema):
+    user_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    community_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    partner_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    merchant_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+
+
+class GrantOut(RoleOut):
+    user_id = fields.Integer()
+    user_nickname = fields.Function(lambda g: g.user.nickname if g.user else None)
+    user_phone = fields.Function(lambda g: g.user.phone_masked if g.user else None)
+    granted_by_id = fields.Integer(allow_none=True)
+    granted_at = LocalDateTime()
+    revoked_by_id = fields.Integer(allow_none=True)
+    revoked_at = LocalDateTime(allow_none=True)
+
+
+class GrantListArgs(Schema):
+    community_id = fields.Integer(load_default=None)
+    cursor = fields.String(load_default=None)
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1))
+
+
+GrantPage = page_schema(GrantOut, "GrantPage")

@@ -1,0 +1,106 @@
+"""Login, logout, phone binding and role grants. Knows nothing of HTTP."""
+import logging
+
+import sqlalchemy as sa
+
+from app.auth.models import ROLE_SCOPE, RoleGrant, User
+from app.auth.permissions import has_role, is_admin
+from app.auth.tokens import issue_token, revoke_current
+from app.common.timeutil import utcnow
+from app.errors import ApiError, Conflict, Forbidden, NotFound, Unprocessable
+from app.extensions import db
+from app.wechat import get_client
+
+log = logging.getLogger(__name__)
+# Roles staff may grant inside their own community; everything else needs an admin.
+STAFF_GRANTABLE = {"volunteer", "party_member"}
+GRANTABLE = set(ROLE_SCOPE) | {"admin"}
+
+
+def login_with_wechat(code: str) -> tuple[User, str, int]:
+    session = get_client().code2session(code)  # session_key stays in this frame
+    user = db.session.scalar(sa.select(User).where(User.openid == session.openid))
+    if user is None:
+        user = User(openid=session.openid, unionid=session.unionid, nickname="")
+        db.session.add(user)
+        db.session.flush()
+        log.info("user created id=%s", user.id)
+    user.last_login_at = utcnow()
+    token, ttl = issue_token(user)
+    log.info("login user=%s", user.id)
+    return user, token, ttl
+
+
+def logout() -> None:
+    revoke_current()
+
+
+def bind_phone(user: User, code: str) -> User:
+    info = get_client().phone_number(code)
+    user.phone = info.phone
+    log.info("phone bound user=%s", user.id)
+    return user
+
+
+def grant_role(actor: User, user_id: int, role: str, scope: dict) -> RoleGrant:
+    if role not in GRANTABLE:
+        raise Unprocessable(details={"fields": {"role": ["该角色不可授予"]}})
+    target = db.session.get(User, user_id)
+    if target is None:
+        raise NotFound(message="用户不存在")
+    key = ROLE_SCOPE.get(role)
+    scope = {k: v for k, v in scope.items() if v is not None}
+    if key and set(scope) != {key}:
+        raise Unprocessable(details={"fields": {key: [f"角色 {role} 需要且只需要 {key}"]}})
+    if not key and scope:
+        raise Unprocessable(details={"fields": {"role": ["该角色不带范围"]}})
+    _require_can_manage(actor, role, scope)
+    if key == "community_id":
+        from app.community.service import get_community
+
+        get_community(scope[key])
+    existing = db.session.scalar(sa.select(RoleGrant).where(
+        RoleGrant.user_id == user_id, RoleGrant.role == role, RoleGrant.revoked_at.is_(None),
+        *[getattr(RoleGrant, k) == v for k, v in scope.items()]))
+    if existing:
+        raise Conflict("role_already_granted", "该用户已拥有此角色")
+    grant = RoleGrant(user_id=user_id, role=role, granted_by_id=actor.id, **scope)
+    db.session.add(grant)
+    db.session.flush()
+    log.info("role granted id=%s role=%s user=%s by=%s", grant.id, role, user_id, actor.id)
+    return grant
+
+
+def revoke_role(actor: User, grant_id: int) -> RoleGrant:
+    grant = db.session.get(RoleGrant, grant_id)
+    if grant is None:
+        raise NotFound()
+    _require_can_manage(actor, grant.role, grant.scope)
+    if grant.revoked_at is not None:
+        raise Conflict("role_already_revoked", "该角色已被撤销")
+    if grant.user_id == actor.id and grant.role == "admin":
+        raise ApiError("cannot_revoke_self", "不能撤销自己的管理员角色", status=409)
+    grant.revoked_at = utcnow()
+    grant.revoked_by_id = actor.id
+    log.info("role revoked id=%s by=%s", grant.id, actor.id)
+    return grant
+
+
+def _require_can_manage(actor: User, role: str, scope: dict) -> None:
+    if is_admin(actor):
+        return
+    community_id = scope.get("community_id")
+    if role in STAFF_GRANTABLE and community_id and has_role(actor, "staff",
+                                                             community_id=community_id):
+        return
+    raise Forbidden()
+
+
+def list_grants_stmt(actor: User, community_id: int | None):
+    stmt = sa.select(RoleGrant)
+    if community_id is not None:
+        stmt = stmt.where(RoleGrant.community_id == community_id)
+    if not is_admin(actor) and (
+            community_id is None or not has_role(actor, "staff", community_id=community_id)):
+        raise Forbidden()
+    return stmt

@@ -1,0 +1,78 @@
+"""Signed, expiring, revocable bearer tokens.
+
+The token is an itsdangerous signature over a random session id (jti). The session row in the
+database is the source of truth: logout revokes it, and every process sees that at once.
+"""
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, g, request
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from app.auth.models import AuthSession, User
+from app.common.timeutil import utcnow
+from app.errors import Unauthorized
+from app.extensions import db
+
+SALT = "llt-auth-token"
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def issue_token(user: User) -> tuple[str, int]:
+    ttl = current_app.config["TOKEN_TTL_SECONDS"]
+    jti = secrets.token_urlsafe(24)
+    db.session.add(AuthSession(jti=jti, user_id=user.id,
+                               expires_at=utcnow() + timedelta(seconds=ttl)))
+    return _serializer().dumps({"sid": jti}), ttl
+
+
+def _bearer() -> str | None:
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise Unauthorized("invalid_token", "登录凭证无效，请重新登录")
+    return value.strip()
+
+
+def load_session() -> AuthSession | None:
+    """The current request's session, verified once per request and kept on `g`."""
+    if "auth_session" in g:
+        return g.auth_session
+    g.auth_session = None
+    token = _bearer()
+    if token is None:
+        return None
+    ttl = current_app.config["TOKEN_TTL_SECONDS"]
+    try:
+        data = _serializer().loads(token, max_age=ttl)
+    except SignatureExpired:
+        raise Unauthorized("token_expired", "登录已过期，请重新登录") from None
+    except BadSignature:
+        raise Unauthorized("invalid_token", "登录凭证无效，请重新登录") from None
+    if not isinstance(data, dict) or not isinstance(data.get("sid"), str):
+        raise Unauthorized("invalid_token", "登录凭证无效，请重新登录")
+    sess = db.session.scalar(sa.select(AuthSession).where(AuthSession.jti == data["sid"]))
+    if sess is None or sess.revoked_at is not None:
+        raise Unauthorized("token_revoked", "登录已失效，请重新登录")
+    if sess.expires_at <= utcnow():
+        raise Unauthorized("token_expired", "登录已过期，请重新登录")
+    g.auth_session = sess
+    return sess
+
+
+def current_user_id_or_none() -> int | None:
+    """For rate-limit keys: never raises, never queries twice."""
+    sess = g.get("auth_session")
+    return sess.user_id if sess else None
+
+
+def revoke_current() -> None:
+    sess = load_session()
+    if sess is not None:
+        sess.revoked_at = utcnow()

@@ -1,0 +1,31 @@
+"""`flask seed-demo`, `flask grant-admin` and the other operator commands."""
+import click
+import sqlalchemy as sa
+from flask import Flask
+
+from app.extensions import db
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    def seed_demo():
+        """Create the demo communities and identities; running it again changes nothing."""
+        from app.demo import seed
+
+        created = seed()
+        db.session.commit()
+        click.echo(f"demo data ready ({created} new rows)")
+
+    @app.cli.command("grant-admin")
+    @click.argument("openid")
+    def grant_admin(openid):
+        """Make the user with this openid an admin (bootstraps a new deployment)."""
+        from app.auth.models import RoleGrant, User
+
+        user = db.session.scalar(sa.select(User).where(User.openid == openid))
+        if user is None:
+            raise click.ClickException("no user with that openid has logged in yet")
+        if not any(g.role == "admin" for g in user.grants):
+            db.session.add(RoleGrant(user_id=user.id, role="admin"))
+            db.session.commit()
+        click.echo(f"user {user.id} is admin")

@@ -1,0 +1,1 @@
+"""Small leaf helpers shared by every domain: time, pagination, masking, db types."""

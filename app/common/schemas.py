@@ -1,0 +1,29 @@
+"""Schema pieces shared by every domain."""
+from marshmallow import Schema, fields, validate
+
+from app.common.timeutil import local_iso
+
+
+class LocalDateTime(fields.DateTime):
+    """ISO 8601 in Asia/Shanghai with its offset; accepts any offset on input."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return local_iso(value)
+
+
+def page_schema(item_schema, name: str):
+    """`{"items": [...], "next_cursor": ...}` for a given item schema."""
+    return Schema.from_dict(
+        {"items": fields.List(fields.Nested(item_schema)),
+         "next_cursor": fields.String(allow_none=True)},
+        name=name,
+    )
+
+
+def text(max_len: int, required: bool = True, min_len: int = 1, **kw):
+    return fields.String(required=required, validate=validate.Length(min=min_len, max=max_len),
+                         **kw)
+
+
+class EmptySchema(Schema):
+    pass

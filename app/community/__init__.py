@@ -1,0 +1,1 @@
+"""Street → community → compound → building → household; grids, stations, household binding."""

@@ -1,0 +1,237 @@
+import sqlalchemy as sa
+from flask_smorest import Blueprint
+
+from app.auth.permissions import login_required, require, require_user, roles_required
+from app.common.pagination import paginate
+from app.community import schemas as s
+from app.community import service
+from app.community.models import (
+    Building,
+    Community,
+    Compound,
+    Grid,
+    Household,
+    HouseholdBinding,
+    Station,
+    Street,
+)
+from app.extensions import db
+
+blp = Blueprint("community", __name__, url_prefix="/api/v1", description="社区、小区、楼栋与住户")
+
+
+def _page(stmt, id_col, args, newest_first=False):
+    items, cursor = paginate(stmt, id_col, args, newest_first=newest_first)
+    return {"items": items, "next_cursor": cursor}
+
+
+@blp.route("/streets", methods=["GET"])
+@blp.arguments(s.ListArgs, location="query")
+@blp.response(200, s.StreetPage)
+@login_required
+def list_streets(args):
+    return _page(sa.select(Street), Street.id, args)
+
+
+@blp.route("/streets", methods=["POST"])
+@blp.arguments(s.NameIn)
+@blp.response(201, s.StreetOut)
+@roles_required("admin")
+def create_street(data):
+    street = service.create_street(data["name"])
+    db.session.commit()
+    return street
+
+
+@blp.route("/communities", methods=["GET"])
+@blp.arguments(s.ListArgs, location="query")
+@blp.response(200, s.CommunityPage)
+@login_required
+def list_communities(args):
+    return _page(sa.select(Community), Community.id, args)
+
+
+@blp.route("/communities", methods=["POST"])
+@blp.arguments(s.CommunityIn)
+@blp.response(201, s.CommunityOut)
+@roles_required("admin")
+def create_community(data):
+    community = service.create_community(data["street_id"], data["name"])
+    db.session.commit()
+    return community
+
+
+@blp.route("/communities/<int:community_id>", methods=["GET"])
+@blp.response(200, s.CommunityOut)
+@login_required
+def get_community(community_id):
+    return service.get_community(community_id)
+
+
+@blp.route("/communities/<int:community_id>/compounds", methods=["GET"])
+@blp.arguments(s.ListArgs, location="query")
+@blp.response(200, s.CompoundPage)
+@login_required
+def list_compounds(args, community_id):
+    service.get_community(community_id)
+    return _page(sa.select(Compound).where(Compound.community_id == community_id),
+                 Compound.id, args)
+
+
+@blp.route("/communities/<int:community_id>/compounds", methods=["POST"])
+@blp.arguments(s.CompoundIn)
+@blp.response(201, s.CompoundOut)
+@roles_required("staff", "admin")
+def create_compound(data, community_id):
+    compound = service.create_compound(require_user(), community_id, data["name"], data["kind"])
+    db.session.commit()
+    return compound
+
+
+@blp.route("/compounds/<int:compound_id>/buildings", methods=["GET"])
+@blp.arguments(s.ListArgs, location="query")
+@blp.response(200, s.BuildingPage)
+@login_required
+def list_buildings(args, compound_id):
+    service.get_compound(compound_id)
+    return _page(sa.select(Building).where(Building.compound_id == compound_id),
+                 Building.id, args)
+
+
+@blp.route("/compounds/<int:compound_id>/buildings", methods=["POST"])
+@blp.arguments(s.BuildingIn)
+@blp.response(201, s.BuildingOut)
+@roles_required("staff", "admin")
+def create_building(data, compound_id):
+    building = service.create_building(require_user(), compound_id, data["name"],
+                                       data["grid_id"])
+    db.session.commit()
+    return building
+
+
+@blp.route("/buildings/<int:building_id>", methods=["PATCH"])
+@blp.arguments(s.BuildingPatch)
+@blp.response(200, s.BuildingOut)
+@roles_required("staff", "admin")
+def update_building(data, building_id):
+    building = service.update_building(require_user(), service.get_building(building_id), data)
+    db.session.commit()
+    return building
+
+
+@blp.route("/buildings/<int:building_id>/households", methods=["GET"])
+@blp.arguments(s.ListArgs, location="query")
+@blp.response(200, s.HouseholdPage)
+@login_required
+def list_households(args, building_id):
+    """Rooms of a building (never who lives there), so a resident can pick theirs."""
+    service.get_building(building_id)
+    return _page(sa.select(Household).where(Household.building_id == building_id),
+                 Household.id, args)
+
+
+@blp.route("/buildings/<int:building_id>/households", methods=["POST"])
+@blp.arguments(s.HouseholdIn)
+@blp.response(201, s.HouseholdOut)
+@roles_required("staff", "admin")
+def create_household(data, building_id):
+    household = service.create_household(require_user(), building_id, data["unit"],
+                                         data["room"])
+    db.session.commit()
+    return household
+
+
+@blp.route("/households/<int:household_id>", methods=["GET"])
+@blp.response(200, s.HouseholdDetailOut)
+@login_required
+def get_household(household_id):
+    """Full address and residents: staff of its community and its bound residents only."""
+    household = service.get_household(household_id)
+    require(service.can_view_household(require_user(), household), hide=True)
+    residents = db.session.scalars(sa.select(HouseholdBinding).where(
+        HouseholdBinding.household_id == household_id, HouseholdBinding.status == "approved"))
+    return {"id": household.id, "building_id": household.building_id, "unit": household.unit,
+            "room": household.room, "community_id": household.community_id,
+            "address": household.address, "residents": list(residents)}
+
+
+@blp.route("/communities/<int:community_id>/grids", methods=["GET"])
+@blp.arguments(s.ListArgs, location="query")
+@blp.response(200, s.GridPage)
+@login_required
+def list_grids(args, community_id):
+    service.get_community(community_id)
+    return _page(sa.select(Grid).where(Grid.community_id == community_id), Grid.id, args)
+
+
+@blp.route("/communities/<int:community_id>/grids", methods=["POST"])
+@blp.arguments(s.NameIn)
+@blp.response(201, s.GridOut)
+@roles_required("staff", "admin")
+def create_grid(data, community_id):
+    grid = service.create_grid(require_user(), community_id, data["name"])
+    db.session.commit()
+    return grid
+
+
+@blp.route("/communities/<int:community_id>/stations", methods=["GET"])
+@blp.arguments(s.ListArgs, location="query")
+@blp.response(200, s.StationPage)
+@login_required
+def list_stations(args, community_id):
+    service.get_community(community_id)
+    return _page(sa.select(Station).where(Station.community_id == community_id),
+                 Station.id, args)
+
+
+@blp.route("/communities/<int:community_id>/stations", methods=["POST"])
+@blp.arguments(s.StationIn)
+@blp.response(201, s.StationOut)
+@roles_required("staff", "admin")
+def create_station(data, community_id):
+    station = service.create_station(require_user(), community_id, data)
+    db.session.commit()
+    return station
+
+
+@blp.route("/household-bindings", methods=["POST"])
+@blp.arguments(s.BindingIn)
+@blp.response(201, s.BindingOut)
+@login_required
+def request_binding(data):
+    binding = service.request_binding(require_user(), data["household_id"], data["relation"])
+    db.session.commit()
+    return binding
+
+
+@blp.route("/household-bindings", methods=["GET"])
+@blp.arguments(s.BindingListArgs, location="query")
+@blp.response(200, s.BindingPage)
+@roles_required("staff", "admin")
+def list_bindings(args):
+    """Binding requests of one community (staff of it), phones and addresses masked."""
+    service.require_staff(require_user(), args["community_id"])
+    stmt = sa.select(HouseholdBinding).where(
+        HouseholdBinding.community_id == args["community_id"],
+        HouseholdBinding.status == args["status"])
+    return _page(stmt, HouseholdBinding.id, args)
+
+
+@blp.route("/household-bindings/<int:binding_id>/approve", methods=["POST"])
+@blp.arguments(s.DecisionIn)
+@blp.response(200, s.BindingOut)
+@roles_required("staff", "admin")
+def approve_binding(data, binding_id):
+    binding = service.decide_binding(require_user(), binding_id, True, data["note"])
+    db.session.commit()
+    return binding
+
+
+@blp.route("/household-bindings/<int:binding_id>/reject", methods=["POST"])
+@blp.arguments(s.DecisionIn)
+@blp.response(200, s.BindingOut)
+@roles_required("staff", "admin")
+def reject_binding(data, binding_id):
+    binding = service.decide_binding(require_user(), binding_id, False, data["note"])
+    db.session.commit()
+    return binding

@@ -1,0 +1,147 @@
+from marshmallow import Schema, fields, validate
+
+from app.common.schemas import LocalDateTime, page_schema, text
+from app.community.models import COMPOUND_KINDS, STATION_KINDS
+
+
+class ListArgs(Schema):
+    cursor = fields.String(load_default=None)
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1))
+
+
+class BindingListArgs(ListArgs):
+    community_id = fields.Integer(required=True)
+    status = fields.String(load_default="pending",
+                           validate=validate.OneOf(["pending", "approved", "rejected"]))
+
+
+class NameIn(Schema):
+    name = text(64)
+
+
+class CommunityIn(NameIn):
+    street_id = fields.Integer(required=True)
+
+
+class CompoundIn(NameIn):
+    kind = fields.String(required=True, validate=validate.OneOf(COMPOUND_KINDS))
+
+
+class BuildingIn(Schema):
+    name = text(32)
+    grid_id = fields.Integer(load_default=None)
+
+
+class BuildingPatch(Schema):
+    name = text(32, required=False)
+    grid_id = fields.Integer(allow_none=True)
+
+
+class HouseholdIn(Schema):
+    unit = fields.String(load_default="", validate=validate.Length(max=16))
+    room = text(16)
+
+
+class StationIn(NameIn):
+    kind = fields.String(required=True, validate=validate.OneOf(STATION_KINDS))
+    lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
+    lng = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
+    address = fields.String(load_default="", validate=validate.Length(max=128))
+
+
+class BindingIn(Schema):
+    household_id = fields.Integer(required=True)
+    relation = fields.String(load_default="owner",
+                             validate=validate.OneOf(["owner", "family", "tenant"]))
+
+
+class DecisionIn(Schema):
+    note = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class StreetOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class CommunityOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    street = fields.Nested(StreetOut)
+
+
+class CompoundOut(Schema):
+    id = fields.Integer()
+    community_id = fields.Integer()
+    name = fields.String()
+    kind = fields.String()
+
+
+class BuildingOut(Schema):
+    id = fields.Integer()
+    compound_id = fields.Integer()
+    grid_id = fields.Integer(allow_none=True)
+    name = fields.String()
+
+
+class HouseholdOut(Schema):
+    """A household as listed: where it is, not who lives there."""
+
+    id = fields.Integer()
+    building_id = fields.Integer()
+    unit = fields.String()
+    room = fields.String()
+
+
+class ResidentOut(Schema):
+    user_id = fields.Integer()
+    nickname = fields.Function(lambda b: b.user.nickname)
+    phone = fields.Function(lambda b: b.user.phone_masked)
+    relation = fields.String()
+
+
+class HouseholdDetailOut(HouseholdOut):
+    community_id = fields.Integer()
+    address = fields.String()
+    residents = fields.List(fields.Nested(ResidentOut))
+
+
+class GridOut(Schema):
+    id = fields.Integer()
+    community_id = fields.Integer()
+    name = fields.String()
+
+
+class StationOut(Schema):
+    id = fields.Integer()
+    community_id = fields.Integer()
+    kind = fields.String()
+    name = fields.String()
+    lat = fields.Float()
+    lng = fields.Float()
+    address = fields.String()
+
+
+class BindingOut(Schema):
+    id = fields.Integer()
+    household_id = fields.Integer()
+    community_id = fields.Integer()
+    address = fields.Function(lambda b: b.household.address_masked)
+    relation = fields.String()
+    status = fields.String()
+    user_id = fields.Integer()
+    user_nickname = fields.Function(lambda b: b.user.nickname)
+    user_phone = fields.Function(lambda b: b.user.phone_masked)
+    requested_at = LocalDateTime()
+    decided_at = LocalDateTime(allow_none=True)
+    decided_by_id = fields.Integer(allow_none=True)
+
+
+StreetPage = page_schema(StreetOut, "StreetPage")
+CommunityPage = page_schema(CommunityOut, "CommunityPage")
+CompoundPage = page_schema(CompoundOut, "CompoundPage")
+BuildingPage = page_schema(BuildingOut, "BuildingPage")
+HouseholdPage = page_schema(HouseholdOut, "HouseholdPage")
+GridPage = page_schema(GridOut, "GridPage")
+StationPage = page_schema(StationOut, "StationPage")
+BindingPage = page_schema(BindingOut, "BindingPage")

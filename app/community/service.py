@@ -1,0 +1,201 @@
+"""The community hierarchy, stations and household binding, with scope checks.
+
+Staff act only in their own community; admins everywhere. Every check raises the one error
+shape (403, or 404 where existence must not leak).
+"""
+import logging
+
+import sqlalchemy as sa
+
+from app.auth.models import User
+from app.auth.permissions import has_role, is_admin, require, scope_ids
+from app.common.timeutil import utcnow
+from app.community.models import (
+    Building,
+    Community,
+    Compound,
+    Grid,
+    Household,
+    HouseholdBinding,
+    Station,
+    Street,
+)
+from app.errors import Conflict, NotFound
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def _get(model, obj_id: int, what: str):
+    obj = db.session.get(model, obj_id)
+    if obj is None:
+        raise NotFound(message=f"{what}不存在")
+    return obj
+
+
+def get_community(community_id: int) -> Community:
+    return _get(Community, community_id, "社区")
+
+
+def require_staff(user: User, community_id: int) -> None:
+    require(has_role(user, "staff", community_id=community_id))
+
+
+def staff_community_ids(user: User) -> set[int] | None:
+    """Communities the user may manage; None means all (admin)."""
+    return None if is_admin(user) else scope_ids(user, "staff", "community_id")
+
+
+# -- hierarchy ----------------------------------------------------------------
+def create_street(name: str) -> Street:
+    if db.session.scalar(sa.select(Street).where(Street.name == name)):
+        raise Conflict("already_exists", "街道已存在")
+    street = Street(name=name)
+    db.session.add(street)
+    db.session.flush()
+    return street
+
+
+def create_community(street_id: int, name: str) -> Community:
+    _get(Street, street_id, "街道")
+    community = Community(street_id=street_id, name=name)
+    db.session.add(community)
+    db.session.flush()
+    return community
+
+
+def create_compound(user: User, community_id: int, name: str, kind: str) -> Compound:
+    get_community(community_id)
+    require_staff(user, community_id)
+    compound = Compound(community_id=community_id, name=name, kind=kind)
+    db.session.add(compound)
+    db.session.flush()
+    return compound
+
+
+def get_compound(compound_id: int) -> Compound:
+    return _get(Compound, compound_id, "小区")
+
+
+def create_building(user: User, compound_id: int, name: str, grid_id: int | None) -> Building:
+    compound = get_compound(compound_id)
+    require_staff(user, compound.community_id)
+    if grid_id is not None:
+        _check_grid(grid_id, compound.community_id)
+    building = Building(compound_id=compound_id, name=name, grid_id=grid_id)
+    db.session.add(building)
+    db.session.flush()
+    return building
+
+
+def get_building(building_id: int) -> Building:
+    return _get(Building, building_id, "楼栋")
+
+
+def update_building(user: User, building: Building, changes: dict) -> Building:
+    require_staff(user, building.compound.community_id)
+    if "grid_id" in changes and changes["grid_id"] is not None:
+        _check_grid(changes["grid_id"], building.compound.community_id)
+    for key, value in changes.items():
+        setattr(building, key, value)
+    return building
+
+
+def _check_grid(grid_id: int, community_id: int) -> None:
+    grid = _get(Grid, grid_id, "网格")
+    if grid.community_id != community_id:
+        raise Conflict("grid_other_community", "网格不属于该社区")
+
+
+def create_household(user: User, building_id: int, unit: str, room: str) -> Household:
+    building = get_building(building_id)
+    require_staff(user, building.compound.community_id)
+    exists = db.session.scalar(sa.select(Household.id).where(
+        Household.building_id == building_id, Household.unit == unit, Household.room == room))
+    if exists:
+        raise Conflict("already_exists", "该户已存在")
+    household = Household(building_id=building_id, unit=unit, room=room)
+    db.session.add(household)
+    db.session.flush()
+    return household
+
+
+def get_household(household_id: int) -> Household:
+    return _get(Household, household_id, "住户")
+
+
+def household_of_user(user: User, household_id: int) -> Household:
+    """The household if the user is bound to it (approved); used by other domains."""
+    household = get_household(household_id)
+    bound = db.session.scalar(sa.select(HouseholdBinding.id).where(
+        HouseholdBinding.user_id == user.id, HouseholdBinding.household_id == household_id,
+        HouseholdBinding.status == "approved"))
+    require(bool(bound), hide=True)
+    return household
+
+
+def can_view_household(user: User, household: Household) -> bool:
+    if has_role(user, "staff", community_id=household.community_id):
+        return True
+    return bool(db.session.scalar(sa.select(HouseholdBinding.id).where(
+        HouseholdBinding.user_id == user.id, HouseholdBinding.household_id == household.id,
+        HouseholdBinding.status == "approved")))
+
+
+def create_grid(user: User, community_id: int, name: str) -> Grid:
+    get_community(community_id)
+    require_staff(user, community_id)
+    grid = Grid(community_id=community_id, name=name)
+    db.session.add(grid)
+    db.session.flush()
+    return grid
+
+
+def create_station(user: User, community_id: int, data: dict) -> Station:
+    get_community(community_id)
+    require_staff(user, community_id)
+    station = Station(community_id=community_id, **data)
+    db.session.add(station)
+    db.session.flush()
+    return station
+
+
+# -- household binding -------------------------------------------------------------
+def request_binding(user: User, household_id: int, relation: str) -> HouseholdBinding:
+    household = get_household(household_id)
+    live = db.session.scalar(sa.select(HouseholdBinding).where(
+        HouseholdBinding.user_id == user.id, HouseholdBinding.household_id == household_id,
+        HouseholdBinding.status != "rejected"))
+    if live:
+        raise Conflict("binding_exists", "已申请或已绑定该住户",
+                       details={"binding_id": live.id, "status": live.status})
+    binding = HouseholdBinding(user_id=user.id, household_id=household_id, relation=relation,
+                               community_id=household.community_id)
+    db.session.add(binding)
+    db.session.flush()
+    log.info("binding requested id=%s user=%s", binding.id, user.id)
+    return binding
+
+
+def decide_binding(user: User, binding_id: int, approve: bool, note: str = "") -> HouseholdBinding:
+    binding = _get(HouseholdBinding, binding_id, "绑定申请")
+    require(has_role(user, "staff", community_id=binding.community_id), hide=True)
+    # Conditional update: two staff deciding at once cannot both win.
+    done = db.session.execute(
+        sa.update(HouseholdBinding)
+        .where(HouseholdBinding.id == binding_id, HouseholdBinding.status == "pending")
+        .values(status="approved" if approve else "rejected", decided_by_id=user.id,
+                decided_at=utcnow(), note=note)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not done:
+        raise Conflict("invalid_transition", "该申请已处理", details={"status": binding.status})
+    db.session.refresh(binding)
+    log.info("binding %s id=%s by=%s", binding.status, binding.id, user.id)
+    return binding
+
+
+def user_bindings(user: User) -> list[HouseholdBinding]:
+    return list(db.session.scalars(sa.select(HouseholdBinding).where(
+        HouseholdBinding.user_id == user.id, HouseholdBinding.status != "rejected")
+        .order_by(HouseholdBinding.id)))

@@ -1,0 +1,104 @@
+"""Demo data for `flask seed-demo`: get-or-create by natural keys, so it is idempotent."""
+import sqlalchemy as sa
+
+from app.auth.models import RoleGrant, User
+from app.community.models import (
+    Building,
+    Community,
+    Compound,
+    Grid,
+    Household,
+    HouseholdBinding,
+    Station,
+    Street,
+)
+from app.extensions import db
+
+_created = 0
+
+COMMUNITIES = {
+    "观湖社区": {
+        "grids": ["观湖第一网格", "观湖第二网格"],
+        "compounds": [("观湖花园", "formal", ["1栋", "2栋", "3栋"]),
+                      ("老粮站院落", "old_courtyard", ["1栋"]),
+                      ("滨河零散楼栋", "scattered", ["滨河路12号"])],
+        "stations": [("观湖社区党群服务站", "party_service", 29.3392, 105.2881),
+                     ("观湖志愿V站", "v_station", 29.3401, 105.2893)],
+    },
+    "昌达街社区": {
+        "grids": ["昌达第一网格"],
+        "compounds": [("昌达苑", "formal", ["A栋", "B栋"]),
+                      ("供销社宿舍", "old_courtyard", ["1栋"])],
+        "stations": [("昌达街志愿V站", "v_station", 29.3455, 105.2790)],
+    },
+}
+
+# openid -> (nickname, phone, [(role, scope)], (community, compound, building, unit, room))
+IDENTITIES = {
+    "demo-admin": ("平台管理员", "13800000000", [("admin", {})], None),
+    "demo-staff-1": ("观湖社工小李", "13800000001", [("staff", {"community": "观湖社区"})], None),
+    "demo-staff-2": ("昌达社工小王", "13800000002", [("staff", {"community": "昌达街社区"})], None),
+    "demo-resident-1": ("张阿姨", "13900000001", [],
+                        ("观湖社区", "观湖花园", "1栋", "1", "101")),
+    "demo-resident-2": ("李大爷", "13900000002", [],
+                        ("观湖社区", "老粮站院落", "1栋", "", "3")),
+    "demo-resident-3": ("王奶奶", "13900000003", [],
+                        ("昌达街社区", "昌达苑", "A栋", "2", "502")),
+    "demo-partner-1": ("家电维修刘师傅", "13700000001", [], None),
+    "demo-partner-2": ("助老服务陈姐", "13700000002", [], None),
+    "demo-merchant-1": ("观湖超市老板", "13600000001", [], None),
+    "demo-volunteer-1": ("党员志愿者赵哥", "13500000001",
+                         [("party_member", {"community": "观湖社区"}),
+                          ("volunteer", {"community": "观湖社区"})], None),
+}
+
+
+def get_or_create(model, defaults: dict | None = None, **keys):
+    global _created
+    obj = db.session.scalar(sa.select(model).filter_by(**keys))
+    if obj is None:
+        obj = model(**keys, **(defaults or {}))
+        db.session.add(obj)
+        db.session.flush()
+        _created += 1
+    return obj
+
+
+def seed() -> int:
+    global _created
+    _created = 0
+    street = get_or_create(Street, name="古湖街道")
+    communities = {}
+    households = {}
+    for cname, spec in COMMUNITIES.items():
+        community = get_or_create(Community, street_id=street.id, name=cname)
+        communities[cname] = community
+        grids = [get_or_create(Grid, community_id=community.id, name=g) for g in spec["grids"]]
+        for i, (name, kind, buildings) in enumerate(spec["compounds"]):
+            compound = get_or_create(Compound, {"kind": kind}, community_id=community.id,
+                                     name=name)
+            for j, bname in enumerate(buildings):
+                building = get_or_create(Building, {"grid_id": grids[(i + j) % len(grids)].id},
+                                         compound_id=compound.id, name=bname)
+                for unit in (["1", "2"] if kind == "formal" else [""]):
+                    for room in (["101", "102", "201", "502"] if kind == "formal"
+                                 else ["1", "2", "3"]):
+                        hh = get_or_create(Household, building_id=building.id, unit=unit,
+                                           room=room)
+                        households[(cname, name, bname, unit, room)] = hh
+        for name, kind, lat, lng in spec["stations"]:
+            get_or_create(Station, {"kind": kind, "lat": lat, "lng": lng},
+                          community_id=community.id, name=name)
+
+    for openid, (nickname, phone, roles, home) in IDENTITIES.items():
+        user = get_or_create(User, {"nickname": nickname, "phone": phone}, openid=openid)
+        for role, scope in roles:
+            keys = {"community_id": communities[scope["community"]].id} if scope else {}
+            get_or_create(RoleGrant, user_id=user.id, role=role, revoked_at=None, **keys)
+        if home:
+            hh = households[home]
+            get_or_create(HouseholdBinding,
+                          {"status": "approved", "relation": "owner",
+                           "community_id": communities[home[0]].id},
+                          user_id=user.id, household_id=hh.id)
+    return _created

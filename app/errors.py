@@ -1,0 +1,120 @@
+"""The one JSON error shape: {"error": {"code", "message", "details"}}.
+
+Domain code raises `ApiError` (or a subclass); every HTTP error, validation error and
+unexpected exception is turned into that shape here. Stack traces never reach the client.
+"""
+import logging
+
+from flask import Flask, jsonify
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("bad_request", "请求格式不正确"),
+    401: ("unauthorized", "请先登录"),
+    403: ("forbidden", "没有权限执行此操作"),
+    404: ("not_found", "资源不存在"),
+    405: ("method_not_allowed", "不支持该请求方法"),
+    409: ("conflict", "当前状态不允许此操作"),
+    413: ("payload_too_large", "请求内容过大"),
+    415: ("unsupported_media_type", "请以 JSON 格式提交"),
+    422: ("validation_error", "提交的内容有误"),
+    429: ("rate_limited", "操作过于频繁，请稍后再试"),
+    500: ("internal_error", "服务器开小差了，请稍后再试"),
+    502: ("upstream_error", "上游服务暂时不可用"),
+    503: ("service_unavailable", "服务暂时不可用，请稍后再试"),
+}
+
+
+class ApiError(Exception):
+    """A refusal with an HTTP status, a snake_case code and a zh-CN message."""
+
+    status = 400
+    code = "bad_request"
+    message = "请求有误"
+
+    def __init__(self, code: str | None = None, message: str | None = None,
+                 status: int | None = None, details: dict | None = None):
+        super().__init__(code or self.code)
+        self.code = code or self.code
+        self.message = message or self.message
+        self.status = status or self.status
+        self.details = details or {}
+
+
+class NotFound(ApiError):
+    status, code, message = 404, "not_found", "资源不存在"
+
+
+class Forbidden(ApiError):
+    status, code, message = 403, "forbidden", "没有权限执行此操作"
+
+
+class Unauthorized(ApiError):
+    status, code, message = 401, "unauthorized", "请先登录"
+
+
+class Conflict(ApiError):
+    status, code, message = 409, "conflict", "当前状态不允许此操作"
+
+
+class Unprocessable(ApiError):
+    status, code, message = 422, "validation_error", "提交的内容有误"
+
+
+def error_body(code: str, message: str, details: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+def http_error_response(error: HTTPException):
+    status = error.code or 500
+    code, message = MESSAGES.get(status, ("http_error", error.name))
+    details: dict = {}
+    headers = {}
+    data = getattr(error, "data", None) or {}
+    if "messages" in data:  # webargs / flask-smorest validation errors
+        details["fields"] = _flatten_locations(data["messages"])
+    if "headers" in data:
+        headers = data["headers"]
+    if status == 405 and error.valid_methods:
+        headers["Allow"] = ", ".join(error.valid_methods)
+    if status == 429:
+        details["limit"] = str(getattr(error, "description", ""))
+    return jsonify(error_body(code, message, details)), status, headers
+
+
+def _flatten_locations(messages: dict) -> dict:
+    """webargs nests errors by location ({"json": {...}}); clients want the fields."""
+    out: dict = {}
+    for location, fields in messages.items():
+        if isinstance(fields, dict):
+            out.update(fields)
+        else:
+            out[location] = fields
+    return out
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(err: ApiError):
+        return jsonify(error_body(err.code, err.message, err.details)), err.status
+
+    @app.errorhandler(HTTPException)
+    def _http_error(err: HTTPException):
+        return http_error_response(err)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeout)
+    def _db_down(err):
+        log.error("database unavailable: %s", type(err).__name__)
+        return jsonify(error_body(*MESSAGES[503])), 503, {"Retry-After": "5"}
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):
+        if isinstance(err, HTTPException):
+            return http_error_response(err)
+        log.exception("unhandled error")
+        return jsonify(error_body(*MESSAGES[500])), 500

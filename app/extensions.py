@@ -1,0 +1,70 @@
+"""Extension singletons, bound to the app in create_app()."""
+from flask import Flask, current_app, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate(compare_type=True, render_as_batch=True)
+
+
+def _limit_key() -> str:
+    """Rate-limit per signed-in user when there is one, else per client address."""
+    from app.auth.tokens import current_user_id_or_none
+
+    uid = current_user_id_or_none()
+    return f"user:{uid}" if uid else f"ip:{get_remote_address()}"
+
+
+limiter = Limiter(key_func=_limit_key, default_limits=[], strategy="fixed-window")
+
+
+class LltApi(Api):
+    """flask-smorest's Api with the project's one error shape."""
+
+    def handle_http_exception(self, error):
+        from app.errors import http_error_response
+
+        return http_error_response(error)
+
+
+api = LltApi()
+
+
+def init_redis(app: Flask) -> None:
+    """Redis handle and RQ queue when REDIS_URL is set; None otherwise (jobs run inline)."""
+    url = app.config.get("REDIS_URL")
+    app.extensions["redis"] = None
+    app.extensions["rq_queue"] = None
+    if url:
+        import redis
+        from rq import Queue
+
+        conn = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=1)
+        app.extensions["redis"] = conn
+        app.extensions["rq_queue"] = Queue("linlitong", connection=conn)
+
+
+def get_redis():
+    return current_app.extensions.get("redis")
+
+
+def client_ip() -> str:
+    return request.remote_addr or "-"

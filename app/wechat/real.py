@@ -1,0 +1,135 @@
+"""WeChat's HTTPS APIs through `requests`.
+
+The access token comes from `cgi-bin/stable_token`, which does not invalidate tokens other
+processes hold, and is cached in Redis (shared by every process) when Redis is configured,
+otherwise in this process until shortly before it expires.
+"""
+import logging
+import threading
+import time
+
+import requests
+
+from app.wechat.base import (
+    ContentVerdict,
+    PhoneInfo,
+    SessionInfo,
+    WeChatClient,
+    WeChatError,
+    WeChatUnavailable,
+)
+
+log = logging.getLogger(__name__)
+BASE = "https://api.weixin.qq.com"
+TOKEN_KEY = "wechat:access_token"  # noqa: S105 (a cache key)
+TOKEN_MARGIN = 300  # refresh five minutes before WeChat's expiry
+STALE_TOKEN_CODES = {40001, 42001}
+
+
+class RealWeChatClient(WeChatClient):
+    def __init__(self, appid: str, secret: str, timeout: float = 5, redis=None,
+                 session: requests.Session | None = None):
+        self.appid = appid
+        self.secret = secret
+        self.timeout = timeout
+        self.redis = redis
+        self.http = session or requests.Session()
+        self._local_token: tuple[str, float] | None = None
+        self._lock = threading.Lock()
+
+    # -- transport ---------------------------------------------------------
+    def _call(self, method: str, path: str, **kwargs) -> dict:
+        try:
+            resp = self.http.request(method, BASE + path, timeout=self.timeout, **kwargs)
+            resp.raise_for_status()
+            body = resp.json()
+        except requests.Timeout:
+            log.warning("wechat %s timed out", path)
+            raise WeChatUnavailable() from None
+        except (requests.RequestException, ValueError) as exc:
+            log.warning("wechat %s failed: %s", path, type(exc).__name__)
+            raise WeChatUnavailable() from None
+        errcode = body.get("errcode", 0) or 0
+        if errcode != 0:
+            log.info("wechat %s errcode=%s", path, errcode)
+            raise WeChatError(errcode, body.get("errmsg", ""))
+        return body
+
+    def _with_token(self, method: str, path: str, **kwargs) -> dict:
+        """Call an API that needs the access token; refresh once if WeChat says it is stale."""
+        for attempt in range(2):
+            token = self._access_token(force=attempt > 0)
+            try:
+                return self._call(method, path, params={"access_token": token}, **kwargs)
+            except WeChatError as err:
+                if err.errcode not in STALE_TOKEN_CODES or attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    # -- access token --------------------------------------------------------
+    def _access_token(self, force: bool = False) -> str:
+        if not force:
+            cached = self._cached_token()
+            if cached:
+                return cached
+        body = self._call("POST", "/cgi-bin/stable_token", json={
+            "grant_type": "client_credential", "appid": self.appid,
+            "secret": self.secret, "force_refresh": False,
+        })
+        token = body["access_token"]
+        ttl = max(60, int(body.get("expires_in", 7200)) - TOKEN_MARGIN)
+        if self.redis is not None:
+            try:
+                self.redis.set(TOKEN_KEY, token, ex=ttl)
+            except Exception:  # a Redis outage must not stop the call
+                log.warning("could not cache the access token in redis")
+        with self._lock:
+            self._local_token = (token, time.monotonic() + ttl)
+        return token
+
+    def _cached_token(self) -> str | None:
+        if self.redis is not None:
+            try:
+                value = self.redis.get(TOKEN_KEY)
+                if value:
+                    return value.decode() if isinstance(value, bytes) else value
+            except Exception:
+                log.warning("redis unavailable for the access token cache")
+        with self._lock:
+            if self._local_token and self._local_token[1] > time.monotonic():
+                return self._local_token[0]
+        return None
+
+    # -- the interface -------------------------------------------------------
+    def code2session(self, code: str) -> SessionInfo:
+        body = self._call("GET", "/sns/jscode2session", params={
+            "appid": self.appid, "secret": self.secret, "js_code": code,
+            "grant_type": "authorization_code",
+        })
+        if not body.get("openid") or not body.get("session_key"):
+            raise WeChatUnavailable()
+        return SessionInfo(openid=body["openid"], session_key=body["session_key"],
+                           unionid=body.get("unionid"))
+
+    def phone_number(self, code: str) -> PhoneInfo:
+        body = self._with_token("POST", "/wxa/business/getuserphonenumber", json={"code": code})
+        info = body.get("phone_info") or {}
+        if not info.get("purePhoneNumber"):
+            raise WeChatUnavailable()
+        return PhoneInfo(phone=info["purePhoneNumber"], country_code=info.get("countryCode", "86"))
+
+    def check_text(self, content: str, openid: str) -> ContentVerdict:
+        body = self._with_token("POST", "/wxa/msg_sec_check", json={
+            "content": content, "version": 2, "scene": 2, "openid": openid,
+        })
+        result = body.get("result") or {}
+        if result.get("suggest") not in ("pass", "review", "risky"):
+            raise WeChatUnavailable()
+        return ContentVerdict(suggest=result["suggest"], label=int(result.get("label", 100)))
+
+    def send_subscribe_message(self, openid, template_id, data, page=None) -> None:
+        payload = {"touser": openid, "template_id": template_id,
+                   "data": {k: {"value": v} for k, v in data.items()}}
+        if page:
+            payload["page"] = page
+        self._with_token("POST", "/cgi-bin/message/subscribe/send", json=payload)

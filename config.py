@@ -1,0 +1,112 @@
+"""Configuration classes fed by environment variables.
+
+`create_app()` picks one by `APP_ENV` (development, testing, production) and calls
+`check()` so that production refuses to start with a missing or placeholder secret.
+"""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEV_SECRET = "dev-only-not-secret"  # noqa: S105 (refused in production)
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        instance = BASE_DIR / "instance"
+        instance.mkdir(exist_ok=True)
+        return f"sqlite:///{instance / 'linlitong.db'}"
+    # psycopg 3 is the driver; accept the usual postgres:// spellings.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def engine_options(url: str) -> dict:
+    if url.startswith("postgresql"):
+        return {
+            "pool_pre_ping": True,
+            "pool_size": int(os.environ.get("DB_POOL_SIZE", "10")),
+            "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", "10")),
+            "pool_timeout": 5,
+            # Fail fast during an outage instead of hanging the worker.
+            "connect_args": {"connect_timeout": 3},
+        }
+    # SQLite: wait for the writer instead of failing with "database is locked".
+    return {"connect_args": {"timeout": 30}}
+
+
+class Config:
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = engine_options(SQLALCHEMY_DATABASE_URI)
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    WECHAT_MODE = os.environ.get("WECHAT_MODE", "fake")
+    WECHAT_APPID = os.environ.get("WECHAT_APPID", "")
+    WECHAT_SECRET = os.environ.get("WECHAT_SECRET", "")
+    WECHAT_TIMEOUT = float(os.environ.get("WECHAT_TIMEOUT", "5"))
+    TOKEN_TTL_SECONDS = int(os.environ.get("TOKEN_TTL_SECONDS", str(7 * 24 * 3600)))
+    MAX_CONTENT_LENGTH = 64 * 1024
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute")
+    WRITE_RATE_LIMIT = os.environ.get("WRITE_RATE_LIMIT", "120 per minute")
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    JSON_SORT_KEYS = False
+
+    API_TITLE = "邻里通 API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = "/api/v1/docs/assets/"
+    API_SPEC_OPTIONS = {
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer"},
+            }
+        },
+        "security": [{"bearerAuth": []}],
+    }
+
+    @staticmethod
+    def check(cfg) -> None:
+        """Refuse configurations that must never run."""
+        if cfg["WECHAT_MODE"] not in ("fake", "real"):
+            raise RuntimeError("WECHAT_MODE must be 'fake' or 'real'")
+
+
+class DevelopmentConfig(Config):
+    pass
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret"  # noqa: S105
+    WECHAT_MODE = "fake"
+    LOGIN_RATE_LIMIT = os.environ.get("TEST_LOGIN_RATE_LIMIT", "1000 per minute")
+    WRITE_RATE_LIMIT = "100000 per minute"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+
+    @staticmethod
+    def check(cfg) -> None:
+        Config.check(cfg)
+        secret = cfg.get("SECRET_KEY") or ""
+        if secret == DEV_SECRET or len(secret) < 32:
+            raise RuntimeError("production needs SECRET_KEY: at least 32 random characters")
+        if cfg["WECHAT_MODE"] == "real" and not (cfg["WECHAT_APPID"] and cfg["WECHAT_SECRET"]):
+            raise RuntimeError("WECHAT_MODE=real needs WECHAT_APPID and WECHAT_SECRET")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
