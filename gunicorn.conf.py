@@ -13,7 +13,7 @@ max_requests = 5000
 max_requests_jitter = 500
 # Load the app in each worker (not the master) so no database connection is shared by fork.
 preload_app = False
-accesslog = os.environ.get("ACCESS_LOG", "-")
+accesslog = os.environ.get("ACCESS_LOG", "-") or None
 # The path only: query strings may carry codes, and no header (tokens) is logged.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"

@@ -40,22 +40,31 @@ def register_extensions(app: Flask) -> None:
     _import_models()
 
 
+# Domain packages, lowest first. Each has models.py and routes.py (a flask-smorest `blp`).
+DOMAINS = ("auth", "community", "notifications", "timebank", "catalog", "orders",
+           "volunteering")
+
+
 def _import_models() -> None:
     """Every table is known to the metadata (migrations, tests) without importing routes."""
-    import app.auth.models  # noqa: F401
-    import app.community.models  # noqa: F401
+    import importlib
+
     import app.wechat.models  # noqa: F401
+
+    for domain in DOMAINS:
+        importlib.import_module(f"app.{domain}.models")
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.auth.routes import blp as auth_blp
-    from app.community.routes import blp as community_blp
+    import importlib
+
     from app.extensions import api
     from app.health import blp as health_blp
     from app.health import docs_assets
 
-    for blp in (health_blp, auth_blp, community_blp):
-        api.register_blueprint(blp)
+    api.register_blueprint(health_blp)
+    for domain in DOMAINS:
+        api.register_blueprint(importlib.import_module(f"app.{domain}.routes").blp)
     app.register_blueprint(docs_assets)
 
 

@@ -65,8 +65,18 @@ def get_or_create(model, defaults: dict | None = None, **keys):
 
 
 def seed() -> int:
+    """Base data here, then each domain's own `demo.seed()`, lowest domain first."""
     global _created
     _created = 0
+    _seed_base()
+    import importlib
+
+    for domain in ("catalog", "timebank", "orders", "volunteering"):
+        importlib.import_module(f"app.{domain}.demo").seed()
+    return _created
+
+
+def _seed_base() -> None:
     street = get_or_create(Street, name="古湖街道")
     communities = {}
     households = {}
@@ -101,4 +111,3 @@ def seed() -> int:
                           {"status": "approved", "relation": "owner",
                            "community_id": communities[home[0]].id},
                           user_id=user.id, household_id=hh.id)
-    return _created

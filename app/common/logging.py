@@ -1,4 +1,8 @@
-"""Logging that never carries secrets or full phone numbers."""
+"""Logging that never carries secrets or full phone numbers.
+
+Redaction happens where records are made (a log-record factory), so every handler — ours,
+gunicorn's, a test's — only ever sees the redacted text.
+"""
 import logging
 import re
 
@@ -11,22 +15,30 @@ def redact(text: str) -> str:
     return SECRET.sub(r"\1\2***", PHONE.sub(r"\1****\2", text))
 
 
-class RedactingFilter(logging.Filter):
-    """Rewrites each record's final message with phones masked and secrets removed."""
+def _install_factory() -> None:
+    base = logging.getLogRecordFactory()
+    if getattr(base, "redacting", False):
+        return
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage())
-        record.args = None
-        return True
+    def factory(*args, **kwargs):
+        record = base(*args, **kwargs)
+        try:
+            record.msg = redact(record.getMessage())
+            record.args = None
+        except Exception:  # a malformed log call must not break the request
+            record.msg, record.args = redact(str(record.msg)), None
+        return record
+
+    factory.redacting = True
+    logging.setLogRecordFactory(factory)
 
 
 def configure_logging(level: int = logging.INFO) -> None:
+    _install_factory()
     root = logging.getLogger()
-    if not any(isinstance(f, RedactingFilter) for h in root.handlers for f in h.filters):
+    if not root.handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-        handler.addFilter(RedactingFilter())
         root.addHandler(handler)
     root.setLevel(level)
-    for name in ("urllib3", "werkzeug"):
-        logging.getLogger(name).addFilter(RedactingFilter())
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

@@ -1,8 +1,8 @@
-"""foundation: users, roles, communities
+"""foundation: users, roles, communities, notifications
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 07:22:58.855568
+Create Date: 2026-11-27 07:25:50.200395
 
 """
 from alembic import op
@@ -64,6 +64,21 @@ def upgrade():
     )
     with op.batch_alter_table('communities', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_communities_street_id'), ['street_id'], unique=False)
+
+    op.create_table('notifications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('title', sa.String(length=64), nullable=False),
+    sa.Column('body', sa.String(length=255), nullable=False),
+    sa.Column('ref', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('read_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
+    )
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index('ix_notifications_user_id_id', ['user_id', 'id'], unique=False)
 
     op.create_table('compounds',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -211,6 +226,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_compounds_community_id'))
 
     op.drop_table('compounds')
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_notifications_user_id_id')
+
+    op.drop_table('notifications')
     with op.batch_alter_table('communities', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_communities_street_id'))
 

@@ -1,0 +1,1 @@
+"""In-app inbox and WeChat subscribe messages (sent by a job after commit)."""

@@ -1,0 +1,24 @@
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.common.timeutil import UTCDateTime, utcnow
+from app.extensions import db
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    title: Mapped[str] = mapped_column(sa.String(64))
+    body: Mapped[str] = mapped_column(sa.String(255), default="")
+    ref: Mapped[str] = mapped_column(sa.String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (sa.Index("ix_notifications_user_id_id", "user_id", "id"),)
+
+    def __repr__(self):
+        return f"<Notification {self.id} {self.kind} user={self.user_id}>"

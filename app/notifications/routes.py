@@ -1,0 +1,64 @@
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from app.auth.permissions import login_required, require_user
+from app.common.pagination import PageArgs, paginate
+from app.common.schemas import LocalDateTime, page_schema
+from app.extensions import db
+from app.notifications import service
+from app.notifications.models import Notification
+
+blp = Blueprint("notifications", __name__, url_prefix="/api/v1", description="消息通知")
+
+
+class InboxArgs(PageArgs):
+    unread = fields.Boolean(load_default=False)
+
+
+class NotificationOut(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    title = fields.String()
+    body = fields.String()
+    ref = fields.String()
+    created_at = LocalDateTime()
+    read_at = LocalDateTime(allow_none=True)
+
+
+NotificationPage = page_schema(NotificationOut, "NotificationPage")
+
+
+class ReadOut(Schema):
+    marked = fields.Integer()
+    unread = fields.Integer()
+
+
+@blp.route("/notifications", methods=["GET"])
+@blp.arguments(InboxArgs, location="query")
+@blp.response(200, NotificationPage)
+@login_required
+def inbox(args):
+    """My notifications, newest first."""
+    stmt = service.inbox_stmt(require_user().id, args["unread"])
+    items, cursor = paginate(stmt, Notification.id, args)
+    return {"items": items, "next_cursor": cursor}
+
+
+@blp.route("/notifications/<int:notification_id>/read", methods=["POST"])
+@blp.response(200, ReadOut)
+@login_required
+def mark_read(notification_id):
+    user = require_user()
+    marked = service.mark_read(user.id, notification_id)
+    db.session.commit()
+    return {"marked": marked, "unread": service.unread_count(user.id)}
+
+
+@blp.route("/notifications/read-all", methods=["POST"])
+@blp.response(200, ReadOut)
+@login_required
+def mark_all_read():
+    user = require_user()
+    marked = service.mark_read(user.id)
+    db.session.commit()
+    return {"marked": marked, "unread": 0}

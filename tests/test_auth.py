@@ -1,0 +1,177 @@
+"""WeChat login, tokens (expired, tampered, revoked, malformed), profile, phone, secrets."""
+import logging
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from app.common.timeutil import utcnow
+
+
+def test_login_creates_user_and_returns_token(client):
+    resp = client.post("/api/v1/auth/wechat-login", json={"code": "test:new-user-1"})
+    assert resp.status_code == 200
+    body = resp.get_json()
+    assert body["expires_in"] > 0 and body["token"]
+    assert body["user"]["roles"] == [{"role": "resident"}]
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {body['token']}"})
+    assert me.get_json()["id"] == body["user"]["id"]
+
+
+def test_same_openid_logs_in_to_same_user(client):
+    a = client.post("/api/v1/auth/wechat-login", json={"code": "test:u@1"}).get_json()
+    b = client.post("/api/v1/auth/wechat-login", json={"code": "test:u@2"}).get_json()
+    assert a["user"]["id"] == b["user"]["id"]
+    assert a["token"] != b["token"]
+
+
+def test_reused_code_is_refused(client):
+    assert client.post("/api/v1/auth/wechat-login", json={"code": "test:once"}).status_code == 200
+    resp = client.post("/api/v1/auth/wechat-login", json={"code": "test:once"})
+    assert resp.status_code == 401
+    assert resp.get_json()["error"]["code"] == "invalid_wechat_code"
+    assert resp.get_json()["error"]["details"]["errcode"] == 40163
+
+
+@pytest.mark.parametrize("code", ["abc", "test:", "test:has space", "TEST:x", "test:a:b",
+                                  "x" * 256])
+def test_malformed_code_is_refused(client, code):
+    resp = client.post("/api/v1/auth/wechat-login", json={"code": code})
+    assert resp.status_code == 401
+    assert resp.get_json()["error"]["code"] == "invalid_wechat_code"
+
+
+def test_high_risk_user_is_refused(client):
+    resp = client.post("/api/v1/auth/wechat-login", json={"code": "test:risky-abc"})
+    assert resp.status_code == 403
+    assert resp.get_json()["error"]["code"] == "wechat_high_risk_user"
+
+
+def _token(client, openid="tok-user"):
+    return client.post("/api/v1/auth/wechat-login",
+                       json={"code": f"test:{openid}"}).get_json()["token"]
+
+
+def _me(client, token):
+    return client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+
+
+def test_expired_token_is_401(client, app):
+    token = _token(client)
+    ttl = app.config["TOKEN_TTL_SECONDS"]
+    with time_machine.travel(utcnow() + timedelta(seconds=ttl + 5)):
+        resp = _me(client, token)
+    assert resp.status_code == 401
+    assert resp.get_json()["error"]["code"] == "token_expired"
+
+
+def test_tampered_token_is_401(client):
+    token = _token(client)
+    payload, ts, sig = token.split(".")
+    for bad in (f"{payload}.{ts}.{sig[:-2]}xx", f"{payload}x.{ts}.{sig}", token[::-1]):
+        resp = _me(client, bad)
+        assert resp.status_code == 401
+        assert resp.get_json()["error"]["code"] == "invalid_token"
+
+
+def test_token_signed_with_another_secret_is_401(client, app):
+    from itsdangerous import URLSafeTimedSerializer
+
+    from app.auth.tokens import SALT
+
+    forged = URLSafeTimedSerializer("another-secret", salt=SALT).dumps({"sid": "x"})
+    assert _me(client, forged).status_code == 401
+
+
+@pytest.mark.parametrize("header", ["Bearer", "Bearer ", "Basic abc", "token", "Bearer a.b.c"])
+def test_malformed_authorization_is_401(client, header):
+    resp = client.get("/api/v1/me", headers={"Authorization": header})
+    assert resp.status_code == 401
+
+
+def test_logout_revokes_at_once(client):
+    token = _token(client)
+    other = _token(client, "tok-user@2")
+    assert client.post("/api/v1/auth/logout",
+                       headers={"Authorization": f"Bearer {token}"}).status_code == 204
+    resp = _me(client, token)
+    assert resp.status_code == 401
+    assert resp.get_json()["error"]["code"] == "token_revoked"
+    assert _me(client, other).status_code == 200, "other sessions of the user stay valid"
+
+
+def test_profile_update_rejects_privileged_fields(client):
+    token = _token(client)
+    h = {"Authorization": f"Bearer {token}"}
+    for field, value in [("roles", ["admin"]), ("role", "admin"), ("openid", "x"),
+                         ("phone", "13800000000"), ("id", 1)]:
+        resp = client.patch("/api/v1/me", json={"nickname": "n", field: value}, headers=h)
+        assert resp.status_code == 422
+        assert field in resp.get_json()["error"]["details"]["fields"]
+    me = client.patch("/api/v1/me", json={"nickname": "小张"}, headers=h).get_json()
+    assert me["nickname"] == "小张" and me["roles"] == [{"role": "resident"}]
+    assert me["phone"] is None
+
+
+def test_bind_phone_is_masked_and_single_use(client):
+    h = {"Authorization": f"Bearer {_token(client)}"}
+    resp = client.post("/api/v1/me/phone", json={"code": "test-phone:13912345678"}, headers=h)
+    assert resp.status_code == 200
+    assert resp.get_json()["phone"] == "139****5678"
+    again = client.post("/api/v1/me/phone", json={"code": "test-phone:13912345678"}, headers=h)
+    assert again.status_code == 401
+    bad = client.post("/api/v1/me/phone", json={"code": "test-phone:123"}, headers=h)
+    assert bad.status_code == 401 and bad.get_json()["error"]["code"] == "invalid_wechat_code"
+
+
+def test_session_key_never_in_responses_or_logs(client, app, caplog):
+    from app.wechat import get_client
+
+    caplog.set_level(logging.DEBUG)
+    with app.app_context():
+        # What the fake hands to the login service for this code:
+        session = None
+        original = get_client().code2session
+
+        def spy(code):
+            nonlocal session
+            session = original(code)
+            return session
+
+        get_client().code2session = spy
+        try:
+            resp = client.post("/api/v1/auth/wechat-login", json={"code": "test:sk-user"})
+        finally:
+            del get_client().code2session
+    assert session is not None and session.session_key
+    token = resp.get_json()["token"]
+    bodies = [resp.get_data(as_text=True),
+              _me(client, token).get_data(as_text=True)]
+    for body in bodies:
+        assert session.session_key not in body
+        assert "session_key" not in body
+    for record in caplog.records:
+        assert session.session_key not in record.getMessage()
+
+
+def test_phone_numbers_never_reach_logs(client, caplog):
+    caplog.set_level(logging.DEBUG)
+    h = {"Authorization": f"Bearer {_token(client)}"}
+    logging.getLogger("app.test").info("user phone is 13912345678")
+    client.post("/api/v1/me/phone", json={"code": "test-phone:13912345679"}, headers=h)
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "13912345678" not in text and "13912345679" not in text
+    assert "139****5678" in text
+
+
+def test_login_is_rate_limited(app, client):
+    from app.extensions import limiter
+
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    try:
+        codes = [client.post("/api/v1/auth/wechat-login",
+                             json={"code": f"test:rl@{i}"}).status_code for i in range(5)]
+    finally:
+        app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
+        limiter.reset()
+    assert codes == [200, 200, 200, 429, 429]
