@@ -7,6 +7,16 @@ from app.extensions import db
 
 
 def register(app: Flask) -> None:
+    """Base commands here; a domain with a `cli.py` registers its own group there."""
+    import importlib
+    import importlib.util
+
+    from app import DOMAINS
+
+    for domain in DOMAINS:
+        if importlib.util.find_spec(f"app.{domain}.cli"):
+            importlib.import_module(f"app.{domain}.cli").register(app)
+
     @app.cli.command("seed-demo")
     def seed_demo():
         """Create the demo communities and identities; running it again changes nothing."""

@@ -23,6 +23,21 @@ def pytest_addoption(parser):
                      help="postgres uses TEST_DATABASE_URL and TEST_REDIS_URL")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` prove concurrency claims; they run only with --db=postgres."""
+    if config.getoption("--db") == "postgres":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: run with --db=postgres (make test does)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def is_pg(app) -> bool:
+    return app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+
+
 def _pg_url(url: str) -> str:
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
