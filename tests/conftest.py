@@ -200,9 +200,9 @@ def live_server(app, backend, tmp_path_factory):
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            if requests.get(base + "/healthz", timeout=1).status_code == 200:
+            if requests.get(base + "/healthz", timeout=3).status_code == 200:
                 break
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.2)
     else:
         proc.kill()

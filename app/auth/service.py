@@ -2,6 +2,7 @@
 import logging
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import ROLE_SCOPE, RoleGrant, User
 from app.auth.permissions import has_role, is_admin
@@ -19,16 +20,27 @@ GRANTABLE = set(ROLE_SCOPE) | {"admin"}
 
 def login_with_wechat(code: str) -> tuple[User, str, int]:
     session = get_client().code2session(code)  # session_key stays in this frame
-    user = db.session.scalar(sa.select(User).where(User.openid == session.openid))
-    if user is None:
-        user = User(openid=session.openid, unionid=session.unionid, nickname="")
-        db.session.add(user)
-        db.session.flush()
-        log.info("user created id=%s", user.id)
+    user = _get_or_create_user(session.openid, session.unionid)
     user.last_login_at = utcnow()
     token, ttl = issue_token(user)
     log.info("login user=%s", user.id)
     return user, token, ttl
+
+
+def _get_or_create_user(openid: str, unionid: str | None) -> User:
+    """First logins of one openid racing on several workers end with one user."""
+    stmt = sa.select(User).where(User.openid == openid)
+    user = db.session.scalar(stmt)
+    if user is not None:
+        return user
+    try:
+        with db.session.begin_nested():
+            user = User(openid=openid, unionid=unionid, nickname="")
+            db.session.add(user)
+        log.info("user created id=%s", user.id)
+        return user
+    except IntegrityError:
+        return db.session.scalar(stmt)
 
 
 def logout() -> None:

@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, g, request
+from flask import current_app, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.auth.models import AuthSession, User
@@ -16,6 +16,7 @@ from app.errors import Unauthorized
 from app.extensions import db
 
 SALT = "llt-auth-token"
+ENV_KEY = "llt.auth_session"
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -41,10 +42,11 @@ def _bearer() -> str | None:
 
 
 def load_session() -> AuthSession | None:
-    """The current request's session, verified once per request and kept on `g`."""
-    if "auth_session" in g:
-        return g.auth_session
-    g.auth_session = None
+    """The current request's session, verified once per request and kept in its environ
+    (not on `g`, which an outer app context may share between requests)."""
+    if ENV_KEY in request.environ:
+        return request.environ[ENV_KEY]
+    request.environ[ENV_KEY] = None
     token = _bearer()
     if token is None:
         return None
@@ -62,13 +64,13 @@ def load_session() -> AuthSession | None:
         raise Unauthorized("token_revoked", "登录已失效，请重新登录")
     if sess.expires_at <= utcnow():
         raise Unauthorized("token_expired", "登录已过期，请重新登录")
-    g.auth_session = sess
+    request.environ[ENV_KEY] = sess
     return sess
 
 
 def current_user_id_or_none() -> int | None:
     """For rate-limit keys: never raises, never queries twice."""
-    sess = g.get("auth_session")
+    sess = request.environ.get(ENV_KEY)
     return sess.user_id if sess else None
 
 
