@@ -2,7 +2,11 @@
 
 The access token comes from `cgi-bin/stable_token`, which does not invalidate tokens other
 processes hold, and is cached in Redis (shared by every process) when Redis is configured,
-otherwise in this process until shortly before it expires.
+otherwise in this process until shortly before it expires. The cache key carries the appid so
+that two apps sharing one Redis never use each other's token.
+
+Anything WeChat answers that is not a JSON object with the fields we need is treated like an
+outage (`WeChatUnavailable`), never as an unexpected exception.
 """
 import logging
 import threading
@@ -21,7 +25,7 @@ from app.wechat.base import (
 
 log = logging.getLogger(__name__)
 BASE = "https://api.weixin.qq.com"
-TOKEN_KEY = "wechat:access_token"  # noqa: S105 (a cache key)
+TOKEN_KEY = "wechat:access_token:{appid}"  # noqa: S105 (a cache key)
 TOKEN_MARGIN = 300  # refresh five minutes before WeChat's expiry
 STALE_TOKEN_CODES = {40001, 42001}
 
@@ -49,7 +53,14 @@ class RealWeChatClient(WeChatClient):
         except (requests.RequestException, ValueError) as exc:
             log.warning("wechat %s failed: %s", path, type(exc).__name__)
             raise WeChatUnavailable() from None
-        errcode = body.get("errcode", 0) or 0
+        if not isinstance(body, dict):
+            log.warning("wechat %s answered without a JSON object", path)
+            raise WeChatUnavailable()
+        try:
+            errcode = int(body.get("errcode") or 0)
+        except (TypeError, ValueError):
+            log.warning("wechat %s answered with a malformed errcode", path)
+            raise WeChatUnavailable() from None
         if errcode != 0:
             log.info("wechat %s errcode=%s", path, errcode)
             raise WeChatError(errcode, body.get("errmsg", ""))
@@ -67,6 +78,10 @@ class RealWeChatClient(WeChatClient):
         raise AssertionError("unreachable")
 
     # -- access token --------------------------------------------------------
+    @property
+    def _token_key(self) -> str:
+        return TOKEN_KEY.format(appid=self.appid)
+
     def _access_token(self, force: bool = False) -> str:
         if not force:
             cached = self._cached_token()
@@ -76,11 +91,19 @@ class RealWeChatClient(WeChatClient):
             "grant_type": "client_credential", "appid": self.appid,
             "secret": self.secret, "force_refresh": False,
         })
-        token = body["access_token"]
-        ttl = max(60, int(body.get("expires_in", 7200)) - TOKEN_MARGIN)
+        token = body.get("access_token")
+        try:
+            expires_in = int(body.get("expires_in", 7200))
+        except (TypeError, ValueError):
+            expires_in = 0
+        if not isinstance(token, str) or not token or expires_in <= 0:
+            log.warning("wechat stable_token answered without a usable token")
+            raise WeChatUnavailable()
+        # Refresh early, but never keep a token past the expiry WeChat announced.
+        ttl = max(min(60, expires_in), expires_in - TOKEN_MARGIN)
         if self.redis is not None:
             try:
-                self.redis.set(TOKEN_KEY, token, ex=ttl)
+                self.redis.set(self._token_key, token, ex=ttl)
             except Exception:  # a Redis outage must not stop the call
                 log.warning("could not cache the access token in redis")
         with self._lock:
@@ -90,7 +113,7 @@ class RealWeChatClient(WeChatClient):
     def _cached_token(self) -> str | None:
         if self.redis is not None:
             try:
-                value = self.redis.get(TOKEN_KEY)
+                value = self.redis.get(self._token_key)
                 if value:
                     return value.decode() if isinstance(value, bytes) else value
             except Exception:
@@ -113,19 +136,24 @@ class RealWeChatClient(WeChatClient):
 
     def phone_number(self, code: str) -> PhoneInfo:
         body = self._with_token("POST", "/wxa/business/getuserphonenumber", json={"code": code})
-        info = body.get("phone_info") or {}
-        if not info.get("purePhoneNumber"):
+        info = _object(body, "phone_info")
+        phone = str(info.get("purePhoneNumber") or "")
+        if not phone.isdigit():
             raise WeChatUnavailable()
-        return PhoneInfo(phone=info["purePhoneNumber"], country_code=info.get("countryCode", "86"))
+        return PhoneInfo(phone=phone, country_code=str(info.get("countryCode") or "86"))
 
     def check_text(self, content: str, openid: str) -> ContentVerdict:
         body = self._with_token("POST", "/wxa/msg_sec_check", json={
             "content": content, "version": 2, "scene": 2, "openid": openid,
         })
-        result = body.get("result") or {}
-        if result.get("suggest") not in ("pass", "review", "risky"):
-            raise WeChatUnavailable()
-        return ContentVerdict(suggest=result["suggest"], label=int(result.get("label", 100)))
+        result = _object(body, "result")
+        try:
+            label = int(result.get("label", 100))
+        except (TypeError, ValueError):
+            label = None
+        if result.get("suggest") not in ("pass", "review", "risky") or label is None:
+            raise WeChatUnavailable()  # callers fail closed on an answer they cannot read
+        return ContentVerdict(suggest=result["suggest"], label=label)
 
     def send_subscribe_message(self, openid, template_id, data, page=None) -> None:
         payload = {"touser": openid, "template_id": template_id,
@@ -133,3 +161,8 @@ class RealWeChatClient(WeChatClient):
         if page:
             payload["page"] = page
         self._with_token("POST", "/cgi-bin/message/subscribe/send", json=payload)
+
+
+def _object(body: dict, key: str) -> dict:
+    value = body.get(key)
+    return value if isinstance(value, dict) else {}
