@@ -1,0 +1,135 @@
+/**
+ * 点单 in three steps: 1 what (category), 2 details (description, household, preferred time),
+ * 3 confirm. The request is created only on step 3.
+ */
+const catalog = require('../../../services/catalog');
+const orders = require('../../../services/orders');
+const session = require('../../../utils/session');
+const { basePage, showError, dataset } = require('../../../utils/ui');
+const { messageOf } = require('../../../utils/errors');
+const { PAYERS } = require('../../../utils/status');
+
+Page(basePage({
+  data: {
+    step: 1,
+    categories: { items: [], state: 'loading', error: '' },
+    categoryId: null,
+    category: null,
+    households: [],
+    householdId: null,
+    household: null,
+    description: '',
+    date: '',
+    time: '',
+    submitting: false,
+    formError: '',
+  },
+
+  onLoad(query) {
+    this.presetCategory = query && query.category_id ? Number(query.category_id) : null;
+    this.loadCategories();
+    this.loadHouseholds();
+  },
+
+  async loadCategories() {
+    this.setData({ categories: { items: [], state: 'loading', error: '' } });
+    try {
+      const res = await catalog.categories({ limit: 100 });
+      const items = (res.items || []).map((c) => ({ ...c, payerLabel: PAYERS[c.payer] || '' }));
+      this.setData({ categories: { items, state: items.length ? '' : 'empty', error: '' } });
+      if (this.presetCategory) this.pickCategory(this.presetCategory);
+    } catch (e) {
+      this.setData({ categories: { items: [], state: 'error', error: messageOf(e) } });
+    }
+  },
+
+  async loadHouseholds() {
+    try {
+      const user = await session.refreshUser();
+      const households = (user.households || []).filter((h) => h.status === 'approved');
+      this.setData({ households });
+      if (households.length === 1) this.pickHousehold(households[0].household_id);
+    } catch (e) {
+      showError(e);
+    }
+  },
+
+  pickCategory(id) {
+    const category = this.data.categories.items.find((c) => c.id === id) || null;
+    this.setData({ categoryId: category ? id : null, category });
+  },
+
+  onCategory(e) {
+    this.pickCategory(Number(dataset(e).id));
+  },
+
+  pickHousehold(id) {
+    const household = this.data.households.find((h) => h.household_id === id) || null;
+    this.setData({ householdId: household ? id : null, household });
+  },
+
+  onHousehold(e) {
+    this.pickHousehold(Number(dataset(e).id));
+  },
+
+  onDescription(e) { this.setData({ description: e.detail.value }); },
+  onDate(e) { this.setData({ date: e.detail.value }); },
+  onTime(e) { this.setData({ time: e.detail.value }); },
+
+  onNext() {
+    const { step } = this.data;
+    if (step === 1 && !this.data.categoryId) {
+      this.setData({ formError: '请选择服务类别' });
+      return;
+    }
+    if (step === 2) {
+      const problem = this.checkDetails();
+      if (problem) {
+        this.setData({ formError: problem });
+        return;
+      }
+    }
+    this.setData({ step: step + 1, formError: '' });
+  },
+
+  checkDetails() {
+    if (this.data.description.trim().length < 4) return '请用至少4个字描述您的需求';
+    if (!this.data.householdId) {
+      return this.data.households.length ? '请选择服务地址' : '请先在“我的”中绑定住户';
+    }
+    if (this.data.time && !this.data.date) return '请选择期望日期';
+    return '';
+  },
+
+  onBack() {
+    this.setData({ step: Math.max(1, this.data.step - 1), formError: '' });
+  },
+
+  onBindHousehold() {
+    wx.navigateTo({ url: '/packages/resident/household/index' });
+  },
+
+  preferredStart() {
+    if (!this.data.date) return undefined;
+    return `${this.data.date}T${this.data.time || '09:00'}:00+08:00`;
+  },
+
+  async onSubmit() {
+    if (this.data.submitting) return;
+    this.setData({ submitting: true, formError: '' });
+    try {
+      const created = await orders.create({
+        categoryId: this.data.categoryId,
+        householdId: this.data.householdId,
+        description: this.data.description.trim(),
+        preferredStart: this.preferredStart(),
+      });
+      wx.showToast({ title: '已提交，等待社区派单', icon: 'success' });
+      wx.redirectTo({ url: `/packages/resident/request/index?id=${created.id}` });
+    } catch (e) {
+      this.setData({ formError: showError(e) });
+    } finally {
+      this.setData({ submitting: false });
+    }
+  },
+}));

@@ -1,0 +1,109 @@
+/**
+ * One request: its state, the partner, the timeline, and what the resident can do next —
+ * confirm with a rating, dispute with a reason, or cancel before the service starts.
+ */
+const orders = require('../../../services/orders');
+const session = require('../../../utils/session');
+const { basePage, showError, showOk, confirm, shortTime } = require('../../../utils/ui');
+const { messageOf } = require('../../../utils/errors');
+const { requestBadge, REQUEST_ACTIONS, ROLES, label } = require('../../../utils/status');
+
+const CANCELLABLE = ['submitted', 'dispatched', 'pooled', 'accepted'];
+
+Page(basePage({
+  data: {
+    state: 'loading',
+    error: '',
+    req: null,
+    badge: null,
+    events: [],
+    mine: false,
+    canCancel: false,
+    canConfirm: false,
+    rating: 0,
+    comment: '',
+    reason: '',
+    busy: false,
+  },
+
+  onLoad(query) {
+    this.id = Number(query.id);
+    this.load();
+  },
+
+  async load() {
+    this.setData({ state: 'loading', error: '' });
+    try {
+      const [req, events, user] = await Promise.all([
+        orders.get(this.id), orders.events(this.id, { limit: 100 }),
+        session.cachedUser() || session.refreshUser(),
+      ]);
+      const mine = Boolean(req.resident && user && req.resident.id === user.id);
+      this.setData({
+        state: 'ready',
+        req,
+        badge: requestBadge(req.status),
+        created: shortTime(req.created_at),
+        events: (events.items || []).map((ev) => ({
+          ...ev,
+          actionLabel: label(REQUEST_ACTIONS, ev.action),
+          toLabel: requestBadge(ev.to_status).label,
+          actorLabel: ev.actor ? label(ROLES, ev.actor.role) : '系统',
+          when: shortTime(ev.at),
+        })),
+        mine,
+        canCancel: mine && CANCELLABLE.includes(req.status),
+        canConfirm: mine && req.status === 'completed',
+      });
+    } catch (e) {
+      this.setData({ state: 'error', error: messageOf(e) });
+    }
+  },
+
+  onRate(e) { this.setData({ rating: Number(e.detail.value) }); },
+  onComment(e) { this.setData({ comment: e.detail.value }); },
+  onReason(e) { this.setData({ reason: e.detail.value }); },
+
+  async run(action, okText) {
+    if (this.data.busy) return;
+    this.setData({ busy: true });
+    try {
+      await action();
+      showOk(okText);
+      this.setData({ reason: '', comment: '' });
+      await this.load();
+    } catch (e) {
+      showError(e);
+      if (e.code === 'invalid_transition') await this.load();
+    } finally {
+      this.setData({ busy: false });
+    }
+  },
+
+  onConfirm() {
+    if (this.data.rating < 1) {
+      wx.showToast({ title: '请先打分（1-5星）', icon: 'none' });
+      return undefined;
+    }
+    return this.run(() => orders.confirm(this.id, this.data.rating, this.data.comment.trim()),
+      '已确认，感谢评价');
+  },
+
+  async onDispute() {
+    if (this.data.reason.trim().length < 2) {
+      wx.showToast({ title: '请填写异议原因', icon: 'none' });
+      return;
+    }
+    if (!(await confirm('提出异议', '社区工作者会介入处理，确定提交吗？'))) return;
+    await this.run(() => orders.dispute(this.id, this.data.reason.trim()), '异议已提交');
+  },
+
+  async onCancel() {
+    if (this.data.reason.trim().length < 2) {
+      wx.showToast({ title: '请填写取消原因', icon: 'none' });
+      return;
+    }
+    if (!(await confirm('取消需求', '确定取消这个需求吗？'))) return;
+    await this.run(() => orders.cancel(this.id, this.data.reason.trim()), '已取消');
+  },
+}));

@@ -1,0 +1,101 @@
+/**
+ * 服务: the workbench of the active role. Residents see their requests; partners, staff,
+ * volunteers and merchants see the entries of their subpackage. Several roles: switch on top.
+ */
+const orders = require('../../services/orders');
+const session = require('../../utils/session');
+const { createPager, emptyList } = require('../../utils/pager');
+const { basePage, showError, dataset, shortTime } = require('../../utils/ui');
+const { requestBadge } = require('../../utils/status');
+
+const WORKBENCH = {
+  partner_member: [
+    { text: '指派给我的任务', url: '/packages/partner/tasks/index?tab=assigned' },
+    { text: '任务池（可认领）', url: '/packages/partner/tasks/index?tab=pool' },
+  ],
+  staff: [
+    { text: '派单队列', url: '/packages/staff/queue/index?tab=submitted' },
+    { text: '纠纷处理', url: '/packages/staff/queue/index?tab=disputed' },
+    { text: '志愿签到审核', url: '/packages/staff/attendances/index' },
+    { text: '现场签到码', url: '/packages/staff/checkin-code/index' },
+  ],
+  volunteer: [
+    { text: '志愿活动与班次', url: '/packages/volunteer/activities/index' },
+    { text: '我的志愿时长', url: '/packages/volunteer/hours/index' },
+  ],
+  party_member: [
+    { text: '党员双报到', url: '/packages/volunteer/party/index' },
+    { text: '志愿活动与班次', url: '/packages/volunteer/activities/index' },
+    { text: '我的志愿时长', url: '/packages/volunteer/hours/index' },
+  ],
+  merchant: [{ text: '扫码核销', url: '/packages/merchant/writeoff/index' }],
+  admin: [{ text: '派单队列', url: '/packages/staff/queue/index?tab=submitted' }],
+};
+
+const FILTERS = [
+  { key: '', text: '全部' },
+  { key: 'completed', text: '待确认' },
+  { key: 'confirmed', text: '已完成' },
+];
+
+Page(basePage({
+  data: {
+    roles: [],
+    role: 'resident',
+    entries: [],
+    filters: FILTERS,
+    filter: '',
+    list: emptyList(),
+  },
+
+  onLoad() {
+    this.pager = createPager(this, 'list', (page) => orders.list({
+      scope: 'mine', status: this.data.filter, ...page,
+    }), { decorate: (r) => ({ ...r, badge: requestBadge(r.status), when: shortTime(r.created_at) }) });
+  },
+
+  async onShow() {
+    try {
+      const user = session.cachedUser() || await session.refreshUser();
+      this.applyRole(user, session.activeRole(user));
+    } catch (e) {
+      showError(e);
+    }
+  },
+
+  applyRole(user, role) {
+    this.user = user;
+    this.setData({ roles: session.rolesOf(user), role, entries: WORKBENCH[role] || [] });
+    if (role === 'resident') this.pager.reload();
+  },
+
+  onRole(e) {
+    const { role } = dataset(e);
+    session.setActiveRole(role);
+    this.applyRole(this.user, role);
+  },
+
+  onFilter(e) {
+    this.setData({ filter: dataset(e).key });
+    this.pager.reload();
+  },
+
+  onReachBottom() {
+    if (this.data.role === 'resident') this.pager.more();
+  },
+
+  onMore() { this.pager.more(); },
+  onRetry() { this.pager.retry(); },
+
+  onEntry(e) {
+    wx.navigateTo({ url: dataset(e).url });
+  },
+
+  onOrder() {
+    wx.navigateTo({ url: '/packages/resident/order/index' });
+  },
+
+  onRequest(e) {
+    wx.navigateTo({ url: `/packages/resident/request/index?id=${dataset(e).id}` });
+  },
+}));

@@ -1,0 +1,35 @@
+/**
+ * Service requests: 点单 → 派单 → 接单 → 服务 → 确认. Every step is a POST to
+ * /requests/{id}/<action>; the API checks actor and state (409 invalid_transition otherwise).
+ */
+const http = require('../utils/request');
+
+const act = (id, action, body) => http.post(`/requests/${id}/${action}`, body || {});
+
+module.exports = {
+  /** scope: mine | community | assigned | pool; status optional. */
+  list: (query) => http.get('/requests', query),
+  get: (id) => http.get(`/requests/${id}`),
+  events: (id, query) => http.get(`/requests/${id}/events`, query),
+  candidates: (id) => http.get(`/requests/${id}/candidates`),
+  create: ({ categoryId, householdId, description, preferredStart, preferredEnd }) => http.post(
+    '/requests', {
+      category_id: categoryId,
+      household_id: householdId,
+      description,
+      preferred_start: preferredStart || undefined,
+      preferred_end: preferredEnd || undefined,
+    }),
+  dispatch: (id, partnerId) => act(id, 'dispatch', { partner_id: partnerId }),
+  releaseToPool: (id) => act(id, 'dispatch', { pool: true }),
+  claim: (id) => act(id, 'claim'),
+  accept: (id) => act(id, 'accept'),
+  decline: (id, reason) => act(id, 'decline', { reason }),
+  start: (id) => act(id, 'start'),
+  complete: (id, minutes, note) => act(id, 'complete', note ? { minutes, note } : { minutes }),
+  confirm: (id, rating, comment) => act(id, 'confirm', comment ? { rating, comment } : { rating }),
+  dispute: (id, reason) => act(id, 'dispute', { reason }),
+  resolve: (id, outcome, minutes) => act(id, 'resolve',
+    minutes ? { outcome, minutes } : { outcome }),
+  cancel: (id, reason) => act(id, 'cancel', { reason }),
+};

@@ -1,0 +1,16 @@
+/** The time bank (时间银行) and the points mall (积分商城). */
+const http = require('../utils/request');
+
+module.exports = {
+  account: () => http.get('/timebank/account'),
+  entries: (query) => http.get('/timebank/entries', query),
+  transfer: (toUserId, amount, memo, idempotencyKey) => http.post('/timebank/transfers',
+    memo ? { to_user_id: toUserId, amount, memo } : { to_user_id: toUserId, amount },
+    { idempotencyKey }),
+  items: (query) => http.get('/mall/items', query),
+  /** Pass the same key when retrying the same redemption, so it happens once. */
+  redeem: (itemId, idempotencyKey) => http.post(`/mall/items/${itemId}/redeem`, {},
+    { idempotencyKey }),
+  vouchers: (query) => http.get('/mall/vouchers', query),
+  writeoff: (code) => http.post('/mall/vouchers/writeoff', { code }),
+};

@@ -1,0 +1,132 @@
+/**
+ * The only caller of wx.request. It owns the base URL, the token, one silent re-login and retry
+ * on 401, and the error contract: every failure becomes an ApiError with a message for people.
+ */
+const config = require('../config');
+const { ApiError, fromResponse, fromFailure } = require('./errors');
+
+const TOKEN_KEY = 'token';
+const USER_KEY = 'user';
+const DEV_IDENTITY_KEY = 'devIdentity';
+
+let loginInFlight = null;
+
+function getToken() {
+  return wx.getStorageSync(TOKEN_KEY) || '';
+}
+
+function clearSession() {
+  wx.removeStorageSync(TOKEN_KEY);
+  wx.removeStorageSync(USER_KEY);
+}
+
+function queryString(query) {
+  if (!query) return '';
+  const parts = Object.keys(query)
+    .filter((k) => query[k] !== undefined && query[k] !== null && query[k] !== '')
+    .map((k) => `${encodeURIComponent(k)}=${encodeURIComponent(query[k])}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+function send(method, path, { data, query, header }) {
+  return new Promise((resolve, reject) => {
+    wx.request({
+      url: `${config.baseUrl}${config.apiPrefix}${path}${queryString(query)}`,
+      method,
+      data,
+      header: { 'Content-Type': 'application/json', ...header },
+      timeout: config.timeoutMs,
+      success: (res) => resolve(res),
+      fail: (res) => reject(fromFailure(res)),
+    });
+  });
+}
+
+/** The demo identity to log in as, or '' to use wx.login (always '' outside development). */
+function devIdentity() {
+  if (!config.fakeWechat) return '';
+  return wx.getStorageSync(DEV_IDENTITY_KEY) || config.defaultDevIdentity;
+}
+
+function wxLoginCode() {
+  const identity = devIdentity();
+  if (identity) {
+    // The fake WeChat client accepts `test:<openid>` once; the suffix makes each code new.
+    const nonce = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+    return Promise.resolve(`test:${identity}@${nonce}`);
+  }
+  return new Promise((resolve, reject) => {
+    wx.login({
+      success: (res) => (res.code ? resolve(res.code)
+        : reject(new ApiError('wx_login_failed', '微信登录失败，请重试'))),
+      fail: () => reject(new ApiError('wx_login_failed', '微信登录失败，请重试')),
+    });
+  });
+}
+
+async function doLogin() {
+  const code = await wxLoginCode();
+  const res = await send('POST', '/auth/wechat-login', { data: { code } });
+  if (res.statusCode !== 200) throw fromResponse(res.statusCode, res.data);
+  wx.setStorageSync(TOKEN_KEY, res.data.token);
+  wx.setStorageSync(USER_KEY, res.data.user);
+  return res.data;
+}
+
+/** Log in once even when many requests find the token missing at the same time. */
+function login() {
+  if (!loginInFlight) {
+    loginInFlight = doLogin().finally(() => { loginInFlight = null; });
+  }
+  return loginInFlight;
+}
+
+/**
+ * Call the API. `path` starts after /api/v1. Resolves with the parsed body (null for 204).
+ * Options: data, query, idempotencyKey, auth (default true).
+ */
+async function request(method, path, options = {}) {
+  const { data, query, idempotencyKey, auth = true } = options;
+  const attempt = async () => {
+    const header = {};
+    if (auth) {
+      if (!getToken()) await login();
+      header.Authorization = `Bearer ${getToken()}`;
+    }
+    if (idempotencyKey) header['Idempotency-Key'] = idempotencyKey;
+    return send(method, path, { data, query, header });
+  };
+  let res = await attempt();
+  if (res.statusCode === 401 && auth) {
+    // One silent re-login, then one retry; a second 401 is shown to the user.
+    clearSession();
+    await login();
+    res = await attempt();
+  }
+  if (res.statusCode >= 200 && res.statusCode < 300) {
+    return res.statusCode === 204 ? null : res.data;
+  }
+  throw fromResponse(res.statusCode, res.data);
+}
+
+/** A fresh key for one user action; reuse it when the same action is retried. */
+function newIdempotencyKey() {
+  return `mp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
+
+module.exports = {
+  request,
+  get: (path, query) => request('GET', path, { query }),
+  post: (path, data, options = {}) => request('POST', path, { ...options, data }),
+  patch: (path, data) => request('PATCH', path, { data }),
+  del: (path, options = {}) => request('DELETE', path, options),
+  login,
+  clearSession,
+  getToken,
+  devIdentity,
+  newIdempotencyKey,
+  queryString,
+  TOKEN_KEY,
+  USER_KEY,
+  DEV_IDENTITY_KEY,
+};

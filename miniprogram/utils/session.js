@@ -1,0 +1,56 @@
+/**
+ * Who is using the mini-program and as which role. A user may hold several roles (a resident who
+ * is also a volunteer); the chosen one decides which workbench 服务 shows, and is remembered.
+ */
+const auth = require('../services/auth');
+const { USER_KEY } = require('./request');
+const { ROLES } = require('./status');
+
+const ACTIVE_ROLE_KEY = 'activeRole';
+
+/** Roles of a /me answer, each once, in a fixed order, with labels. */
+function rolesOf(user) {
+  const held = new Set(((user && user.roles) || []).map((r) => r.role));
+  held.add('resident');
+  return Object.keys(ROLES).filter((r) => held.has(r)).map((r) => ({ role: r, label: ROLES[r] }));
+}
+
+/** The scope (community_id, partner_id, merchant_id) of the user's first grant of a role. */
+function scopeOf(user, role) {
+  return ((user && user.roles) || []).find((r) => r.role === role) || null;
+}
+
+function cachedUser() {
+  return wx.getStorageSync(USER_KEY) || null;
+}
+
+async function refreshUser() {
+  const user = await auth.me();
+  wx.setStorageSync(USER_KEY, user);
+  return user;
+}
+
+function activeRole(user) {
+  const roles = rolesOf(user).map((r) => r.role);
+  const saved = wx.getStorageSync(ACTIVE_ROLE_KEY);
+  return roles.includes(saved) ? saved : roles[roles.length > 1 ? 1 : 0];
+}
+
+function setActiveRole(role) {
+  wx.setStorageSync(ACTIVE_ROLE_KEY, role);
+}
+
+/** The community the user belongs to: a staff/volunteer scope first, else an approved household. */
+function communityOf(user, role) {
+  const scope = role ? scopeOf(user, role) : null;
+  if (scope && scope.community_id) return scope.community_id;
+  const grant = ((user && user.roles) || []).find((r) => r.community_id);
+  if (grant) return grant.community_id;
+  const home = ((user && user.households) || []).find((h) => h.status === 'approved');
+  return home ? home.community_id : null;
+}
+
+module.exports = {
+  rolesOf, scopeOf, cachedUser, refreshUser, activeRole, setActiveRole, communityOf,
+  ACTIVE_ROLE_KEY,
+};

@@ -1,0 +1,67 @@
+/** Feedback and display preferences shared by every page. */
+const { messageOf } = require('./errors');
+
+const ELDER_KEY = 'elderMode';
+
+/** Show an error to the person; never swallow it. Returns the message for the page's state. */
+function showError(e) {
+  const message = messageOf(e);
+  wx.showToast({ title: message, icon: 'none', duration: 3000 });
+  return message;
+}
+
+function showOk(title) {
+  wx.showToast({ title, icon: 'success' });
+}
+
+function confirm(title, content) {
+  return new Promise((resolve) => {
+    wx.showModal({
+      title,
+      content: content || '',
+      confirmText: '确定',
+      cancelText: '取消',
+      success: (res) => resolve(Boolean(res.confirm)),
+      fail: () => resolve(false),
+    });
+  });
+}
+
+/** 适老化: large type and high contrast, switched in 我的 and remembered on this phone. */
+function isElder() {
+  return Boolean(wx.getStorageSync(ELDER_KEY));
+}
+
+function setElder(on) {
+  wx.setStorageSync(ELDER_KEY, Boolean(on));
+}
+
+/**
+ * Wrap a page definition: `elder` is read on every show, so switching it in 我的 takes effect on
+ * every page the person returns to.
+ */
+function basePage(def) {
+  const userOnShow = def.onShow;
+  return {
+    ...def,
+    data: { elder: false, ...(def.data || {}) },
+    onShow(...args) {
+      const elder = isElder();
+      if (this.data.elder !== elder) this.setData({ elder });
+      return userOnShow ? userOnShow.apply(this, args) : undefined;
+    },
+  };
+}
+
+/** "2026-11-27T15:30:00+08:00" → "11-27 15:30" (the API already sends Asia/Shanghai times). */
+function shortTime(iso) {
+  if (!iso) return '';
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso);
+  return m ? `${m[2]}-${m[3]} ${m[4]}:${m[5]}` : iso;
+}
+
+function dataset(e) {
+  return (e && e.currentTarget && e.currentTarget.dataset) || {};
+}
+
+module.exports = { showError, showOk, confirm, isElder, setElder, basePage, shortTime, dataset, ELDER_KEY };
