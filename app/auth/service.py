@@ -116,3 +116,12 @@ def list_grants_stmt(actor: User, community_id: int | None):
             community_id is None or not has_role(actor, "staff", community_id=community_id)):
         raise Forbidden()
     return stmt
+
+
+def holders(role: str, **scope) -> list[int]:
+    """Ids of users holding `role` in the scope (e.g. staff of a community), for notifications."""
+    stmt = sa.select(RoleGrant.user_id).where(RoleGrant.role == role,
+                                              RoleGrant.revoked_at.is_(None))
+    for key, value in scope.items():
+        stmt = stmt.where(getattr(RoleGrant, key) == value)
+    return list(db.session.scalars(stmt.distinct()))

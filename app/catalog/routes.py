@@ -1,3 +1,82 @@
+import sqlalchemy as sa
 from flask_smorest import Blueprint
 
+from app.auth.permissions import login_required, roles_required
+from app.catalog import schemas as s
+from app.catalog import service
+from app.catalog.models import Partner, ServiceCategory
+from app.common.pagination import paginate
+from app.community.service import get_community
+from app.extensions import db
+
 blp = Blueprint("catalog", __name__, url_prefix="/api/v1", description="服务类别与红色合伙人")
+
+
+@blp.route("/categories", methods=["GET"])
+@blp.arguments(s.CategoryArgs, location="query")
+@blp.response(200, s.CategoryPage)
+@login_required
+def list_categories(args):
+    stmt = sa.select(ServiceCategory).where(ServiceCategory.active.is_(True))
+    items, cursor = paginate(stmt, ServiceCategory.id, args, newest_first=False)
+    return {"items": items, "next_cursor": cursor}
+
+
+@blp.route("/categories", methods=["POST"])
+@blp.arguments(s.CategoryIn)
+@blp.response(201, s.CategoryOut)
+@roles_required("admin")
+def create_category(data):
+    category = service.create_category(data)
+    db.session.commit()
+    return category
+
+
+@blp.route("/categories/<int:category_id>", methods=["PATCH"])
+@blp.arguments(s.CategoryPatch)
+@blp.response(200, s.CategoryOut)
+@roles_required("admin")
+def update_category(data, category_id):
+    category = service.update_category(service.get_category(category_id), data)
+    db.session.commit()
+    return category
+
+
+@blp.route("/partners", methods=["GET"])
+@blp.arguments(s.PartnerArgs, location="query")
+@blp.response(200, s.PartnerPage)
+@login_required
+def list_partners(args):
+    """Partners, optionally those serving a community and/or a category."""
+    stmt = service.partners_stmt(args["community_id"], args["category_id"])
+    items, cursor = paginate(stmt, Partner.id, args, newest_first=False)
+    return {"items": items, "next_cursor": cursor}
+
+
+@blp.route("/partners/<int:partner_id>", methods=["GET"])
+@blp.response(200, s.PartnerOut)
+@login_required
+def get_partner(partner_id):
+    return service.get_partner(partner_id)
+
+
+@blp.route("/partners", methods=["POST"])
+@blp.arguments(s.PartnerIn)
+@blp.response(201, s.PartnerOut)
+@roles_required("admin")
+def create_partner(data):
+    partner = service.create_partner(data)
+    db.session.commit()
+    return partner
+
+
+@blp.route("/communities/<int:community_id>/services", methods=["GET"])
+@blp.arguments(s.PartnerArgs, location="query")
+@blp.response(200, s.PartnerPage)
+@login_required
+def service_list(args, community_id):
+    """The community's service list (服务清单): partners serving it and what they offer."""
+    get_community(community_id)
+    stmt = service.partners_stmt(community_id, args["category_id"])
+    items, cursor = paginate(stmt, Partner.id, args, newest_first=False)
+    return {"items": items, "next_cursor": cursor}

@@ -1,3 +1,115 @@
+import sqlalchemy as sa
 from flask_smorest import Blueprint
 
+from app.auth.permissions import has_role, login_required, require, require_user, roles_required
+from app.community.service import get_community, require_staff
+from app.extensions import db
+from app.orders import queries, service
+from app.orders import schemas as s
+from app.orders.models import RequestEvent
+from app.orders.views import event_view, request_view
+
 blp = Blueprint("orders", __name__, url_prefix="/api/v1", description="点单、派单、接单")
+
+
+@blp.route("/requests", methods=["POST"])
+@blp.arguments(s.RequestIn)
+@blp.response(201, s.RequestOut)
+@login_required
+def create_request(data):
+    """A resident orders a service for a household they are bound to."""
+    user = require_user()
+    req = service.create_request(user, data)
+    db.session.commit()
+    return request_view(req, user)
+
+
+@blp.route("/requests", methods=["GET"])
+@blp.arguments(s.ListArgs, location="query")
+@blp.response(200, s.RequestPage)
+@login_required
+def list_requests(args):
+    """`mine` (resident), `community` (staff; overdue first), `assigned` and `pool` (partners)."""
+    user = require_user()
+    stmt = queries.scoped_stmt(user, args["scope"], args["community_id"])
+    rows, cursor = queries.page(stmt, args, by_deadline=args["scope"] == "community")
+    return {"items": [request_view(r, user, in_list=True) for r in rows],
+            "next_cursor": cursor}
+
+
+@blp.route("/requests/<int:request_id>", methods=["GET"])
+@blp.response(200, s.RequestOut)
+@login_required
+def get_request(request_id):
+    user = require_user()
+    return request_view(service.get_request(request_id, user), user)
+
+
+@blp.route("/requests/<int:request_id>/events", methods=["GET"])
+@blp.response(200, s.EventPage)
+@login_required
+def request_events(request_id):
+    """The timeline, oldest first: one event per step."""
+    user = require_user()
+    req = service.get_request(request_id, user)
+    staff = has_role(user, "staff", community_id=req.community_id)
+    events = db.session.scalars(sa.select(RequestEvent).where(
+        RequestEvent.request_id == req.id).order_by(RequestEvent.id))
+    return {"items": [event_view(e, user, staff) for e in events], "next_cursor": None}
+
+
+@blp.route("/requests/<int:request_id>/candidates", methods=["GET"])
+@blp.response(200, s.CandidatePage)
+@roles_required("staff", "admin")
+def request_candidates(request_id):
+    user = require_user()
+    req = service.get_request(request_id, user)
+    require_staff(user, req.community_id)
+    return {"items": queries.candidates(req), "next_cursor": None}
+
+
+@blp.route("/requests/<int:request_id>/content/approve", methods=["POST"])
+@blp.response(200, s.RequestOut)
+@roles_required("staff", "admin")
+def approve_content(request_id):
+    """Staff publish a description that was held because the content check could not run."""
+    user = require_user()
+    req = service.get_request(request_id, user)
+    require_staff(user, req.community_id)
+    req.content_ok = True
+    db.session.commit()
+    return request_view(req, user)
+
+
+def _action(name: str, schema):
+    @blp.route(f"/requests/<int:request_id>/{name}", methods=["POST"],
+               endpoint=f"request_{name}")
+    @blp.arguments(schema)
+    @blp.response(200, s.RequestOut)
+    @login_required
+    def view(data, request_id):
+        user = require_user()
+        req = service.act(service.get_request(request_id, user), name, user, data)
+        db.session.commit()
+        return request_view(req, user)
+
+    view.__doc__ = f"`{name}` step of the request (see the transition table)."
+    return view
+
+
+for _name, _schema in (("dispatch", s.DispatchIn), ("claim", s.EmptyIn),
+                       ("accept", s.EmptyIn), ("decline", s.ReasonIn), ("start", s.EmptyIn),
+                       ("complete", s.CompleteIn), ("confirm", s.ConfirmIn),
+                       ("dispute", s.ReasonIn), ("resolve", s.ResolveIn),
+                       ("cancel", s.ReasonIn)):
+    _action(_name, _schema)
+
+
+@blp.route("/communities/<int:community_id>/needs", methods=["GET"])
+@blp.response(200, s.NeedPage)
+@login_required
+def needs_list(community_id):
+    """The community's needs list (需求清单): requests of the last 90 days by category."""
+    get_community(community_id)
+    require(True)
+    return {"items": queries.needs(community_id), "next_cursor": None}

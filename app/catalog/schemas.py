@@ -1,0 +1,97 @@
+from marshmallow import Schema, fields, validate, validates_schema
+from marshmallow import ValidationError as MaValidationError
+
+from app.catalog.models import PARTNER_KINDS, PAYERS
+from app.common.schemas import page_schema, text
+
+
+class CategoryOut(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    icon = fields.String()
+    payer = fields.String()
+    points_per_hour = fields.Integer()
+    max_minutes = fields.Integer()
+    dispatch_hours = fields.Integer()
+    accept_hours = fields.Integer()
+    start_hours = fields.Integer()
+    confirm_window_hours = fields.Integer()
+
+
+_hours = dict(validate=validate.Range(min=1, max=24 * 30))
+
+
+class CategoryIn(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,31}$"))
+    name = text(32)
+    icon = fields.String(load_default="service", validate=validate.Length(max=32))
+    payer = fields.String(required=True, validate=validate.OneOf(PAYERS))
+    points_per_hour = fields.Integer(required=True, validate=validate.Range(min=0, max=1000))
+    max_minutes = fields.Integer(load_default=240, validate=validate.Range(min=15, max=24 * 60))
+    dispatch_hours = fields.Integer(load_default=24, **_hours)
+    accept_hours = fields.Integer(load_default=12, **_hours)
+    start_hours = fields.Integer(load_default=48, **_hours)
+    confirm_window_hours = fields.Integer(load_default=72, **_hours)
+
+
+class CategoryPatch(CategoryIn):
+    class Meta:
+        partial = True
+
+
+class CategoryRef(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+
+
+class PartnerOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    kind = fields.String()
+    description = fields.String()
+    categories = fields.List(fields.Nested(CategoryRef))
+    community_ids = fields.Function(lambda p: [c.id for c in p.communities])
+    rating = fields.Float(allow_none=True)
+    open_tasks = fields.Integer()
+    capacity = fields.Integer()
+    contract_start = fields.Date(allow_none=True)
+    contract_end = fields.Date(allow_none=True)
+
+
+class PartnerIn(Schema):
+    name = text(64)
+    kind = fields.String(required=True, validate=validate.OneOf(PARTNER_KINDS))
+    description = fields.String(load_default="", validate=validate.Length(max=255))
+    home_community_id = fields.Integer(load_default=None)
+    home_grid_id = fields.Integer(load_default=None)
+    contract_start = fields.Date(load_default=None)
+    contract_end = fields.Date(load_default=None)
+    capacity = fields.Integer(load_default=5, validate=validate.Range(min=0, max=1000))
+    category_ids = fields.List(fields.Integer(), load_default=list,
+                               validate=validate.Length(max=50))
+    community_ids = fields.List(fields.Integer(), load_default=list,
+                                validate=validate.Length(max=50))
+
+    @validates_schema
+    def _contract(self, data, **kwargs):
+        start, end = data.get("contract_start"), data.get("contract_end")
+        if start and end and end < start:
+            raise MaValidationError("合同结束日期早于开始日期", field_name="contract_end")
+
+
+class PartnerArgs(Schema):
+    community_id = fields.Integer(load_default=None)
+    category_id = fields.Integer(load_default=None)
+    cursor = fields.String(load_default=None)
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1))
+
+
+class CategoryArgs(Schema):
+    cursor = fields.String(load_default=None)
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1))
+
+
+CategoryPage = page_schema(CategoryOut, "CategoryPage")
+PartnerPage = page_schema(PartnerOut, "PartnerPage")

@@ -1,0 +1,102 @@
+"""Categories and partners; what the request state machine asks of them."""
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.auth.models import RoleGrant, User
+from app.auth.permissions import scope_ids
+from app.catalog.models import Partner, ServiceCategory, partner_categories, partner_communities
+from app.errors import Conflict, NotFound
+from app.extensions import db
+
+
+def get_category(category_id: int, active_only: bool = False) -> ServiceCategory:
+    category = db.session.get(ServiceCategory, category_id)
+    if category is None or (active_only and not category.active):
+        raise NotFound(message="服务类别不存在")
+    return category
+
+
+def get_partner(partner_id: int) -> Partner:
+    partner = db.session.get(Partner, partner_id)
+    if partner is None:
+        raise NotFound(message="合伙人不存在")
+    return partner
+
+
+def partners_stmt(community_id: int | None = None, category_id: int | None = None):
+    stmt = sa.select(Partner).where(Partner.active.is_(True)).options(
+        selectinload(Partner.categories), selectinload(Partner.communities))
+    if community_id is not None:
+        stmt = stmt.where(Partner.id.in_(sa.select(partner_communities.c.partner_id).where(
+            partner_communities.c.community_id == community_id)))
+    if category_id is not None:
+        stmt = stmt.where(Partner.id.in_(sa.select(partner_categories.c.partner_id).where(
+            partner_categories.c.category_id == category_id)))
+    return stmt
+
+
+def serves(partner: Partner, category_id: int, community_id: int) -> bool:
+    return (partner.active and any(c.id == category_id for c in partner.categories)
+            and any(c.id == community_id for c in partner.communities))
+
+
+def member_partner_ids(user: User) -> set[int]:
+    return scope_ids(user, "partner_member", "partner_id")
+
+
+def partner_member_ids(partner_id: int) -> list[int]:
+    return list(db.session.scalars(sa.select(RoleGrant.user_id).where(
+        RoleGrant.role == "partner_member", RoleGrant.partner_id == partner_id,
+        RoleGrant.revoked_at.is_(None))))
+
+
+def change_open_tasks(partner_id: int, delta: int) -> None:
+    """Atomic counter change in the caller's transaction."""
+    db.session.execute(sa.update(Partner).where(Partner.id == partner_id)
+                       .values(open_tasks=Partner.open_tasks + delta)
+                       .execution_options(synchronize_session=False))
+
+
+def add_rating(partner_id: int, rating: int) -> None:
+    db.session.execute(sa.update(Partner).where(Partner.id == partner_id)
+                       .values(rating_sum=Partner.rating_sum + rating,
+                               rating_count=Partner.rating_count + 1)
+                       .execution_options(synchronize_session=False))
+
+
+def create_category(data: dict) -> ServiceCategory:
+    if db.session.scalar(sa.select(ServiceCategory.id).where(
+            ServiceCategory.code == data["code"])):
+        raise Conflict("already_exists", "类别代码已存在")
+    category = ServiceCategory(**data)
+    db.session.add(category)
+    db.session.flush()
+    return category
+
+
+def update_category(category: ServiceCategory, changes: dict) -> ServiceCategory:
+    for key, value in changes.items():
+        setattr(category, key, value)
+    return category
+
+
+def create_partner(data: dict) -> Partner:
+    from app.community.models import Community
+
+    if db.session.scalar(sa.select(Partner.id).where(Partner.name == data["name"])):
+        raise Conflict("already_exists", "合伙人名称已存在")
+    category_ids = data.pop("category_ids", [])
+    community_ids = data.pop("community_ids", [])
+    partner = Partner(**data)
+    partner.categories = _all(ServiceCategory, category_ids, "服务类别")
+    partner.communities = _all(Community, community_ids, "社区")
+    db.session.add(partner)
+    db.session.flush()
+    return partner
+
+
+def _all(model, ids, what):
+    rows = list(db.session.scalars(sa.select(model).where(model.id.in_(ids)))) if ids else []
+    if len(rows) != len(set(ids)):
+        raise NotFound(message=f"{what}不存在")
+    return rows

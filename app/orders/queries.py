@@ -1,0 +1,158 @@
+"""Read side: scoped lists with a fixed number of queries, candidates, the needs list."""
+import base64
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from app.auth.models import User
+from app.auth.permissions import is_admin, scope_ids
+from app.catalog import service as catalog
+from app.catalog.models import Partner, ServiceCategory, partner_categories, partner_communities
+from app.common.pagination import MAX_LIMIT
+from app.common.timeutil import utcnow
+from app.errors import Forbidden, Unprocessable
+from app.extensions import db
+from app.orders.models import ServiceRequest
+
+FAR = datetime(9999, 1, 1, tzinfo=UTC)
+OPEN_STATUSES = ("submitted", "dispatched", "pooled", "accepted", "in_service", "completed",
+                 "disputed")
+
+
+def scoped_stmt(user: User, scope: str, community_id: int | None):
+    stmt = sa.select(ServiceRequest)
+    if scope == "mine":
+        return stmt.where(ServiceRequest.resident_id == user.id)
+    if scope == "community":
+        allowed = None if is_admin(user) else scope_ids(user, "staff", "community_id")
+        if community_id is None:
+            if not allowed or len(allowed) != 1:
+                raise Unprocessable(details={"fields": {"community_id": ["请指定社区"]}})
+            community_id = next(iter(allowed))
+        if allowed is not None and community_id not in allowed:
+            raise Forbidden()
+        return stmt.where(ServiceRequest.community_id == community_id)
+    partners = catalog.member_partner_ids(user)
+    if not partners:
+        raise Forbidden()
+    if scope == "assigned":
+        return stmt.where(ServiceRequest.partner_id.in_(partners))
+    # pool: pooled requests whose category and community one of my partners serves
+    served = (sa.select(partner_categories.c.category_id, partner_communities.c.community_id)
+              .join(partner_communities,
+                    partner_communities.c.partner_id == partner_categories.c.partner_id)
+              .join(Partner, Partner.id == partner_categories.c.partner_id)
+              .where(partner_categories.c.partner_id.in_(partners), Partner.active.is_(True)))
+    return stmt.where(ServiceRequest.status == "pooled",
+                      sa.tuple_(ServiceRequest.category_id, ServiceRequest.community_id)
+                      .in_(served))
+
+
+def _urgency():
+    return sa.func.coalesce(ServiceRequest.deadline_at, FAR)
+
+
+def page(stmt, args: dict, by_deadline: bool):
+    """One page. Staff lists run by deadline (overdue first), others newest first."""
+    limit = min(int(args.get("limit") or 20), MAX_LIMIT)
+    cursor = _decode(args.get("cursor"), by_deadline)
+    if args.get("status"):
+        stmt = stmt.where(ServiceRequest.status == args["status"])
+    if by_deadline:
+        key = _urgency()
+        if cursor:
+            stmt = stmt.where(sa.or_(key > cursor[0],
+                                     sa.and_(key == cursor[0], ServiceRequest.id > cursor[1])))
+        stmt = stmt.order_by(key, ServiceRequest.id)
+    else:
+        if cursor:
+            stmt = stmt.where(ServiceRequest.id < cursor[1])
+        stmt = stmt.order_by(ServiceRequest.id.desc())
+    rows = list(db.session.scalars(stmt.limit(limit + 1)).unique())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    nxt = _encode(rows[-1], by_deadline) if more and rows else None
+    return rows, nxt
+
+
+def _encode(req: ServiceRequest, by_deadline: bool) -> str:
+    if by_deadline:
+        deadline = req.deadline_at or FAR
+        raw = f"{deadline.timestamp():.6f}:{req.id}"
+    else:
+        raw = f"0:{req.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str | None, by_deadline: bool):
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
+        ts, ident = raw.split(":")
+        when = datetime.fromtimestamp(float(ts), tz=UTC) if by_deadline else None
+        return when, int(ident)
+    except (ValueError, UnicodeDecodeError, OverflowError, OSError):
+        raise Unprocessable(details={"fields": {"cursor": ["无效的游标"]}}) from None
+
+
+def candidates(req: ServiceRequest) -> list[dict]:
+    """Partners that serve the request's category and community, best first, with reasons."""
+    partners = list(db.session.scalars(catalog.partners_stmt(req.community_id,
+                                                             req.category_id)))
+    since = utcnow() - timedelta(days=30)
+    rows = db.session.execute(sa.select(
+        ServiceRequest.partner_id, ServiceRequest.dispatched_at, ServiceRequest.accepted_at)
+        .where(ServiceRequest.partner_id.in_([p.id for p in partners]),
+               ServiceRequest.accepted_at >= since,
+               ServiceRequest.dispatched_at.is_not(None))).all()
+    waits: dict[int, list[float]] = {}
+    for partner_id, dispatched, accepted in rows:
+        waits.setdefault(partner_id, []).append((accepted - dispatched).total_seconds() / 60)
+    grid_id = req.household.building.grid_id
+    accept_minutes = req.category.accept_hours * 60
+    out = []
+    for p in partners:
+        score, reasons = 0.0, []
+        if p.capacity and p.open_tasks < p.capacity:
+            score += 40 * (1 - p.open_tasks / p.capacity)
+            reasons.append(f"当前任务 {p.open_tasks}/{p.capacity}")
+        else:
+            score -= 100
+            reasons.append(f"任务已满 {p.open_tasks}/{p.capacity}")
+        if p.rating is not None:
+            score += 30 * p.rating / 5
+            reasons.append(f"评分 {p.rating}（{p.rating_count} 次）")
+        else:
+            score += 18
+            reasons.append("暂无评分")
+        if p.id in waits:
+            avg = sum(waits[p.id]) / len(waits[p.id])
+            score += 20 * max(0.0, 1 - avg / accept_minutes)
+            reasons.append(f"近30天平均 {round(avg)} 分钟接单")
+        else:
+            reasons.append("近30天无接单记录")
+        if grid_id and p.home_grid_id == grid_id:
+            score += 10
+            reasons.append("同一网格")
+        elif p.home_community_id == req.community_id:
+            score += 5
+            reasons.append("本社区合伙人")
+        out.append({"partner_id": p.id, "name": p.name, "score": round(score, 1),
+                    "reasons": reasons})
+    return sorted(out, key=lambda c: (-c["score"], c["partner_id"]))
+
+
+def needs(community_id: int, days: int = 90) -> list[dict]:
+    """The needs list (需求清单): what residents asked for, by category."""
+    since = utcnow() - timedelta(days=days)
+    open_count = sa.func.sum(sa.case((ServiceRequest.status.in_(OPEN_STATUSES), 1), else_=0))
+    rows = db.session.execute(
+        sa.select(ServiceCategory.id, ServiceCategory.code, ServiceCategory.name,
+                  sa.func.count(ServiceRequest.id), open_count)
+        .join(ServiceRequest, ServiceRequest.category_id == ServiceCategory.id)
+        .where(ServiceRequest.community_id == community_id, ServiceRequest.created_at >= since)
+        .group_by(ServiceCategory.id, ServiceCategory.code, ServiceCategory.name)
+        .order_by(sa.func.count(ServiceRequest.id).desc(), ServiceCategory.id)).all()
+    return [{"category_id": r[0], "code": r[1], "name": r[2], "requested": r[3],
+             "open": int(r[4] or 0)} for r in rows]

@@ -1,0 +1,132 @@
+from marshmallow import Schema, fields, validate
+
+from app.common.schemas import LocalDateTime, page_schema, text
+from app.orders.models import STATUSES
+
+
+class RequestIn(Schema):
+    category_id = fields.Integer(required=True)
+    household_id = fields.Integer(required=True)
+    description = text(1000)
+    preferred_start = fields.AwareDateTime(load_default=None)
+    preferred_end = fields.AwareDateTime(load_default=None)
+
+
+class ListArgs(Schema):
+    scope = fields.String(load_default="mine",
+                          validate=validate.OneOf(["mine", "community", "assigned", "pool"]))
+    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    community_id = fields.Integer(load_default=None)
+    cursor = fields.String(load_default=None)
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1))
+
+
+class DispatchIn(Schema):
+    partner_id = fields.Integer(load_default=None)
+    pool = fields.Boolean(load_default=False)
+
+
+class ReasonIn(Schema):
+    reason = text(500)
+
+
+class CompleteIn(Schema):
+    minutes = fields.Integer(required=True, validate=validate.Range(min=1, max=24 * 60))
+    note = fields.String(load_default=None, validate=validate.Length(max=500))
+
+
+class ConfirmIn(Schema):
+    rating = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    comment = fields.String(load_default=None, validate=validate.Length(max=500))
+
+
+class ResolveIn(Schema):
+    outcome = fields.String(required=True, validate=validate.OneOf(["confirm", "redo", "cancel"]))
+    minutes = fields.Integer(load_default=None, validate=validate.Range(min=1, max=24 * 60))
+    note = fields.String(load_default=None, validate=validate.Length(max=500))
+
+
+class EmptyIn(Schema):
+    pass
+
+
+class _Ref(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class _Category(_Ref):
+    code = fields.String()
+    payer = fields.String()
+    points_per_hour = fields.Integer()
+
+
+class _Household(Schema):
+    id = fields.Integer()
+    address = fields.String()
+
+
+class _Person(Schema):
+    id = fields.Integer()
+    nickname = fields.String()
+    phone = fields.String(allow_none=True)
+
+
+class RequestOut(Schema):
+    id = fields.Integer()
+    status = fields.String()
+    community_id = fields.Integer()
+    category = fields.Nested(_Category)
+    description = fields.String()
+    content_held = fields.Boolean()
+    household = fields.Nested(_Household)
+    resident = fields.Nested(_Person)
+    partner = fields.Nested(_Ref, allow_none=True)
+    assignee_id = fields.Integer(allow_none=True)
+    preferred_start = LocalDateTime(allow_none=True)
+    preferred_end = LocalDateTime(allow_none=True)
+    deadline_at = LocalDateTime(allow_none=True)
+    overdue = fields.Boolean()
+    minutes = fields.Integer(allow_none=True)
+    rating = fields.Integer(allow_none=True)
+    held_points = fields.Integer()
+    points_settled = fields.Integer(allow_none=True)
+    created_at = LocalDateTime()
+    updated_at = LocalDateTime()
+
+
+class _Actor(Schema):
+    id = fields.Integer(allow_none=True)
+    role = fields.String()
+
+
+class EventOut(Schema):
+    id = fields.Integer()
+    action = fields.String()
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String()
+    actor = fields.Nested(_Actor)
+    at = LocalDateTime()
+    note = fields.String(allow_none=True)
+    data = fields.Dict(allow_none=True)
+
+
+class CandidateOut(Schema):
+    partner_id = fields.Integer()
+    name = fields.String()
+    score = fields.Float()
+    reasons = fields.List(fields.String())
+
+
+class NeedOut(Schema):
+    category_id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    requested = fields.Integer()
+    open = fields.Integer()
+
+
+RequestPage = page_schema(RequestOut, "RequestPage")
+EventPage = page_schema(EventOut, "EventPage")
+CandidatePage = page_schema(CandidateOut, "CandidatePage")
+NeedPage = page_schema(NeedOut, "NeedPage")

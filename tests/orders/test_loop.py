@@ -1,0 +1,238 @@
+"""The service loop through the API: 点单 → 派单 → 接单 → 服务 → 确认 → 积分."""
+import pytest
+
+from app.orders.machine import ROWS
+
+STATES = ["submitted", "dispatched", "pooled", "accepted", "in_service", "completed",
+          "confirmed", "disputed", "cancelled"]
+ACTIONS = sorted({r[1] for r in ROWS} - {"auto_confirm", "expire"})
+BODIES = {"dispatch": {"pool": True}, "decline": {"reason": "没空"},
+          "complete": {"minutes": 30}, "confirm": {"rating": 4},
+          "dispute": {"reason": "不满意"}, "resolve": {"outcome": "confirm"},
+          "cancel": {"reason": "不要了"}}
+ACTORS = ["demo-resident-1", "demo-resident-2", "demo-staff-1", "demo-staff-2",
+          "demo-partner-1", "demo-partner-2"]
+
+
+def test_whole_loop_settles_points_to_the_partner(flow):
+    before = flow.balance("demo-partner-1")
+    req = flow.create()
+    assert req["status"] == "submitted" and req["deadline_at"]
+    rid = req["id"]
+    partner = flow.partner_id()
+    assert flow.do(rid, "dispatch", "demo-staff-1", {"partner_id": partner})["status"] \
+        == "dispatched"
+    assert flow.do(rid, "accept", "demo-partner-1")["status"] == "accepted"
+    assert flow.do(rid, "start", "demo-partner-1")["status"] == "in_service"
+    done = flow.do(rid, "complete", "demo-partner-1", {"minutes": 90, "note": "换了电容"})
+    assert done["status"] == "completed" and done["minutes"] == 90
+    confirmed = flow.do(rid, "confirm", "demo-resident-1", {"rating": 5, "comment": "很好"})
+    assert confirmed["status"] == "confirmed"
+    # 家电维修 pays 20 points per hour: 90 minutes → 30 points, from the community.
+    assert confirmed["points_settled"] == 30
+    assert flow.balance("demo-partner-1") == before + 30
+
+    events = flow.events(rid)
+    assert [e["action"] for e in events] == ["create", "dispatch", "accept", "start",
+                                             "complete", "confirm"]
+    assert [e["to_status"] for e in events] == ["submitted", "dispatched", "accepted",
+                                                "in_service", "completed", "confirmed"]
+    assert events[1]["actor"]["role"] == "staff" and events[2]["actor"]["role"] == "partner"
+    assert events[-1]["data"]["points"] == 30
+
+    entries = flow.client.get("/api/v1/timebank/entries",
+                              headers=flow.h("demo-partner-1")).get_json()["items"]
+    assert entries[0]["amount"] == 30 and entries[0]["kind"] == "service_credit"
+    assert entries[0]["ref"] == f"request:{rid}"
+
+    partner_view = flow.client.get(f"/api/v1/partners/{partner}",
+                                   headers=flow.h("demo-staff-1")).get_json()
+    assert partner_view["rating"] == 5.0 and partner_view["open_tasks"] == 0
+
+
+def _roles(who, state):
+    """Who plays which role on a request of demo-resident-1 for 家电维修 in community 1."""
+    roles = set()
+    if who == "demo-resident-1":
+        roles.add("resident")
+    if who == "demo-staff-1":
+        roles.add("staff")
+    if who == "demo-partner-1":
+        if state in ("dispatched", "accepted", "in_service", "completed", "confirmed",
+                     "disputed"):
+            roles.add("partner")
+        if state in ("accepted", "in_service", "completed", "confirmed", "disputed"):
+            roles.add("assignee")
+        if state == "pooled":
+            roles.add("pool_partner")
+    return roles
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_illegal_steps_are_refused_without_side_effects(flow, state):
+    rid = flow.to_state(state)
+    events = len(flow.events(rid))
+    tried = 0
+    for who in ACTORS:
+        roles = _roles(who, state)
+        for action in ACTIONS:
+            able = [r for r in ROWS if r[1] == action and r[2] in roles]
+            if any(r[0] == state for r in able):
+                continue  # legal: covered by the flow tests
+            resp = flow.client.post(f"/api/v1/requests/{rid}/{action}", headers=flow.h(who),
+                                    json=BODIES.get(action, {}))
+            tried += 1
+            if able:
+                assert resp.status_code == 409, (who, action, resp.get_json())
+                err = resp.get_json()["error"]
+                assert err["code"] == "invalid_transition"
+                assert err["details"]["status"] == state
+            else:
+                assert resp.status_code in (403, 404), (who, action, resp.get_json())
+    assert tried > 20
+    assert flow.get(rid)["status"] == state
+    assert len(flow.events(rid)) == events
+
+
+def test_staff_of_another_community_cannot_dispatch(flow):
+    rid = flow.create()["id"]
+    resp = flow.client.post(f"/api/v1/requests/{rid}/dispatch", headers=flow.h("demo-staff-2"),
+                            json={"partner_id": flow.partner_id()})
+    assert resp.status_code == 404
+    assert flow.get(rid)["status"] == "submitted"
+
+
+def test_partner_not_assigned_cannot_accept(flow, make_user):
+    rid = flow.to_state("dispatched")
+    resp = flow.client.post(f"/api/v1/requests/{rid}/accept", headers=flow.h("demo-partner-2"))
+    assert resp.status_code == 404
+    # a member of the assigned partner who did not accept cannot start the work
+    make_user("second-member", roles=[("partner_member", {"partner_id": flow.partner_id()})])
+    flow.do(rid, "accept", "demo-partner-1")
+    flow.do(rid, "start", "second-member", expect=403)
+
+
+def test_dispatch_checks_partner_eligibility_and_capacity(flow):
+    rid = flow.create()["id"]
+    elder = flow.partner_id("助老")
+    resp = flow.do(rid, "dispatch", "demo-staff-1", {"partner_id": elder}, expect=422)
+    assert resp["error"]["code"] == "partner_not_eligible"
+    flow.do(rid, "dispatch", "demo-staff-1", {}, expect=422)
+    # 家电维修合作社 has capacity 3
+    for _ in range(3):
+        flow.to_state("dispatched")
+    resp = flow.do(rid, "dispatch", "demo-staff-1", {"partner_id": flow.partner_id()},
+                   expect=409)
+    assert resp["error"]["code"] == "partner_at_capacity"
+
+
+def test_decline_returns_to_queue_and_tells_staff(flow):
+    rid = flow.to_state("dispatched")
+    flow.do(rid, "decline", "demo-partner-1", {}, expect=422)
+    back = flow.do(rid, "decline", "demo-partner-1", {"reason": "师傅生病"})
+    assert back["status"] == "submitted" and back["partner"] is None
+    inbox = flow.client.get("/api/v1/notifications",
+                            headers=flow.h("demo-staff-1")).get_json()["items"]
+    assert inbox[0]["kind"] == "declined" and inbox[0]["ref"] == f"request:{rid}"
+
+
+def test_pool_claim(flow):
+    rid = flow.to_state("pooled")
+    pool = flow.client.get("/api/v1/requests?scope=pool",
+                           headers=flow.h("demo-partner-1")).get_json()["items"]
+    assert [r["id"] for r in pool] == [rid]
+    assert flow.client.get("/api/v1/requests?scope=pool",
+                           headers=flow.h("demo-partner-2")).get_json()["items"] == []
+    flow.do(rid, "claim", "demo-partner-2", expect=404)
+    claimed = flow.do(rid, "claim", "demo-partner-1")
+    assert claimed["status"] == "accepted" and claimed["partner"]["id"] == flow.partner_id()
+    flow.do(rid, "claim", "demo-partner-1", expect=409)
+
+
+def test_dispute_and_resolve_outcomes(flow):
+    before = flow.balance("demo-partner-1")
+    rid = flow.to_state("disputed")
+    redo = flow.do(rid, "resolve", "demo-staff-1", {"outcome": "redo", "note": "上门返修"})
+    assert redo["status"] == "in_service"
+    flow.do(rid, "complete", "demo-partner-1", {"minutes": 60})
+    flow.do(rid, "dispute", "demo-resident-1", {"reason": "仍有问题"})
+    done = flow.do(rid, "resolve", "demo-staff-1", {"outcome": "confirm", "minutes": 120})
+    assert done["status"] == "confirmed" and done["points_settled"] == 40
+    assert flow.balance("demo-partner-1") == before + 40
+    rid2 = flow.to_state("disputed")
+    assert flow.do(rid2, "resolve", "demo-staff-1", {"outcome": "cancel"})["status"] \
+        == "cancelled"
+    assert flow.balance("demo-partner-1") == before + 40
+
+
+def test_cancel_rules(flow):
+    rid = flow.to_state("in_service")
+    flow.do(rid, "cancel", "demo-resident-1", {"reason": "x"}, expect=409)
+    assert flow.do(rid, "cancel", "demo-staff-1", {"reason": "居民外出"})["status"] \
+        == "cancelled"
+    partner = flow.client.get(f"/api/v1/partners/{flow.partner_id()}",
+                              headers=flow.h("demo-staff-1")).get_json()
+    assert partner["open_tasks"] == 0
+
+
+def test_resident_paid_request_holds_and_releases_escrow(flow):
+    start = flow.balance("demo-resident-1")
+    # 代买代办: resident pays 10 points/hour, at most 120 minutes → 20 points held
+    req = flow.create("errand", description="帮忙买药")
+    assert req["held_points"] == 20
+    assert flow.balance("demo-resident-1") == start - 20
+    flow.do(req["id"], "cancel", "demo-resident-1", {"reason": "家人买了"})
+    assert flow.balance("demo-resident-1") == start
+
+    partner_before = flow.balance("demo-partner-2")
+    rid = flow.create("errand", description="帮忙买菜")["id"]
+    flow.do(rid, "dispatch", "demo-staff-1", {"partner_id": flow.partner_id("助老")})
+    flow.do(rid, "accept", "demo-partner-2")
+    flow.do(rid, "start", "demo-partner-2")
+    flow.do(rid, "complete", "demo-partner-2", {"minutes": 30})
+    flow.do(rid, "complete", "demo-partner-2", {"minutes": 30}, expect=409)
+    done = flow.do(rid, "confirm", "demo-resident-1", {"rating": 4})
+    assert done["points_settled"] == 5
+    assert flow.balance("demo-resident-1") == start - 5
+    assert flow.balance("demo-partner-2") == partner_before + 5
+
+
+def test_resident_paid_request_needs_the_points(flow, make_user, app):
+    import sqlalchemy as sa
+
+    from app.community.models import HouseholdBinding
+    from app.extensions import db
+
+    uid = make_user("poor-resident")
+    with app.app_context():
+        db.session.add(HouseholdBinding(user_id=uid, household_id=1, community_id=1,
+                                        status="approved"))
+        db.session.commit()
+    resp = flow.create("errand", who="poor-resident", expect=409)
+    assert resp["error"]["code"] == "insufficient_points"
+    from app.orders.models import ServiceRequest
+
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ServiceRequest)) == 0
+
+
+def test_complete_minutes_are_bounded(flow):
+    rid = flow.to_state("in_service")
+    resp = flow.do(rid, "complete", "demo-partner-1", {"minutes": 241}, expect=422)
+    assert "minutes" in resp["error"]["details"]["fields"]
+    flow.do(rid, "complete", "demo-partner-1", {"minutes": 0}, expect=422)
+
+
+def test_create_needs_own_household(flow):
+    other = flow.household("demo-resident-3")
+    resp = flow.client.post("/api/v1/requests", headers=flow.h("demo-resident-1"), json={
+        "category_id": flow.category("errand"), "household_id": other, "description": "x"})
+    assert resp.status_code == 404
+    resp = flow.client.post("/api/v1/requests", headers=flow.h("demo-resident-1"), json={
+        "category_id": 999, "household_id": flow.household("demo-resident-1"),
+        "description": "x"})
+    assert resp.status_code == 404
+    resp = flow.client.post("/api/v1/requests", headers=flow.h("demo-resident-1"), json={
+        "category_id": flow.category("errand"), "household_id": flow.household("demo-resident-1"),
+        "description": "x" * 10_000})
+    assert resp.status_code == 422
