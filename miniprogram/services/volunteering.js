@@ -8,9 +8,28 @@ module.exports = {
   checkinCode: (shiftId) => http.get(`/shifts/${shiftId}/checkin-code`),
   checkin: (shiftId, { lat, lng, code }, idempotencyKey) => http.post(`/shifts/${shiftId}/checkin`,
     code ? { lat, lng, code } : { lat, lng }, { idempotencyKey }),
-  checkout: (shiftId, { lat, lng }) => http.post(`/shifts/${shiftId}/checkout`, { lat, lng }),
+  checkout: (shiftId, { lat, lng, code }) => http.post(`/shifts/${shiftId}/checkout`,
+    code ? { lat, lng, code } : { lat, lng }),
+  /** Staff: a community's attendances; `status: 'pending'` is the review queue. */
   attendances: (query) => http.get('/attendances', query),
-  approveAttendance: (id) => http.post(`/attendances/${id}/approve`),
+  myAttendances: (query) => http.get('/me/attendances', query),
+  myRecord: () => http.get('/me/volunteer-record'),
+  myRegistrations: (query) => http.get('/me/party-registrations', query),
+  approveAttendance: (id) => http.post(`/attendances/${id}/approve`, {}),
   register: ({ communityId, unitName, roles }) => http.post('/party/registrations',
     { community_id: communityId, unit_name: unitName, roles }),
 };
+
+/**
+ * What a scanned check-in QR carries: staff screens show `llt:checkin:<shift id>:<6 digits>`;
+ * a bare 6-digit code (typed or from another display) is accepted too. Returns the code, or ''
+ * when the QR is not a check-in code or belongs to another shift.
+ */
+function codeFromQr(result, shiftId) {
+  const text = String(result || '').trim();
+  const m = /^llt:checkin:(\d+):(\d{6})$/.exec(text);
+  if (m) return Number(m[1]) === Number(shiftId) ? m[2] : '';
+  return /^\d{6}$/.test(text) ? text : '';
+}
+
+module.exports.codeFromQr = codeFromQr;

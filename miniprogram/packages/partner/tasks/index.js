@@ -1,0 +1,75 @@
+/**
+ * 合伙人任务: requests assigned to my partner and the pool I may claim from. Accept or decline
+ * (with a reason), start, and complete with the minutes worked and a note.
+ */
+const orders = require('../../../services/orders');
+const { createPager, emptyList } = require('../../../utils/pager');
+const { basePage, showError, showOk, dataset, shortTime } = require('../../../utils/ui');
+const { requestBadge } = require('../../../utils/status');
+
+const TABS = [{ key: 'assigned', text: '指派给我' }, { key: 'pool', text: '任务池' }];
+
+Page(basePage({
+  data: { tabs: TABS, tab: 'assigned', tasks: emptyList(), form: null, busy: false },
+
+  onLoad(query) {
+    if (query && query.tab === 'pool') this.setData({ tab: 'pool' });
+    this.pager = createPager(this, 'tasks', (page) => orders.list({ scope: this.data.tab, ...page }), {
+      decorate: (r) => ({ ...r, badge: requestBadge(r.status), when: shortTime(r.created_at) }),
+    });
+  },
+
+  onShow() { this.pager.reload(); },
+  onReachBottom() { this.pager.more(); },
+  onMore() { this.pager.more(); },
+  onRetry() { this.pager.retry(); },
+
+  onTab(e) {
+    this.setData({ tab: dataset(e).key, form: null });
+    this.pager.reload();
+  },
+
+  async act(fn, okText) {
+    if (this.data.busy) return;
+    this.setData({ busy: true });
+    try {
+      await fn();
+      showOk(okText);
+      this.setData({ form: null });
+    } catch (e) {
+      showError(e);
+    } finally {
+      this.setData({ busy: false });
+      this.pager.reload();
+    }
+  },
+
+  onAccept(e) { return this.act(() => orders.accept(Number(dataset(e).id)), '已接单'); },
+  onClaim(e) { return this.act(() => orders.claim(Number(dataset(e).id)), '认领成功'); },
+  onStart(e) { return this.act(() => orders.start(Number(dataset(e).id)), '已开始服务'); },
+
+  onOpenForm(e) {
+    const { id, kind } = dataset(e);
+    this.setData({ form: { id: Number(id), kind, reason: '', minutes: '', note: '', error: '' } });
+  },
+
+  onCloseForm() { this.setData({ form: null }); },
+  onFormInput(e) { this.setData({ [`form.${dataset(e).field}`]: e.detail.value }); },
+
+  onSubmitForm() {
+    const { form } = this.data;
+    if (form.kind === 'decline') {
+      if (form.reason.trim().length < 2) {
+        this.setData({ 'form.error': '请填写退回原因' });
+        return undefined;
+      }
+      return this.act(() => orders.decline(form.id, form.reason.trim()), '已退回社区');
+    }
+    const minutes = Number(form.minutes);
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 24 * 60) {
+      this.setData({ 'form.error': '请填写服务时长（1-1440 分钟的整数）' });
+      return undefined;
+    }
+    return this.act(() => orders.complete(form.id, minutes, form.note.trim()), '已提交完成，等待居民确认');
+  },
+}));

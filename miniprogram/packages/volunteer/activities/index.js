@@ -1,0 +1,42 @@
+/** 志愿活动: activities of my community with their shifts; a shift opens to sign up and check in. */
+const volunteering = require('../../../services/volunteering');
+const session = require('../../../utils/session');
+const { createPager, emptyList } = require('../../../utils/pager');
+const { basePage, dataset, shortTime } = require('../../../utils/ui');
+
+function decorateShift(s) {
+  const full = s.capacity && s.signed_up >= s.capacity;
+  return {
+    ...s,
+    start: shortTime(s.starts_at),
+    end: shortTime(s.ends_at).slice(-5),
+    seats: full ? `已满（${s.signed_up}/${s.capacity}），可候补` : `已报 ${s.signed_up}/${s.capacity}`,
+  };
+}
+
+Page(basePage({
+  data: { list: emptyList() },
+
+  onLoad() {
+    this.pager = createPager(this, 'list', async (page) => {
+      const user = session.cachedUser() || await session.refreshUser();
+      const communityId = session.communityOf(user, 'volunteer') || session.communityOf(user, 'party_member');
+      return volunteering.activities({ community_id: communityId, ...page });
+    }, { decorate: (a) => ({ ...a, shifts: (a.shifts || []).map(decorateShift) }) });
+  },
+
+  onShow() { this.pager.reload(); },
+  onReachBottom() { this.pager.more(); },
+  onMore() { this.pager.more(); },
+  onRetry() { this.pager.retry(); },
+
+  onShift(e) {
+    const { activity, shift } = dataset(e);
+    const found = this.data.list.items.find((a) => a.id === Number(activity));
+    const s = found && found.shifts.find((x) => x.id === Number(shift));
+    wx.setStorageSync('currentShift', { ...s, activityTitle: found.title });
+    wx.navigateTo({ url: `/packages/volunteer/shift/index?id=${shift}` });
+  },
+
+  onHours() { wx.navigateTo({ url: '/packages/volunteer/hours/index' }); },
+}));
