@@ -1,5 +1,84 @@
-"""Demo data of this domain for `flask seed-demo` (idempotent)."""
+"""Demo data of this domain for `flask seed-demo` (idempotent).
+
+Teams of community 1, an approved party registration for `demo-volunteer-1` with a 党员邻居
+pairing, and an activity at 观湖志愿V站 with one shift running now and one later. When the demo
+activity has no shift left to end (the seed is run again days later), a fresh pair is added,
+so the demo flow always has a current shift.
+"""
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from app.auth.models import User
+from app.common.timeutil import utcnow
+from app.community.models import Building, Community, Compound, Grid, Household, Station
+from app.demo import get_or_create
+from app.extensions import db
+from app.volunteering import codes
+from app.volunteering.models import (
+    Activity,
+    Pairing,
+    PartyRegistration,
+    Shift,
+    Team,
+    TeamMember,
+)
+
+ACTIVITY_TITLE = "观湖志愿V站便民服务日"
+TEAMS = [("观湖志愿V站", "v_station"), ("观湖党员先锋队", "party_vanguard"),
+         ("观湖帮代办志愿队", "errand_team"), ("古湖街道志愿服务联盟", "alliance")]
+
+
+def _one(model, **keys):
+    return db.session.scalar(sa.select(model).filter_by(**keys))
 
 
 def seed() -> None:
-    pass
+    community = _one(Community, name="观湖社区")
+    volunteer = _one(User, openid="demo-volunteer-1")
+    staff = _one(User, openid="demo-staff-1")
+    station = _one(Station, community_id=community.id, name="观湖志愿V站")
+    grid = _one(Grid, community_id=community.id, name="观湖第一网格")
+    now = utcnow()
+
+    teams = {}
+    for name, kind in TEAMS:
+        teams[kind] = get_or_create(
+            Team, {"kind": kind, "leader_id": volunteer.id if kind == "party_vanguard" else None,
+                   "station_id": station.id if kind == "v_station" else None},
+            community_id=community.id, name=name)
+    for kind in ("party_vanguard", "v_station"):
+        get_or_create(TeamMember, team_id=teams[kind].id, user_id=volunteer.id)
+
+    reg = get_or_create(
+        PartyRegistration,
+        {"unit_name": "区供电公司", "roles": "info_officer,volunteer", "grid_id": grid.id,
+         "status": "approved", "decided_by_id": staff.id, "decided_at": now,
+         "note": "演示数据"},
+        user_id=volunteer.id, community_id=community.id)
+    elder_home = db.session.scalar(  # 李大爷 (demo-resident-2), 老粮站院落 1栋 3
+        sa.select(Household).join(Building, Building.id == Household.building_id)
+        .join(Compound, Compound.id == Building.compound_id)
+        .where(Compound.community_id == community.id, Compound.name == "老粮站院落",
+               Building.name == "1栋", Household.room == "3"))
+    if elder_home is not None:
+        get_or_create(Pairing, {"member_id": volunteer.id, "community_id": community.id,
+                                "reason": "独居老人，每周走访", "created_by_id": staff.id},
+                      registration_id=reg.id, household_id=elder_home.id, ended_at=None)
+
+    activity = get_or_create(
+        Activity, {"team_id": teams["v_station"].id, "created_by_id": staff.id,
+                   "description": "量血压、理发、家电小修，欢迎报名志愿服务",
+                   "auto_approve": False},
+        community_id=community.id, title=ACTIVITY_TITLE)
+    live = db.session.scalar(sa.select(Shift.id).where(Shift.activity_id == activity.id,
+                                                       Shift.ends_at > now))
+    if live is None:
+        start = now.replace(second=0, microsecond=0) - timedelta(minutes=now.minute % 30)
+        for begins, hours in ((start - timedelta(hours=1), 3), (start + timedelta(hours=3), 2)):
+            get_or_create(Shift, {
+                "ends_at": begins + timedelta(hours=hours), "capacity": 10, "signed_up": 0,
+                "location_name": station.name, "lat": station.lat, "lng": station.lng,
+                "radius_m": 200, "points_per_hour": 10, "required_roles": "",
+                "code_required": True, "secret": codes.new_secret()},
+                activity_id=activity.id, starts_at=begins)

@@ -1,1 +1,293 @@
-"""Tables of this domain (filled in by its issue)."""
+"""Teams, party-member registration (双报到), activities, shifts, sign-ups and attendance.
+
+Counters and states that must hold under concurrency are guarded in the database: a shift's
+`signed_up` can never pass its capacity (check constraint, changed under the shift row lock),
+one live sign-up and one attendance per volunteer and shift (unique indexes), and a check-in
+code step is used once per volunteer (unique row in `volunteer_used_codes`).
+"""
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.common.timeutil import UTCDateTime, utcnow
+from app.extensions import db
+
+TEAM_KINDS = ("v_station", "alliance", "errand_team", "party_vanguard")
+PARTY_ROLES = ("info_officer", "mediator", "volunteer")
+REGISTRATION_STATUSES = ("pending", "approved", "rejected")
+SIGNUP_STATUSES = ("confirmed", "waitlisted", "cancelled", "no_show")
+LIVE_SIGNUP = ("confirmed", "waitlisted", "no_show")
+# checked_in → pending | partial (checked out) → credited | rejected (staff review)
+ATTENDANCE_STATUSES = ("checked_in", "pending", "partial", "credited", "rejected")
+SHIFT_ROLES = ("volunteer", "party_member")
+
+
+def _live(condition: str) -> dict:
+    return {"sqlite_where": sa.text(condition), "postgresql_where": sa.text(condition)}
+
+
+class Team(db.Model):
+    __tablename__ = "volunteer_teams"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    name: Mapped[str] = mapped_column(sa.String(64))
+    leader_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    station_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stations.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    leader = relationship("User", lazy="joined")
+    station = relationship("Station", lazy="joined")
+
+    __table_args__ = (
+        sa.CheckConstraint(f"kind IN {TEAM_KINDS!r}", name="kind_known"),
+        sa.UniqueConstraint("community_id", "name"),
+    )
+
+    def __repr__(self):
+        return f"<Team {self.id} {self.kind} {self.name}>"
+
+
+class TeamMember(db.Model):
+    __tablename__ = "volunteer_team_members"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteer_teams.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User", lazy="joined")
+
+    __table_args__ = (sa.UniqueConstraint("team_id", "user_id"),)
+
+    def __repr__(self):
+        return f"<TeamMember team={self.team_id} user={self.user_id}>"
+
+
+class PartyRegistration(db.Model):
+    """A party member reporting to the community where they live (在职党员社区双报到)."""
+
+    __tablename__ = "party_registrations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"))
+    unit_name: Mapped[str] = mapped_column(sa.String(100))
+    roles: Mapped[str] = mapped_column(sa.String(64))  # comma-separated PARTY_ROLES
+    grid_id: Mapped[int | None] = mapped_column(sa.ForeignKey("grids.id"))
+    status: Mapped[str] = mapped_column(sa.String(12), default="pending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    user = relationship("User", foreign_keys=[user_id], lazy="joined")
+
+    __table_args__ = (
+        sa.CheckConstraint(f"status IN {REGISTRATION_STATUSES!r}", name="status_known"),
+        sa.Index("ix_party_registrations_community_status", "community_id", "status", "id"),
+        # One live (pending or approved) registration of a member with a community.
+        sa.Index("uq_party_registrations_live", "user_id", "community_id", unique=True,
+                 **_live("status != 'rejected'")),
+    )
+
+    @property
+    def role_list(self) -> list[str]:
+        return [r for r in self.roles.split(",") if r]
+
+    def __repr__(self):
+        return f"<PartyRegistration {self.id} {self.status}>"
+
+
+class Pairing(db.Model):
+    """A party member paired with a household in difficulty (党员邻居)."""
+
+    __tablename__ = "party_pairings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("party_registrations.id"),
+                                                 index=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    household_id: Mapped[int] = mapped_column(sa.ForeignKey("households.id"))
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
+    reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    household = relationship("Household", lazy="joined")
+    member = relationship("User", foreign_keys=[member_id], lazy="joined")
+
+    __table_args__ = (
+        sa.Index("uq_party_pairings_live", "registration_id", "household_id", unique=True,
+                 **_live("ended_at IS NULL")),
+    )
+
+    def __repr__(self):
+        return f"<Pairing {self.id} member={self.member_id} household={self.household_id}>"
+
+
+class Visit(db.Model):
+    __tablename__ = "party_visits"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(sa.ForeignKey("party_pairings.id"))
+    visited_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    minutes: Mapped[int] = mapped_column(sa.Integer)
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        sa.CheckConstraint("minutes >= 0", name="minutes_nonnegative"),
+        sa.Index("ix_party_visits_pairing_id_id", "pairing_id", "id"),
+    )
+
+    def __repr__(self):
+        return f"<Visit {self.id} pairing={self.pairing_id}>"
+
+
+class Activity(db.Model):
+    __tablename__ = "volunteer_activities"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("volunteer_teams.id"))
+    title: Mapped[str] = mapped_column(sa.String(100))
+    description: Mapped[str] = mapped_column(sa.String(2000), default="")
+    # Credit at check-out without review when both geofence and code were verified.
+    auto_approve: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    team: Mapped[Team | None] = relationship(lazy="joined")
+    shifts: Mapped[list["Shift"]] = relationship(back_populates="activity",
+                                                 order_by="Shift.starts_at")
+
+    def __repr__(self):
+        return f"<Activity {self.id} {self.title}>"
+
+
+class Shift(db.Model):
+    __tablename__ = "volunteer_shifts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteer_activities.id"),
+                                             index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    capacity: Mapped[int] = mapped_column(sa.Integer)
+    signed_up: Mapped[int] = mapped_column(sa.Integer, default=0)
+    location_name: Mapped[str] = mapped_column(sa.String(64))
+    lat: Mapped[float] = mapped_column(sa.Float)
+    lng: Mapped[float] = mapped_column(sa.Float)
+    radius_m: Mapped[int] = mapped_column(sa.Integer)
+    points_per_hour: Mapped[int] = mapped_column(sa.Integer)
+    required_roles: Mapped[str] = mapped_column(sa.String(64), default="")
+    code_required: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    secret: Mapped[str] = mapped_column(sa.String(64))  # hex; never leaves the server
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    activity: Mapped[Activity] = relationship(back_populates="shifts")
+
+    __table_args__ = (
+        sa.CheckConstraint("capacity > 0", name="capacity_positive"),
+        sa.CheckConstraint("signed_up >= 0 AND signed_up <= capacity", name="within_capacity"),
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("radius_m > 0", name="radius_positive"),
+        sa.CheckConstraint("points_per_hour >= 0", name="points_nonnegative"),
+    )
+
+    @property
+    def role_list(self) -> list[str]:
+        return [r for r in self.required_roles.split(",") if r]
+
+    @property
+    def community_id(self) -> int:
+        return self.activity.community_id
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    def __repr__(self):
+        return f"<Shift {self.id} activity={self.activity_id}>"
+
+
+class Signup(db.Model):
+    __tablename__ = "volunteer_signups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteer_shifts.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User", lazy="joined")
+
+    __table_args__ = (
+        sa.CheckConstraint(f"status IN {SIGNUP_STATUSES!r}", name="status_known"),
+        sa.Index("ix_volunteer_signups_shift_status", "shift_id", "status", "id"),
+        sa.Index("uq_volunteer_signups_live", "shift_id", "user_id", unique=True,
+                 **_live("status != 'cancelled'")),
+    )
+
+    def __repr__(self):
+        return f"<Signup {self.id} shift={self.shift_id} user={self.user_id} {self.status}>"
+
+
+class Attendance(db.Model):
+    """One volunteer's presence on one shift: checked in and out on site, or recorded by staff."""
+
+    __tablename__ = "volunteer_attendances"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteer_shifts.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"))
+    status: Mapped[str] = mapped_column(sa.String(12))
+    manual: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    in_distance_m: Mapped[float | None] = mapped_column(sa.Float)
+    out_distance_m: Mapped[float | None] = mapped_column(sa.Float)
+    in_code_ok: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    out_code_ok: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    minutes: Mapped[int] = mapped_column(sa.Integer, default=0)
+    points: Mapped[int] = mapped_column(sa.Integer, default=0)
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_note: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    shift: Mapped[Shift] = relationship(lazy="joined")
+    user = relationship("User", foreign_keys=[user_id], lazy="joined")
+
+    __table_args__ = (
+        sa.CheckConstraint(f"status IN {ATTENDANCE_STATUSES!r}", name="status_known"),
+        sa.CheckConstraint("minutes >= 0 AND points >= 0", name="amounts_nonnegative"),
+        sa.UniqueConstraint("shift_id", "user_id"),
+        sa.Index("ix_volunteer_attendances_community_status", "community_id", "status", "id"),
+    )
+
+    @property
+    def verified(self) -> bool:
+        """Presence proven on site at both ends by geofence and by code: the condition for
+        auto-approval. A shift without a code proves the geofence only, never this."""
+        return (not self.manual and self.checked_out_at is not None
+                and self.in_code_ok and self.out_code_ok
+                and self.in_distance_m is not None and self.out_distance_m is not None)
+
+    def __repr__(self):
+        return f"<Attendance {self.id} shift={self.shift_id} user={self.user_id} {self.status}>"
+
+
+class UsedCode(db.Model):
+    """A check-in code step already used by a volunteer on a shift (shared by every process)."""
+
+    __tablename__ = "volunteer_used_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteer_shifts.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    step: Mapped[int] = mapped_column(sa.BigInteger)
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("shift_id", "user_id", "step"),)
+
+    def __repr__(self):
+        return f"<UsedCode shift={self.shift_id} user={self.user_id} step={self.step}>"

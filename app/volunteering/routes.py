@@ -1,3 +1,167 @@
+"""Activities, shifts, sign-ups and on-site check-in. Review, teams and party routes live in
+`routes_review.py` and `routes_party.py` on the same blueprint."""
+import sqlalchemy as sa
+from flask import current_app
 from flask_smorest import Blueprint
 
+from app.auth.permissions import login_required, require_user, roles_required
+from app.common.pagination import paginate
+from app.common.timeutil import utcnow
+from app.extensions import db, limiter
+from app.volunteering import attendance, codes, service
+from app.volunteering import schemas as s
+from app.volunteering.models import Activity, Signup
+
 blp = Blueprint("volunteering", __name__, url_prefix="/api/v1", description="志愿服务与党员双报到")
+
+
+def page(stmt, id_col, args, newest_first=True):
+    items, cursor = paginate(stmt, id_col, args, newest_first=newest_first)
+    return {"items": items, "next_cursor": cursor}
+
+
+def _checkin_limit() -> str:
+    """Per volunteer: enough for real retries, far too few to guess a six-digit code."""
+    return current_app.config.get("CHECKIN_RATE_LIMIT", "30 per minute")
+
+
+def _with_my_status(shifts):
+    statuses = service.my_statuses(require_user().id, [sh.id for sh in shifts])
+    for sh in shifts:
+        sh.my_status = statuses.get(sh.id)
+    return shifts
+
+
+@blp.route("/activities", methods=["GET"])
+@blp.arguments(s.ActivityListArgs, location="query")
+@blp.response(200, s.ActivityPage)
+@login_required
+def list_activities(args):
+    """Activities with their shifts, newest first; `upcoming=true` keeps those with a shift
+    still to end. Each shift shows the viewer's own sign-up status (`my_status`)."""
+    stmt = service.activities_stmt(args["community_id"], args["upcoming"], utcnow())
+    result = page(stmt, Activity.id, args)
+    _with_my_status([sh for a in result["items"] for sh in a.shifts])
+    return result
+
+
+@blp.route("/activities", methods=["POST"])
+@blp.arguments(s.ActivityIn)
+@blp.response(201, s.ActivityOut)
+@roles_required("staff", "admin")
+def create_activity(data):
+    activity = service.create_activity(require_user(), data)
+    db.session.commit()
+    return activity
+
+
+@blp.route("/activities/<int:activity_id>", methods=["GET"])
+@blp.response(200, s.ActivityOut)
+@login_required
+def get_activity(activity_id):
+    activity = service.get_activity(activity_id)
+    _with_my_status(activity.shifts)
+    return activity
+
+
+@blp.route("/activities/<int:activity_id>/shifts", methods=["POST"])
+@blp.arguments(s.ShiftIn)
+@blp.response(201, s.ShiftOut)
+@roles_required("staff", "admin")
+def add_shift(data, activity_id):
+    shift = service.add_shift(require_user(), activity_id, data)
+    db.session.commit()
+    return shift
+
+
+@blp.route("/shifts/<int:shift_id>", methods=["GET"])
+@blp.response(200, s.ShiftOut)
+@login_required
+def get_shift(shift_id):
+    return _with_my_status([service.get_shift(shift_id)])[0]
+
+
+@blp.route("/shifts/<int:shift_id>/signup", methods=["POST"])
+@blp.response(201, s.SignupOut)
+@login_required
+def signup(shift_id):
+    """Confirmed while places remain, else waitlisted (201); signing up again returns the
+    same sign-up (200)."""
+    row, created = service.signup(require_user(), shift_id, utcnow())
+    db.session.commit()
+    return row, 201 if created else 200
+
+
+@blp.route("/shifts/<int:shift_id>/signup", methods=["DELETE"])
+@blp.response(200, s.SignupOut)
+@login_required
+def cancel_signup(shift_id):
+    """Frees the place; the first waitlisted volunteer is promoted and notified."""
+    row = service.cancel_signup(require_user(), shift_id, utcnow())
+    db.session.commit()
+    return row
+
+
+@blp.route("/shifts/<int:shift_id>/signups", methods=["GET"])
+@blp.arguments(s.SignupListArgs, location="query")
+@blp.response(200, s.SignupPage)
+@roles_required("staff", "admin")
+def list_signups(args, shift_id):
+    """Sign-ups of a shift in sign-up order (the waitlist order), for its community's staff."""
+    service.staff_shift(require_user(), shift_id)
+    stmt = sa.select(Signup).where(Signup.shift_id == shift_id)
+    if args["status"]:
+        stmt = stmt.where(Signup.status == args["status"])
+    return page(stmt, Signup.id, args, newest_first=False)
+
+
+@blp.route("/shifts/<int:shift_id>/checkin-code", methods=["GET"])
+@blp.response(200, s.CheckinCodeOut)
+@roles_required("staff", "admin")
+def checkin_code(shift_id):
+    """The code to show as a QR on site; every staff device shows the same one."""
+    shift = service.staff_shift(require_user(), shift_id)
+    code, expires_in = codes.current(shift.secret, utcnow())
+    return {"code": code, "expires_in": expires_in, "qr": f"llt:checkin:{shift.id}:{code}"}
+
+
+@blp.route("/shifts/<int:shift_id>/checkin", methods=["POST"])
+@blp.arguments(s.OnSitePositionIn)
+@blp.response(201, s.CheckinOut)
+@limiter.limit(_checkin_limit)
+@login_required
+def checkin(data, shift_id):
+    """On site, inside the window (30 min grace) and, where asked, with the current code.
+    Checking in again returns the first check-in (200)."""
+    att, created = attendance.check_in(require_user(), shift_id, data["lat"], data["lng"],
+                                       data["code"], utcnow())
+    db.session.commit()
+    return att, 201 if created else 200
+
+
+@blp.route("/shifts/<int:shift_id>/checkout", methods=["POST"])
+@blp.arguments(s.OnSitePositionIn)
+@blp.response(200, s.CheckoutOut)
+@limiter.limit(_checkin_limit)
+@login_required
+def checkout(data, shift_id):
+    """Minutes clipped to the shift; `pending` until staff approve, or `credited` at once when
+    the activity auto-approves and presence was verified at both ends."""
+    att = attendance.check_out(require_user(), shift_id, data["lat"], data["lng"],
+                               data["code"], utcnow())
+    db.session.commit()
+    return att
+
+
+@blp.route("/shifts/<int:shift_id>/close", methods=["POST"])
+@blp.response(200, s.ShiftCloseOut)
+@roles_required("staff", "admin")
+def close_shift(shift_id):
+    """Mark no-shows and unfinished check-ins once the check-out grace has passed."""
+    service.staff_shift(require_user(), shift_id)
+    result = service.close_shift(shift_id, utcnow())
+    db.session.commit()
+    return result
+
+
+from app.volunteering import routes_party, routes_review  # noqa: E402, F401

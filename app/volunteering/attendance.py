@@ -1,0 +1,239 @@
+"""On-site check-in and check-out, staff review, make-up records, and hours to points.
+
+A volunteer's check-in and check-out on a shift run under the row lock of their sign-up, so a
+retried request finds the first one's attendance and returns it (idempotent). Approval moves
+the attendance from `pending`/`partial` to `credited` with a conditional UPDATE: of two
+concurrent approvals exactly one changes the row, and only that one credits points, through
+`timebank.credit_shift` with the key `attendance:<id>:credit`, in the same transaction.
+"""
+import logging
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.auth.models import User
+from app.auth.permissions import has_role, require
+from app.common.timeutil import SHANGHAI, local_iso
+from app.errors import Conflict, Forbidden, Unprocessable
+from app.extensions import db
+from app.volunteering import codes
+from app.volunteering.geo import haversine_m
+from app.volunteering.models import Attendance, Shift, Signup, UsedCode
+from app.volunteering.service import GRACE, clipped_minutes, get_or_404, get_shift, lock_user
+
+log = logging.getLogger(__name__)
+REVIEWABLE = ("pending", "partial")
+DEFAULT_MANUAL_CAP_MINUTES = 480  # make-up records per volunteer per calendar month
+
+
+def _locked_signup(user: User, shift: Shift) -> Signup:
+    row = db.session.scalar(sa.select(Signup).where(
+        Signup.shift_id == shift.id, Signup.user_id == user.id,
+        Signup.status == "confirmed").with_for_update())
+    if row is None:
+        raise Conflict("not_signed_up", "您没有该班次的正式报名")
+    return row
+
+
+def _attendance_of(user_id: int, shift_id: int) -> Attendance | None:
+    return db.session.scalar(sa.select(Attendance).where(
+        Attendance.shift_id == shift_id, Attendance.user_id == user_id)
+        .execution_options(populate_existing=True))
+
+
+def _check_window(shift: Shift, now: datetime, closes_at: datetime) -> None:
+    opens_at = shift.starts_at - GRACE
+    if not opens_at <= now <= closes_at:
+        raise Unprocessable("outside_shift_window", "不在班次签到时间内（前后宽限30分钟）",
+                            details={"opens_at": local_iso(opens_at),
+                                     "closes_at": local_iso(closes_at)})
+
+
+def _check_geofence(shift: Shift, lat: float, lng: float) -> float:
+    distance = haversine_m(lat, lng, shift.lat, shift.lng)
+    if distance > shift.radius_m:
+        raise Unprocessable("outside_geofence", f"请到{shift.location_name}现场签到",
+                            details={"distance_m": round(distance), "radius_m": shift.radius_m})
+    return distance
+
+
+def _check_code(shift: Shift, user: User, code: str | None, now: datetime) -> bool:
+    """True when the shift asks for a code and a fresh, unused one was given."""
+    if not shift.code_required:
+        return False
+    if not code:
+        raise Unprocessable("code_required", "请扫描现场二维码签到")
+    result, step = codes.match(shift.secret, code, now)
+    if result == "expired":
+        raise Unprocessable("code_expired", "签到码已过期，请重新扫码")
+    if result != "ok":
+        raise Unprocessable("invalid_code", "签到码无效")
+    used = db.session.scalar(sa.select(UsedCode.id).where(
+        UsedCode.shift_id == shift.id, UsedCode.user_id == user.id, UsedCode.step == step))
+    if used:
+        raise Unprocessable("code_replayed", "该签到码已使用，请等待新码后重新扫码")
+    db.session.add(UsedCode(shift_id=shift.id, user_id=user.id, step=step, used_at=now))
+    return True
+
+
+def check_in(user: User, shift_id: int, lat: float, lng: float, code: str | None,
+             now: datetime) -> tuple[Attendance, bool]:
+    """(attendance, created). A repeated check-in returns the first one unchanged."""
+    shift = get_shift(shift_id)
+    _locked_signup(user, shift)
+    existing = _attendance_of(user.id, shift.id)
+    if existing is not None and existing.manual:
+        raise Conflict("attendance_exists", "工作人员已为您补录该班次")
+    if existing is not None:
+        return existing, False
+    _check_window(shift, now, shift.ends_at)
+    distance = _check_geofence(shift, lat, lng)
+    code_ok = _check_code(shift, user, code, now)
+    att = Attendance(shift_id=shift.id, user_id=user.id, community_id=shift.community_id,
+                     status="checked_in", checked_in_at=now, in_distance_m=distance,
+                     in_code_ok=code_ok, created_at=now)
+    db.session.add(att)
+    db.session.flush()
+    log.info("checkin attendance=%s shift=%s user=%s", att.id, shift.id, user.id)
+    return att, True
+
+
+def check_out(user: User, shift_id: int, lat: float, lng: float, code: str | None,
+              now: datetime) -> Attendance:
+    """Minutes are clipped to the shift; under 60% of it is `partial` (staff review). With the
+    activity's auto-approval and presence verified at both ends, points are credited at once."""
+    shift = get_shift(shift_id)
+    _locked_signup(user, shift)
+    att = _attendance_of(user.id, shift.id)
+    if att is None or att.checked_in_at is None:
+        raise Conflict("not_checked_in", "尚未签到，无法签退")
+    if att.checked_out_at is not None:
+        return att
+    _check_window(shift, now, shift.ends_at + GRACE)
+    att.out_distance_m = _check_geofence(shift, lat, lng)
+    att.out_code_ok = _check_code(shift, user, code, now)
+    att.checked_out_at = now
+    att.minutes = clipped_minutes(shift, att.checked_in_at, now)
+    att.status = "partial" if att.minutes * 10 < shift.minutes * 6 else "pending"
+    db.session.flush()
+    log.info("checkout attendance=%s minutes=%s status=%s", att.id, att.minutes, att.status)
+    if att.status == "pending" and shift.activity.auto_approve and att.verified:
+        _credit(att, None, att.minutes, "自动审核：现场定位与签到码均已核验", now)
+    return att
+
+
+# -- review -----------------------------------------------------------------------------
+def staff_attendance(user: User, attendance_id: int) -> Attendance:
+    att = get_or_404(Attendance, attendance_id, "志愿记录")
+    require(has_role(user, "staff", community_id=att.community_id), hide=True)
+    return att
+
+
+def approve(user: User, attendance_id: int, minutes: int | None, note: str,
+            now: datetime) -> Attendance:
+    """Staff may lower the minutes of a partial record, never raise them."""
+    att = staff_attendance(user, attendance_id)
+    if att.user_id == user.id:
+        raise Forbidden("self_review", "不能审核自己的志愿记录")
+    if minutes is not None and minutes > att.minutes:
+        raise Unprocessable(details={"fields": {"minutes": [f"不能超过记录的{att.minutes}分钟"]}})
+    return _credit(att, user.id, att.minutes if minutes is None else minutes, note, now)
+
+
+def _credit(att: Attendance, reviewer_id: int | None, minutes: int, note: str,
+            now: datetime) -> Attendance:
+    from app.timebank import service as timebank
+
+    points = timebank.points_for_minutes(minutes, att.shift.points_per_hour)
+    done = db.session.execute(
+        sa.update(Attendance)
+        .where(Attendance.id == att.id, Attendance.status.in_(REVIEWABLE))
+        .values(status="credited", minutes=minutes, points=points, reviewed_by_id=reviewer_id,
+                reviewed_at=now, review_note=note)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(att)
+    if not done:
+        raise Conflict("invalid_transition", "该记录已审核或尚未签退",
+                       details={"status": att.status})
+    if points > 0:
+        timebank.credit_shift(
+            community_id=att.community_id, user_id=att.user_id, points=points,
+            key=f"attendance:{att.id}:credit", ref=f"attendance:{att.id}",
+            memo=f"志愿服务 {att.shift.activity.title} {minutes}分钟")
+    log.info("attendance credited id=%s points=%s by=%s", att.id, points, reviewer_id)
+    return att
+
+
+def reject(user: User, attendance_id: int, note: str, now: datetime) -> Attendance:
+    att = staff_attendance(user, attendance_id)
+    if att.user_id == user.id:
+        raise Forbidden("self_review", "不能审核自己的志愿记录")
+    done = db.session.execute(
+        sa.update(Attendance)
+        .where(Attendance.id == att.id, Attendance.status.in_(REVIEWABLE))
+        .values(status="rejected", reviewed_by_id=user.id, reviewed_at=now, review_note=note)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(att)
+    if not done:
+        raise Conflict("invalid_transition", "该记录已审核或尚未签退",
+                       details={"status": att.status})
+    log.info("attendance rejected id=%s by=%s", att.id, user.id)
+    return att
+
+
+# -- make-up records (补录) ---------------------------------------------------------------
+def month_bounds(moment: datetime) -> tuple[datetime, datetime]:
+    local = moment.astimezone(SHANGHAI)
+    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    end = start.replace(year=start.year + 1, month=1) if start.month == 12 \
+        else start.replace(month=start.month + 1)
+    return start, end
+
+
+def record_manual(staff: User, shift_id: int, user_id: int, minutes: int, reason: str,
+                  now: datetime) -> Attendance:
+    """A make-up attendance, marked manual and kept apart from verified hours; the minutes of
+    a volunteer's make-up records in one calendar month (of the shift) are capped."""
+    shift = get_shift(shift_id)
+    require(has_role(staff, "staff", community_id=shift.community_id), hide=True)
+    get_or_404(User, user_id, "用户")
+    if user_id == staff.id:
+        raise Forbidden("self_review", "不能为自己补录志愿记录")
+    if now < shift.starts_at:
+        raise Conflict("shift_not_started", "班次尚未开始，不能补录")
+    if minutes > shift.minutes:
+        raise Unprocessable(details={"fields": {
+            "minutes": [f"不能超过班次时长{shift.minutes}分钟"]}})
+    lock_user(user_id)
+    # The volunteer's own check-in on this shift holds this row; wait for it to finish.
+    db.session.execute(sa.select(Signup.id).where(
+        Signup.shift_id == shift.id, Signup.user_id == user_id,
+        Signup.status != "cancelled").with_for_update())
+    if _attendance_of(user_id, shift.id) is not None:
+        raise Conflict("attendance_exists", "该志愿者在此班次已有记录")
+    cap = current_app.config.get("VOLUNTEER_MANUAL_CAP_MINUTES", DEFAULT_MANUAL_CAP_MINUTES)
+    start, end = month_bounds(shift.starts_at)
+    used = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Attendance.minutes), 0))
+        .join(Shift, Shift.id == Attendance.shift_id)
+        .where(Attendance.user_id == user_id, Attendance.manual.is_(True),
+               Attendance.status != "rejected", Shift.starts_at >= start,
+               Shift.starts_at < end))
+    if used + minutes > cap:
+        raise Conflict("manual_cap_exceeded", f"该志愿者本月补录已达上限（{cap}分钟）",
+                       details={"cap_minutes": cap, "used_minutes": used})
+    att = Attendance(shift_id=shift.id, user_id=user_id, community_id=shift.community_id,
+                     status="pending", manual=True, reason=reason, recorded_by_id=staff.id,
+                     minutes=minutes, created_at=now)
+    db.session.add(att)
+    db.session.execute(
+        sa.update(Signup).where(Signup.shift_id == shift.id, Signup.user_id == user_id,
+                                Signup.status == "no_show")
+        .values(status="confirmed", updated_at=now)
+        .execution_options(synchronize_session=False))
+    db.session.flush()
+    log.info("manual attendance id=%s shift=%s user=%s by=%s", att.id, shift.id, user_id,
+             staff.id)
+    return att
+

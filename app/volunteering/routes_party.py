@@ -1,0 +1,171 @@
+"""Party-member registration (双报到), 党员邻居 pairings and visits, quarterly summaries."""
+import sqlalchemy as sa
+from flask import Response
+
+from app.auth.permissions import (
+    has_role,
+    login_required,
+    require,
+    require_user,
+    roles_required,
+)
+from app.common.pagination import PageArgs
+from app.common.timeutil import utcnow
+from app.community.service import require_staff
+from app.errors import NotFound
+from app.extensions import db
+from app.volunteering import party
+from app.volunteering import schemas as s
+from app.volunteering.models import Pairing, PartyRegistration, Visit
+from app.volunteering.routes import blp, page
+from app.volunteering.service import get_or_404
+
+
+@blp.route("/party/registrations", methods=["POST"])
+@blp.arguments(s.RegistrationIn)
+@blp.response(201, s.RegistrationOut)
+@login_required
+def register(data):
+    """A party member reports to the community where they live, naming their employer unit."""
+    reg = party.register(require_user(), data["community_id"], data["unit_name"],
+                         data["roles"], utcnow())
+    db.session.commit()
+    return reg
+
+
+@blp.route("/party/registrations", methods=["GET"])
+@blp.arguments(s.RegistrationListArgs, location="query")
+@blp.response(200, s.RegistrationPage)
+@roles_required("staff", "admin")
+def list_registrations(args):
+    require_staff(require_user(), args["community_id"])
+    stmt = sa.select(PartyRegistration).where(
+        PartyRegistration.community_id == args["community_id"],
+        PartyRegistration.status == args["status"])
+    return page(stmt, PartyRegistration.id, args)
+
+
+@blp.route("/me/party-registrations", methods=["GET"])
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, s.RegistrationPage)
+@login_required
+def my_registrations(args):
+    stmt = sa.select(PartyRegistration).where(PartyRegistration.user_id == require_user().id)
+    return page(stmt, PartyRegistration.id, args)
+
+
+@blp.route("/party/registrations/<int:registration_id>/approve", methods=["POST"])
+@blp.arguments(s.RegistrationDecisionIn)
+@blp.response(200, s.RegistrationOut)
+@roles_required("staff", "admin")
+def approve_registration(data, registration_id):
+    """Staff of the registration's community only; grants the party-member role there and
+    places the member in the given grid and teams."""
+    reg = party.decide(require_user(), registration_id, True, utcnow(), data["note"],
+                       data["grid_id"], data["team_ids"])
+    db.session.commit()
+    return reg
+
+
+@blp.route("/party/registrations/<int:registration_id>/reject", methods=["POST"])
+@blp.arguments(s.RegistrationDecisionIn)
+@blp.response(200, s.RegistrationOut)
+@roles_required("staff", "admin")
+def reject_registration(data, registration_id):
+    reg = party.decide(require_user(), registration_id, False, utcnow(), data["note"])
+    db.session.commit()
+    return reg
+
+
+@blp.route("/party/registrations/<int:registration_id>/summary", methods=["GET"])
+@blp.arguments(s.SummaryQuarterArgs, location="query")
+@blp.response(200, s.PartySummaryOut)
+@login_required
+def registration_summary(args, registration_id):
+    """The member's quarterly service summary: the member or staff of the community."""
+    user = require_user()
+    reg = get_or_404(PartyRegistration, registration_id, "报到申请")
+    require(reg.user_id == user.id or has_role(user, "staff", community_id=reg.community_id),
+            hide=True)
+    rows = party.summaries(reg.community_id, args["year"], args["quarter"], reg.id)
+    if not rows:
+        raise NotFound("registration_not_approved", "报到尚未审核通过")
+    return rows[0]
+
+
+@blp.route("/party/summaries/export", methods=["GET"])
+@blp.arguments(s.SummaryExportArgs, location="query")
+@blp.response(200, {"type": "string"}, content_type="text/csv")
+@roles_required("staff", "admin")
+def export_summaries(args):
+    """CSV of every approved party member of the community for the quarter (Excel-ready)."""
+    require_staff(require_user(), args["community_id"])
+    rows = party.summaries(args["community_id"], args["year"], args["quarter"])
+    name = f"party-summary-{args['community_id']}-{args['year']}Q{args['quarter']}.csv"
+    return Response(party.summaries_csv(rows), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# -- 党员邻居 ---------------------------------------------------------------------------------
+@blp.route("/party/pairings", methods=["POST"])
+@blp.arguments(s.PairingIn)
+@blp.response(201, s.PairingDetailOut)
+@roles_required("staff", "admin")
+def create_pairing(data):
+    pairing = party.create_pairing(require_user(), data["registration_id"],
+                                   data["household_id"], data["reason"], utcnow())
+    db.session.commit()
+    return pairing
+
+
+@blp.route("/party/pairings", methods=["GET"])
+@blp.arguments(s.PairingListArgs, location="query")
+@blp.response(200, s.PairingPage)
+@login_required
+def list_pairings(args):
+    """Staff: their community's pairings (`community_id`); anyone else: their own."""
+    user = require_user()
+    stmt = sa.select(Pairing)
+    if args["community_id"] is not None:
+        require_staff(user, args["community_id"])
+        stmt = stmt.where(Pairing.community_id == args["community_id"])
+    else:
+        stmt = stmt.where(Pairing.member_id == user.id)
+    return page(stmt, Pairing.id, args)
+
+
+@blp.route("/party/pairings/<int:pairing_id>", methods=["GET"])
+@blp.response(200, s.PairingDetailOut)
+@login_required
+def get_pairing(pairing_id):
+    """Full address for the paired member and the community's staff, who visit the home."""
+    return party.visible_pairing(require_user(), pairing_id)
+
+
+@blp.route("/party/pairings/<int:pairing_id>/end", methods=["POST"])
+@blp.response(200, s.PairingOut)
+@roles_required("staff", "admin")
+def end_pairing(pairing_id):
+    pairing = party.end_pairing(require_user(), pairing_id, utcnow())
+    db.session.commit()
+    return pairing
+
+
+@blp.route("/party/pairings/<int:pairing_id>/visits", methods=["POST"])
+@blp.arguments(s.PartyVisitIn)
+@blp.response(201, s.PartyVisitOut)
+@login_required
+def log_visit(data, pairing_id):
+    visit = party.log_visit(require_user(), pairing_id, data["visited_at"], data["minutes"],
+                            data["note"], utcnow())
+    db.session.commit()
+    return visit
+
+
+@blp.route("/party/pairings/<int:pairing_id>/visits", methods=["GET"])
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, s.PartyVisitPage)
+@login_required
+def list_visits(args, pairing_id):
+    party.visible_pairing(require_user(), pairing_id)
+    return page(sa.select(Visit).where(Visit.pairing_id == pairing_id), Visit.id, args)

@@ -1,0 +1,395 @@
+"""Request and response schemas of volunteering and party-member registration."""
+from datetime import timedelta
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from app.common.pagination import PageArgs
+from app.common.schemas import LocalDateTime, page_schema, text
+from app.common.timeutil import SHANGHAI
+from app.volunteering.models import PARTY_ROLES, SHIFT_ROLES, TEAM_KINDS
+
+
+def when(**kw):
+    """An input time; one without an offset is read as Asia/Shanghai local time."""
+    return fields.AwareDateTime(default_timezone=SHANGHAI, **kw)
+
+
+def Lat(**kw):  # noqa: N802 (reads as a field type)
+    return fields.Float(validate=validate.Range(min=-90, max=90), **kw)
+
+
+def Lng(**kw):  # noqa: N802
+    return fields.Float(validate=validate.Range(min=-180, max=180), **kw)
+
+
+class VolunteerBrief(Schema):
+    id = fields.Integer()
+    nickname = fields.String()
+
+
+# -- activities and shifts -------------------------------------------------------------------
+class ShiftIn(Schema):
+    starts_at = when(required=True)
+    ends_at = when(required=True)
+    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
+    station_id = fields.Integer()
+    location_name = fields.String(validate=validate.Length(min=1, max=64))
+    lat = Lat()
+    lng = Lng()
+    radius_m = fields.Integer(load_default=200, validate=validate.Range(min=10, max=5000))
+    points_per_hour = fields.Integer(required=True, validate=validate.Range(min=0, max=1000))
+    required_roles = fields.List(fields.String(validate=validate.OneOf(SHIFT_ROLES)),
+                                 load_default=list, validate=validate.Length(max=2))
+    code_required = fields.Boolean(load_default=True)
+
+    @validates_schema
+    def _window(self, data, **kwargs):
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if start and end and not start < end <= start + timedelta(hours=24):
+            raise ValidationError("结束时间须晚于开始时间，且班次不超过24小时", "ends_at")
+
+
+class ActivityIn(Schema):
+    community_id = fields.Integer(required=True)
+    title = text(100)
+    description = fields.String(load_default="", validate=validate.Length(max=2000))
+    team_id = fields.Integer(load_default=None)
+    auto_approve = fields.Boolean(load_default=False)
+    shifts = fields.List(fields.Nested(ShiftIn), load_default=list,
+                         validate=validate.Length(max=50))
+
+
+class ActivityListArgs(PageArgs):
+    community_id = fields.Integer(load_default=None)
+    upcoming = fields.Boolean(load_default=False)
+
+
+class ShiftLocationOut(Schema):
+    name = fields.String(attribute="location_name")
+    lat = fields.Float()
+    lng = fields.Float()
+    radius_m = fields.Integer()
+
+
+class ShiftOut(Schema):
+    id = fields.Integer()
+    activity_id = fields.Integer()
+    starts_at = LocalDateTime()
+    ends_at = LocalDateTime()
+    capacity = fields.Integer()
+    signed_up = fields.Integer()
+    location = fields.Function(lambda s: ShiftLocationOut().dump(s))
+    points_per_hour = fields.Integer()
+    required_roles = fields.List(fields.String(), attribute="role_list")
+    code_required = fields.Boolean()
+    closed = fields.Function(lambda s: s.closed_at is not None)
+    my_status = fields.Function(lambda s: getattr(s, "my_status", None), allow_none=True)
+
+
+class TeamBrief(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    kind = fields.String()
+
+
+class ActivityOut(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    description = fields.String()
+    community_id = fields.Integer()
+    team = fields.Nested(TeamBrief, allow_none=True)
+    auto_approve = fields.Boolean()
+    shifts = fields.List(fields.Nested(ShiftOut))
+
+
+ActivityPage = page_schema(ActivityOut, "ActivityPage")
+
+
+class SignupOut(Schema):
+    id = fields.Integer()
+    shift_id = fields.Integer()
+    status = fields.String()
+    user = fields.Nested(VolunteerBrief)
+    created_at = LocalDateTime()
+
+
+SignupPage = page_schema(SignupOut, "SignupPage")
+
+
+class SignupListArgs(PageArgs):
+    status = fields.String(load_default=None, validate=validate.OneOf(
+        ["confirmed", "waitlisted", "cancelled", "no_show"]))
+
+
+class CheckinCodeOut(Schema):
+    code = fields.String()
+    expires_in = fields.Integer()
+    qr = fields.String()
+
+
+class ShiftCloseOut(Schema):
+    shift_id = fields.Integer()
+    no_shows = fields.Integer()
+    unfinished = fields.Integer()
+    already_closed = fields.Boolean()
+
+
+# -- check-in and review ----------------------------------------------------------------------
+class OnSitePositionIn(Schema):
+    lat = Lat(required=True)
+    lng = Lng(required=True)
+    code = fields.String(load_default=None, validate=validate.Regexp(r"^\d{6}$"))
+
+
+class CheckinOut(Schema):
+    attendance_id = fields.Integer(attribute="id")
+    checked_in_at = LocalDateTime()
+    status = fields.String()
+
+
+class CheckoutOut(Schema):
+    attendance_id = fields.Integer(attribute="id")
+    minutes = fields.Integer()
+    status = fields.String()
+    points = fields.Integer()
+
+
+class AttendanceOut(Schema):
+    id = fields.Integer()
+    shift_id = fields.Integer()
+    activity_title = fields.Function(lambda a: a.shift.activity.title)
+    user = fields.Nested(VolunteerBrief)
+    status = fields.String()
+    manual = fields.Boolean()
+    verified = fields.Boolean()
+    reason = fields.String()
+    checked_in_at = LocalDateTime(allow_none=True)
+    checked_out_at = LocalDateTime(allow_none=True)
+    in_distance_m = fields.Float(allow_none=True)
+    out_distance_m = fields.Float(allow_none=True)
+    minutes = fields.Integer()
+    points = fields.Integer()
+    review_note = fields.String()
+    reviewed_at = LocalDateTime(allow_none=True)
+
+
+AttendancePage = page_schema(AttendanceOut, "AttendancePage")
+
+
+class AttendanceListArgs(PageArgs):
+    community_id = fields.Integer(required=True)
+    status = fields.String(load_default=None, validate=validate.OneOf(
+        ["checked_in", "pending", "partial", "credited", "rejected"]))
+    shift_id = fields.Integer(load_default=None)
+
+
+class AttendanceApproveIn(Schema):
+    minutes = fields.Integer(load_default=None, validate=validate.Range(min=0))
+    note = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class AttendanceRejectIn(Schema):
+    note = text(200)
+
+
+class ManualAttendanceIn(Schema):
+    shift_id = fields.Integer(required=True)
+    user_id = fields.Integer(required=True)
+    minutes = fields.Integer(required=True, validate=validate.Range(min=1, max=24 * 60))
+    reason = text(200)
+
+
+class VolunteerRecordArgs(Schema):
+    community_id = fields.Integer(load_default=None)
+
+
+class VolunteerRecordOut(Schema):
+    user_id = fields.Integer()
+    community_id = fields.Integer(allow_none=True)
+    verified_minutes = fields.Integer()
+    manual_minutes = fields.Integer()
+    pending_minutes = fields.Integer()
+    points = fields.Integer()
+    activities = fields.Integer()
+    no_shows = fields.Integer()
+
+
+class LeaderboardArgs(Schema):
+    period = fields.String(load_default="month", validate=validate.OneOf(["month", "year"]))
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class LeaderboardRowOut(Schema):
+    rank = fields.Integer()
+    user_id = fields.Integer()
+    nickname = fields.String()
+    minutes = fields.Integer()
+    hours = fields.Float()
+
+
+class LeaderboardOut(Schema):
+    period = fields.String()
+    items = fields.List(fields.Nested(LeaderboardRowOut))
+
+
+# -- teams -------------------------------------------------------------------------------------
+class TeamIn(Schema):
+    community_id = fields.Integer(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(TEAM_KINDS))
+    name = text(64)
+    leader_id = fields.Integer(load_default=None)
+    station_id = fields.Integer(load_default=None)
+
+
+class TeamStationOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    lat = fields.Float()
+    lng = fields.Float()
+
+
+class TeamOut(Schema):
+    id = fields.Integer()
+    community_id = fields.Integer()
+    kind = fields.String()
+    name = fields.String()
+    leader = fields.Nested(VolunteerBrief, allow_none=True)
+    station = fields.Nested(TeamStationOut, allow_none=True)
+
+
+TeamPage = page_schema(TeamOut, "TeamPage")
+
+
+class TeamListArgs(PageArgs):
+    community_id = fields.Integer(required=True)
+    kind = fields.String(load_default=None, validate=validate.OneOf(TEAM_KINDS))
+
+
+class TeamMemberIn(Schema):
+    user_id = fields.Integer(required=True)
+
+
+class TeamMemberOut(Schema):
+    id = fields.Integer()
+    team_id = fields.Integer()
+    user = fields.Nested(VolunteerBrief)
+    joined_at = LocalDateTime()
+
+
+TeamMemberPage = page_schema(TeamMemberOut, "TeamMemberPage")
+
+
+# -- party-member registration ---------------------------------------------------------------
+class RegistrationIn(Schema):
+    community_id = fields.Integer(required=True)
+    unit_name = text(100)
+    roles = fields.List(fields.String(validate=validate.OneOf(PARTY_ROLES)), required=True,
+                        validate=validate.Length(min=1, max=3))
+
+
+class PartyMemberOut(VolunteerBrief):
+    phone = fields.String(attribute="phone_masked", allow_none=True)
+
+
+class RegistrationOut(Schema):
+    id = fields.Integer()
+    status = fields.String()
+    community_id = fields.Integer()
+    user = fields.Nested(PartyMemberOut)
+    unit_name = fields.String()
+    roles = fields.List(fields.String(), attribute="role_list")
+    grid_id = fields.Integer(allow_none=True)
+    created_at = LocalDateTime()
+    decided_at = LocalDateTime(allow_none=True)
+    note = fields.String()
+
+
+RegistrationPage = page_schema(RegistrationOut, "RegistrationPage")
+
+
+class RegistrationListArgs(PageArgs):
+    community_id = fields.Integer(required=True)
+    status = fields.String(load_default="pending", validate=validate.OneOf(
+        ["pending", "approved", "rejected"]))
+
+
+class RegistrationDecisionIn(Schema):
+    note = fields.String(load_default="", validate=validate.Length(max=200))
+    grid_id = fields.Integer(load_default=None)
+    team_ids = fields.List(fields.Integer(), load_default=list,
+                           validate=validate.Length(max=20))
+
+
+class PairingIn(Schema):
+    registration_id = fields.Integer(required=True)
+    household_id = fields.Integer(required=True)
+    reason = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class PairingOut(Schema):
+    """The household's address is masked here; the member sees it in full on the detail."""
+
+    id = fields.Integer()
+    registration_id = fields.Integer()
+    member = fields.Nested(VolunteerBrief)
+    household_id = fields.Integer()
+    address = fields.Function(lambda p: p.household.address_masked)
+    reason = fields.String()
+    created_at = LocalDateTime()
+    ended_at = LocalDateTime(allow_none=True)
+
+
+class PairingDetailOut(PairingOut):
+    address = fields.Function(lambda p: p.household.address)
+
+
+PairingPage = page_schema(PairingOut, "PairingPage")
+
+
+class PairingListArgs(PageArgs):
+    community_id = fields.Integer(load_default=None)
+
+
+class PartyVisitIn(Schema):
+    visited_at = when(required=True)
+    minutes = fields.Integer(required=True, validate=validate.Range(min=0, max=24 * 60))
+    note = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class PartyVisitOut(Schema):
+    id = fields.Integer()
+    pairing_id = fields.Integer()
+    visited_at = LocalDateTime()
+    minutes = fields.Integer()
+    note = fields.String()
+
+
+PartyVisitPage = page_schema(PartyVisitOut, "PartyVisitPage")
+
+
+class SummaryQuarterArgs(Schema):
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    quarter = fields.Integer(required=True, validate=validate.Range(min=1, max=4))
+
+
+class SummaryExportArgs(SummaryQuarterArgs):
+    community_id = fields.Integer(required=True)
+
+
+class PartySummaryOut(Schema):
+    registration_id = fields.Integer()
+    user_id = fields.Integer()
+    name = fields.String()
+    phone = fields.String(allow_none=True)
+    unit_name = fields.String()
+    roles = fields.List(fields.String())
+    year = fields.Integer()
+    quarter = fields.Integer()
+    hours = fields.Float()
+    verified_minutes = fields.Integer()
+    manual_minutes = fields.Integer()
+    activities = fields.Integer()
+    points = fields.Integer()
+    no_shows = fields.Integer()
+    visits = fields.Integer()
+    visit_minutes = fields.Integer()

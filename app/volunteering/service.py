@@ -1,0 +1,248 @@
+"""Activities, shifts and sign-ups: capacity, waitlist, overlap and no-show marking.
+
+Every sign-up change of a shift runs under that shift's row lock (`SELECT ... FOR UPDATE`), so
+the confirmed count, the `signed_up` counter and the waitlist order stay consistent whatever
+number of processes take sign-ups at once. A sign-up also locks the volunteer's user row first,
+so two overlapping shifts cannot both be taken by the same volunteer in parallel. Lock order is
+always user, then shift, then sign-up rows, so these paths cannot deadlock each other.
+"""
+import logging
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.auth.models import User
+from app.auth.permissions import has_role, require
+from app.common.timeutil import local_iso
+from app.community.models import Station
+from app.community.service import get_community, require_staff
+from app.errors import ApiError, Conflict, NotFound, Unprocessable
+from app.extensions import db
+from app.notifications.service import notify
+from app.volunteering import codes
+from app.volunteering.models import (
+    Activity,
+    Attendance,
+    Shift,
+    Signup,
+    Team,
+)
+
+log = logging.getLogger(__name__)
+GRACE = timedelta(minutes=30)
+ROLE_NAMES = {"volunteer": "志愿者", "party_member": "党员"}
+
+
+def get_or_404(model, obj_id: int, what: str):
+    obj = db.session.get(model, obj_id)
+    if obj is None:
+        raise NotFound(message=f"{what}不存在")
+    return obj
+
+
+def get_activity(activity_id: int) -> Activity:
+    return get_or_404(Activity, activity_id, "活动")
+
+
+def get_shift(shift_id: int) -> Shift:
+    return get_or_404(Shift, shift_id, "班次")
+
+
+def lock_shift(shift_id: int) -> Shift:
+    shift = db.session.scalar(sa.select(Shift).where(Shift.id == shift_id).with_for_update()
+                              .execution_options(populate_existing=True))
+    if shift is None:
+        raise NotFound(message="班次不存在")
+    return shift
+
+
+def lock_user(user_id: int) -> None:
+    """Serialises one volunteer's sign-ups and make-up records across processes."""
+    db.session.execute(sa.select(User.id).where(User.id == user_id).with_for_update())
+
+
+# -- activities and shifts ------------------------------------------------------------
+def create_activity(user: User, data: dict) -> Activity:
+    community_id = data["community_id"]
+    get_community(community_id)
+    require_staff(user, community_id)
+    team_id = data.get("team_id")
+    if team_id is not None:
+        team = get_or_404(Team, team_id, "队伍")
+        if team.community_id != community_id:
+            raise Unprocessable(details={"fields": {"team_id": ["队伍不属于该社区"]}})
+    activity = Activity(community_id=community_id, team_id=team_id, title=data["title"],
+                        description=data.get("description", ""),
+                        auto_approve=data.get("auto_approve", False), created_by_id=user.id)
+    db.session.add(activity)
+    db.session.flush()
+    for spec in data.get("shifts", []):
+        _new_shift(activity, spec)
+    log.info("activity created id=%s community=%s by=%s", activity.id, community_id, user.id)
+    return activity
+
+
+def add_shift(user: User, activity_id: int, spec: dict) -> Shift:
+    activity = get_activity(activity_id)
+    require_staff(user, activity.community_id)
+    return _new_shift(activity, spec)
+
+
+def _new_shift(activity: Activity, spec: dict) -> Shift:
+    spec = dict(spec)
+    station_id = spec.pop("station_id", None)
+    if station_id is not None:
+        station = get_or_404(Station, station_id, "站点")
+        if station.community_id != activity.community_id:
+            raise Unprocessable(details={"fields": {"station_id": ["站点不属于该社区"]}})
+        spec.setdefault("lat", station.lat)
+        spec.setdefault("lng", station.lng)
+        spec.setdefault("location_name", station.name)
+    missing = [k for k in ("lat", "lng", "location_name") if spec.get(k) is None]
+    if missing:
+        raise Unprocessable(details={"fields": {k: ["请填写地点或选择站点"] for k in missing}})
+    roles = ",".join(sorted(set(spec.pop("required_roles", []))))
+    shift = Shift(activity_id=activity.id, required_roles=roles, secret=codes.new_secret(),
+                  signed_up=0, **spec)
+    db.session.add(shift)
+    db.session.flush()
+    return shift
+
+
+def activities_stmt(community_id: int | None, upcoming: bool, now: datetime):
+    stmt = sa.select(Activity).options(selectinload(Activity.shifts))
+    if community_id is not None:
+        stmt = stmt.where(Activity.community_id == community_id)
+    if upcoming:
+        stmt = stmt.where(Activity.id.in_(
+            sa.select(Shift.activity_id).where(Shift.ends_at > now)))
+    return stmt
+
+
+def my_statuses(user_id: int, shift_ids: list[int]) -> dict[int, str]:
+    """The viewer's live sign-up status per shift, in one query for a whole page."""
+    if not shift_ids:
+        return {}
+    rows = db.session.execute(sa.select(Signup.shift_id, Signup.status).where(
+        Signup.user_id == user_id, Signup.shift_id.in_(shift_ids),
+        Signup.status != "cancelled"))
+    return dict(rows.all())
+
+
+# -- sign-up and cancellation -----------------------------------------------------------
+def signup(user: User, shift_id: int, now: datetime) -> tuple[Signup, bool]:
+    """Confirmed while places remain, else waitlisted. Signing up again returns the live
+    sign-up unchanged (created=False)."""
+    lock_user(user.id)
+    shift = lock_shift(shift_id)
+    if shift.closed_at is not None or now >= shift.ends_at:
+        raise Conflict("shift_ended", "该班次已结束")
+    missing = [r for r in shift.role_list
+               if not has_role(user, r, community_id=shift.community_id)]
+    if missing:
+        names = "、".join(ROLE_NAMES.get(r, r) for r in missing)
+        raise ApiError("role_required", f"该班次仅限{names}报名", 403,
+                       details={"required_roles": missing})
+    existing = db.session.scalar(sa.select(Signup).where(
+        Signup.shift_id == shift.id, Signup.user_id == user.id, Signup.status != "cancelled"))
+    if existing:
+        return existing, False
+    overlap = db.session.scalar(
+        sa.select(Shift.id).join(Signup, Signup.shift_id == Shift.id).where(
+            Signup.user_id == user.id, Signup.status.in_(("confirmed", "waitlisted")),
+            Shift.id != shift.id, Shift.starts_at < shift.ends_at,
+            Shift.ends_at > shift.starts_at).limit(1))
+    if overlap:
+        raise Conflict("shift_overlap", "您已报名同一时段的其他班次", details={"shift_id": overlap})
+    status = "confirmed" if shift.signed_up < shift.capacity else "waitlisted"
+    if status == "confirmed":
+        shift.signed_up += 1
+    row = Signup(shift_id=shift.id, user_id=user.id, status=status, created_at=now,
+                 updated_at=now)
+    db.session.add(row)
+    db.session.flush()
+    log.info("signup id=%s shift=%s user=%s %s", row.id, shift.id, user.id, status)
+    return row, True
+
+
+def cancel_signup(user: User, shift_id: int, now: datetime) -> Signup:
+    """Frees the place; the first waitlisted volunteer (by sign-up order) takes it and is told."""
+    shift = lock_shift(shift_id)
+    row = db.session.scalar(sa.select(Signup).where(
+        Signup.shift_id == shift.id, Signup.user_id == user.id,
+        Signup.status.in_(("confirmed", "waitlisted"))).with_for_update())
+    if row is None:
+        raise Conflict("not_signed_up", "您未报名该班次")
+    if row.status == "confirmed" and now >= shift.starts_at:
+        raise Conflict("shift_started", "班次已开始，无法取消报名")
+    was = row.status
+    row.status, row.updated_at = "cancelled", now
+    if was == "confirmed":
+        promoted = db.session.scalar(
+            sa.select(Signup).where(Signup.shift_id == shift.id, Signup.status == "waitlisted")
+            .order_by(Signup.id).limit(1).with_for_update())
+        if promoted is None:
+            shift.signed_up -= 1
+        else:
+            promoted.status, promoted.updated_at = "confirmed", now
+            notify(promoted.user_id, "shift_promoted", "志愿报名候补成功",
+                   f"{shift.activity.title} {local_iso(shift.starts_at)[:16]} 已为您保留名额",
+                   ref=f"shift:{shift.id}")
+            log.info("waitlist promoted signup=%s shift=%s", promoted.id, shift.id)
+    db.session.flush()
+    log.info("signup cancelled id=%s shift=%s was=%s", row.id, shift.id, was)
+    return row
+
+
+# -- closing a shift: no-shows and forgotten check-outs ----------------------------------
+def close_shift(shift_id: int, now: datetime) -> dict:
+    """After the check-out grace: confirmed volunteers with no attendance become `no_show`;
+    attendances never checked out become `partial` for staff review. Runs once per shift."""
+    shift = get_shift(shift_id)
+    if now < shift.ends_at + GRACE:
+        raise Conflict("shift_not_ended", "班次尚未结束（含30分钟签退宽限）",
+                       details={"closes_at": local_iso(shift.ends_at + GRACE)})
+    done = db.session.execute(
+        sa.update(Shift).where(Shift.id == shift.id, Shift.closed_at.is_(None))
+        .values(closed_at=now).execution_options(synchronize_session=False)).rowcount
+    if not done:
+        return {"shift_id": shift.id, "no_shows": 0, "unfinished": 0, "already_closed": True}
+    attended = sa.select(Attendance.user_id).where(Attendance.shift_id == shift.id)
+    no_shows = db.session.execute(
+        sa.update(Signup).where(Signup.shift_id == shift.id, Signup.status == "confirmed",
+                                Signup.user_id.not_in(attended))
+        .values(status="no_show", updated_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    unfinished = db.session.scalars(sa.select(Attendance).where(
+        Attendance.shift_id == shift.id, Attendance.status == "checked_in")
+        .with_for_update()).all()
+    for att in unfinished:
+        att.status = "partial"
+        att.minutes = clipped_minutes(shift, att.checked_in_at, shift.ends_at)
+        att.review_note = "未签退"
+    db.session.flush()
+    log.info("shift closed id=%s no_shows=%s unfinished=%s", shift.id, no_shows,
+             len(unfinished))
+    return {"shift_id": shift.id, "no_shows": no_shows, "unfinished": len(unfinished),
+            "already_closed": False}
+
+
+def close_ended_shifts(now: datetime) -> list[dict]:
+    """Close every shift whose grace has passed (the `flask volunteering close-shifts` job)."""
+    ids = db.session.scalars(sa.select(Shift.id).where(
+        Shift.closed_at.is_(None), Shift.ends_at <= now - GRACE).order_by(Shift.id)).all()
+    return [close_shift(shift_id, now) for shift_id in ids]
+
+
+def clipped_minutes(shift: Shift, start: datetime, end: datetime) -> int:
+    """Whole minutes of [start, end] that fall inside the shift's own window."""
+    seconds = (min(end, shift.ends_at) - max(start, shift.starts_at)).total_seconds()
+    return max(0, int(seconds // 60))
+
+
+def staff_shift(user: User, shift_id: int) -> Shift:
+    """The shift, if the user is staff of its community (404 otherwise: not theirs to see)."""
+    shift = get_shift(shift_id)
+    require(has_role(user, "staff", community_id=shift.community_id), hide=True)
+    return shift

@@ -1,0 +1,157 @@
+"""A small world for volunteering tests: two communities, their staff, a few volunteers, and a
+helper that drives activities, shifts and check-ins through the API."""
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+# 观湖志愿V站, where the demo and most tests put their shifts.
+SITE = (29.3401, 105.2893)
+# Metres per degree of latitude on the sphere used by the geofence.
+M_PER_DEG_LAT = 6_371_008.8 * 3.141592653589793 / 180
+# A fixed instant (10:00 in Shanghai) that time-frozen tests start from.
+T0 = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+
+
+def north_of(lat_lng, metres):
+    return lat_lng[0] + metres / M_PER_DEG_LAT, lat_lng[1]
+
+
+class World:
+    def __init__(self, app, client, login, make_user):
+        self.app, self.client, self._login, self.make_user = app, client, login, make_user
+        self._headers = {}
+        self.users = {}
+        from app.community.models import Building, Community, Compound, Grid, Household, Street
+        from app.extensions import db
+
+        with app.app_context():
+            street = Street(name="古湖街道")
+            db.session.add(street)
+            db.session.flush()
+            c1 = Community(street_id=street.id, name="观湖社区")
+            c2 = Community(street_id=street.id, name="昌达街社区")
+            db.session.add_all([c1, c2])
+            db.session.flush()
+            self.c1, self.c2 = c1.id, c2.id
+            grid = Grid(community_id=c1.id, name="观湖第一网格")
+            grid2 = Grid(community_id=c2.id, name="昌达第一网格")
+            compound = Compound(community_id=c1.id, name="老粮站院落", kind="old_courtyard")
+            compound2 = Compound(community_id=c2.id, name="昌达苑", kind="formal")
+            db.session.add_all([grid, grid2, compound, compound2])
+            db.session.flush()
+            b1 = Building(compound_id=compound.id, name="1栋")
+            b2 = Building(compound_id=compound2.id, name="A栋")
+            db.session.add_all([b1, b2])
+            db.session.flush()
+            h1 = Household(building_id=b1.id, unit="", room="3")
+            h2 = Household(building_id=b2.id, unit="2", room="502")
+            db.session.add_all([h1, h2])
+            db.session.commit()
+            self.grid1, self.grid2, self.home1, self.home2 = grid.id, grid2.id, h1.id, h2.id
+        self.user("staff1", [("staff", {"community_id": self.c1})])
+        self.user("staff1b", [("staff", {"community_id": self.c1})])
+        self.user("staff2", [("staff", {"community_id": self.c2})])
+
+    def user(self, name, roles=(), phone=None):
+        if name not in self.users:
+            self.users[name] = self.make_user(name, roles=roles, phone=phone)
+        return self.users[name]
+
+    def h(self, name):
+        self.user(name)
+        if name not in self._headers:
+            self._headers[name] = self._login(name)
+        return self._headers[name]
+
+    def forget_logins(self):
+        """Log in afresh after the frozen clock jumped further than a token lives."""
+        self._headers.clear()
+
+    # -- API helpers -------------------------------------------------------------------
+    def activity(self, shifts, community=None, auto_approve=False, who="staff1", **extra):
+        body = {"community_id": community or self.c1, "title": "便民服务日",
+                "auto_approve": auto_approve, "shifts": shifts, **extra}
+        resp = self.client.post("/api/v1/activities", json=body, headers=self.h(who))
+        assert resp.status_code == 201, resp.get_json()
+        return resp.get_json()
+
+    def shift(self, start, minutes=120, capacity=5, code_required=True, auto_approve=False,
+              radius_m=200, points_per_hour=10, roles=(), community=None):
+        """One activity with one shift starting at `start` (aware datetime); the shift dict."""
+        spec = {"starts_at": start.isoformat(),
+                "ends_at": (start + timedelta(minutes=minutes)).isoformat(),
+                "capacity": capacity, "location_name": "观湖志愿V站", "lat": SITE[0],
+                "lng": SITE[1], "radius_m": radius_m, "points_per_hour": points_per_hour,
+                "code_required": code_required, "required_roles": list(roles)}
+        return self.activity([spec], community=community, auto_approve=auto_approve)["shifts"][0]
+
+    def post(self, path, who, body=None, expect=None):
+        resp = self.client.post(f"/api/v1{path}", json=body if body is not None else {},
+                                headers=self.h(who))
+        if expect is not None:
+            assert resp.status_code == expect, (path, resp.get_json())
+        return resp
+
+    def get(self, path, who, expect=200):
+        resp = self.client.get(f"/api/v1{path}", headers=self.h(who))
+        assert resp.status_code == expect, (path, resp.get_json())
+        return resp.get_json()
+
+    def signup(self, shift_id, who, expect=201):
+        return self.post(f"/shifts/{shift_id}/signup", who, expect=expect).get_json()
+
+    def code(self, shift_id, who="staff1"):
+        return self.get(f"/shifts/{shift_id}/checkin-code", who)["code"]
+
+    def checkin(self, shift_id, who, at=SITE, code="auto", expect=None):
+        body = {"lat": at[0], "lng": at[1]}
+        if code == "auto":
+            code = self.code(shift_id)
+        if code is not None:
+            body["code"] = code
+        return self.post(f"/shifts/{shift_id}/checkin", who, body, expect)
+
+    def checkout(self, shift_id, who, at=SITE, code="auto", expect=None):
+        body = {"lat": at[0], "lng": at[1]}
+        if code == "auto":
+            code = self.code(shift_id)
+        if code is not None:
+            body["code"] = code
+        return self.post(f"/shifts/{shift_id}/checkout", who, body, expect)
+
+    def db_value(self, stmt):
+        from app.extensions import db
+
+        with self.app.app_context():
+            return db.session.execute(stmt).scalar()
+
+    def attendance(self, attendance_id):
+        from app.extensions import db
+        from app.volunteering.models import Attendance
+
+        with self.app.app_context():
+            att = db.session.get(Attendance, attendance_id)
+            db.session.expunge(att)
+            return att
+
+    def balance(self, name):
+        from app.extensions import db
+        from app.timebank import service as timebank
+
+        with self.app.app_context():
+            value = timebank.balance(self.users[name])
+            db.session.rollback()
+            return value
+
+    def shift_credits(self, attendance_id):
+        """Ledger transfers whose cause is this attendance."""
+        from app.timebank.models import Transfer
+
+        return self.db_value(sa.select(sa.func.count()).select_from(Transfer).where(
+            Transfer.ref == f"attendance:{attendance_id}"))
+
+
+@pytest.fixture
+def world(app, client, login, make_user):
+    return World(app, client, login, make_user)

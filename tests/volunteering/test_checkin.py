@@ -1,0 +1,166 @@
+"""On-site check-in and check-out: geofence, time window, rotating codes, idempotency."""
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from tests.volunteering.conftest import SITE, T0, north_of
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(T0, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def running(world, clock):
+    """A 2-hour shift starting at T0 (code required) with `vol` signed up."""
+    world.user("vol", [("volunteer", {"community_id": world.c1})])
+    shift = world.shift(T0)
+    world.signup(shift["id"], "vol")
+    return shift
+
+
+def err(resp, status):
+    assert resp.status_code == status, resp.get_json()
+    return resp.get_json()["error"]
+
+
+def test_checkin_inside_the_radius_is_accepted(world, running):
+    resp = world.checkin(running["id"], "vol", at=north_of(SITE, 150))
+    assert resp.status_code == 201, resp.get_json()
+    body = resp.get_json()
+    assert body["attendance_id"] and body["checked_in_at"].startswith("2026-03-10T10:00")
+    assert world.attendance(body["attendance_id"]).in_distance_m == pytest.approx(150, abs=1)
+
+
+def test_checkin_500m_outside_the_radius_is_refused(world, running):
+    error = err(world.checkin(running["id"], "vol", at=north_of(SITE, 200 + 500)), 422)
+    assert error["code"] == "outside_geofence"
+    assert error["details"] == {"distance_m": 700, "radius_m": 200}
+
+
+@pytest.mark.parametrize("offset_min, ok", [(-31, False), (-29, True), (119, True),
+                                            (121, False)])
+def test_checkin_window_has_30_minutes_grace_before_the_start(world, clock, offset_min, ok):
+    """Check-in opens 30 min before the start and closes at the end of the shift."""
+    world.user("vol")
+    shift = world.shift(T0 + timedelta(hours=1), minutes=120)
+    world.signup(shift["id"], "vol")
+    clock.move_to(T0 + timedelta(hours=1, minutes=offset_min))
+    resp = world.checkin(shift["id"], "vol")
+    if ok:
+        assert resp.status_code == 201, resp.get_json()
+    else:
+        error = err(resp, 422)
+        assert error["code"] == "outside_shift_window"
+        assert error["details"]["opens_at"] == "2026-03-10T10:30:00+08:00"
+
+
+def test_checkout_after_the_30_minute_grace_is_refused(world, running, clock):
+    world.checkin(running["id"], "vol", expect=201)
+    clock.move_to(T0 + timedelta(minutes=120 + 31))
+    assert err(world.checkout(running["id"], "vol"), 422)["code"] == "outside_shift_window"
+    clock.move_to(T0 + timedelta(minutes=120 + 29))
+    assert world.checkout(running["id"], "vol").status_code == 200
+
+
+def test_code_from_two_steps_ago_is_expired_but_previous_step_is_accepted(world, running,
+                                                                          clock):
+    old = world.code(running["id"])
+    clock.shift(timedelta(seconds=60))
+    previous = world.code(running["id"])
+    assert previous != old
+    clock.shift(timedelta(seconds=60))
+    assert err(world.checkin(running["id"], "vol", code=old), 422)["code"] == "code_expired"
+    resp = world.checkin(running["id"], "vol", code=previous)
+    assert resp.status_code == 201, resp.get_json()
+
+
+def test_wrong_code_is_refused(world, running):
+    right = world.code(running["id"])
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    assert err(world.checkin(running["id"], "vol", code=wrong), 422)["code"] == "invalid_code"
+    assert err(world.checkin(running["id"], "vol", code=None), 422)["code"] == "code_required"
+    assert err(world.checkin(running["id"], "vol", code="12ab56"), 422)["code"] == \
+        "validation_error"
+
+
+def test_code_already_used_by_the_volunteer_is_refused_at_checkout(world, running, clock):
+    """The code read at check-in cannot be replayed for the check-out; a fresh one works."""
+    code = world.code(running["id"])
+    world.checkin(running["id"], "vol", code=code, expect=201)
+    clock.shift(timedelta(seconds=30))
+    assert err(world.checkout(running["id"], "vol", code=code), 422)["code"] == "code_replayed"
+    clock.shift(timedelta(seconds=60))
+    assert world.checkout(running["id"], "vol").status_code == 200
+
+
+def test_every_staff_device_shows_the_same_code(world, running):
+    assert world.code(running["id"], "staff1") == world.code(running["id"], "staff1b")
+    body = world.get(f"/shifts/{running['id']}/checkin-code", "staff1")
+    assert 0 < body["expires_in"] <= 60 and body["qr"].endswith(body["code"])
+
+
+def test_other_community_staff_and_volunteers_cannot_read_the_code(world, running):
+    world.get(f"/shifts/{running['id']}/checkin-code", "staff2", expect=404)
+    world.get(f"/shifts/{running['id']}/checkin-code", "vol", expect=403)
+
+
+def test_double_checkin_is_idempotent(world, running, clock):
+    first = world.checkin(running["id"], "vol", expect=201).get_json()
+    clock.shift(timedelta(minutes=5))
+    again = world.checkin(running["id"], "vol", expect=200).get_json()
+    assert again == first
+
+
+def test_checkout_without_checkin_is_409(world, running):
+    error = err(world.checkout(running["id"], "vol"), 409)
+    assert error["code"] == "not_checked_in"
+
+
+def test_checkin_without_a_confirmed_signup_is_409(world, running):
+    world.user("stranger")
+    assert err(world.checkin(running["id"], "stranger"), 409)["code"] == "not_signed_up"
+
+
+def test_minutes_are_clipped_to_the_shift_and_short_stays_are_partial(world, clock):
+    world.user("early")
+    world.user("short")
+    shift = world.shift(T0 + timedelta(minutes=20), minutes=100)
+    world.signup(shift["id"], "early")
+    world.signup(shift["id"], "short")
+    world.checkin(shift["id"], "early", expect=201)  # 20 min before the start
+    clock.shift(timedelta(minutes=60))
+    world.checkin(shift["id"], "short", expect=201)
+    clock.shift(timedelta(minutes=20))
+    short = world.checkout(shift["id"], "short").get_json()
+    assert short["minutes"] == 20 and short["status"] == "partial"
+    clock.move_to(T0 + timedelta(minutes=20 + 100 + 25))  # 25 min after the end
+    early = world.checkout(shift["id"], "early").get_json()
+    assert early["minutes"] == 100 and early["status"] == "pending" and early["points"] == 0
+
+
+def test_checkout_outside_the_geofence_is_refused_and_repeat_checkout_is_idempotent(
+        world, running, clock):
+    world.checkin(running["id"], "vol", expect=201)
+    clock.shift(timedelta(minutes=90))
+    assert err(world.checkout(running["id"], "vol", at=north_of(SITE, 900)), 422)["code"] == \
+        "outside_geofence"
+    first = world.checkout(running["id"], "vol").get_json()
+    assert first["minutes"] == 90 and first["status"] == "pending"
+    clock.shift(timedelta(minutes=2))
+    assert world.checkout(running["id"], "vol").get_json() == first
+
+
+def test_shift_without_code_needs_only_the_geofence(world, clock):
+    world.user("vol")
+    shift = world.shift(T0, code_required=False)
+    world.signup(shift["id"], "vol")
+    world.checkin(shift["id"], "vol", code=None, expect=201)
+
+
+def test_invalid_coordinates_are_a_validation_error(world, running):
+    resp = world.post(f"/shifts/{running['id']}/checkin", "vol", {"lat": 91, "lng": "x"})
+    assert set(err(resp, 422)["details"]["fields"]) == {"lat", "lng"}

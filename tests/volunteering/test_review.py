@@ -1,0 +1,236 @@
+"""Hours to points: approval credits once, auto-approval, make-up records and their cap,
+no-show marking, a volunteer's record and the leaderboards."""
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+import time_machine
+
+from tests.volunteering.conftest import T0
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(T0, tick=False) as traveller:
+        yield traveller
+
+
+def served(world, clock, who="vol", minutes=120, auto_approve=False, points_per_hour=10,
+           start=None):
+    """`who` signs up, checks in at the start and out `minutes` later; the checkout body."""
+    start = start or T0
+    clock.move_to(start)
+    shift = world.shift(start, minutes=120, auto_approve=auto_approve,
+                        points_per_hour=points_per_hour)
+    world.signup(shift["id"], who)
+    world.checkin(shift["id"], who, expect=201)
+    clock.move_to(start + timedelta(minutes=minutes))
+    return world.checkout(shift["id"], who, expect=200).get_json() | {"shift_id": shift["id"]}
+
+
+def test_approval_credits_points_once_and_a_second_approval_is_409(world, clock):
+    out = served(world, clock, minutes=90)
+    att = out["attendance_id"]
+    assert out["status"] == "pending" and world.balance("vol") == 0
+    body = world.post(f"/attendances/{att}/approve", "staff1", expect=200).get_json()
+    assert body["status"] == "credited" and body["points"] == 15 and body["verified"] is True
+    assert world.balance("vol") == 15
+    again = world.post(f"/attendances/{att}/approve", "staff1b", expect=409).get_json()
+    assert again["error"]["code"] == "invalid_transition"
+    assert again["error"]["details"] == {"status": "credited"}
+    assert world.balance("vol") == 15 and world.shift_credits(att) == 1
+
+
+def test_approval_is_scoped_to_the_community_and_never_self(world, clock):
+    world.user("staff1", [("staff", {"community_id": world.c1})])
+    out = served(world, clock, who="staff1")
+    att = out["attendance_id"]
+    assert world.post(f"/attendances/{att}/approve", "staff2").status_code == 404
+    assert world.post(f"/attendances/{att}/approve", "resident").status_code == 403
+    resp = world.post(f"/attendances/{att}/approve", "staff1", expect=403)
+    assert resp.get_json()["error"]["code"] == "self_review"
+    assert world.balance("staff1") == 0
+
+
+def test_partial_attendance_can_be_approved_with_fewer_minutes_only(world, clock):
+    out = served(world, clock, minutes=60)
+    assert out["status"] == "partial"
+    att = out["attendance_id"]
+    world.post(f"/attendances/{att}/approve", "staff1", {"minutes": 61}, expect=422)
+    body = world.post(f"/attendances/{att}/approve", "staff1", {"minutes": 30, "note": "早退"},
+                      expect=200).get_json()
+    assert (body["minutes"], body["points"]) == (30, 5)
+    assert world.balance("vol") == 5
+
+
+def test_rejected_attendance_credits_nothing(world, clock):
+    att = served(world, clock)["attendance_id"]
+    body = world.post(f"/attendances/{att}/reject", "staff1", {"note": "未在岗"},
+                      expect=200).get_json()
+    assert body["status"] == "rejected"
+    world.post(f"/attendances/{att}/approve", "staff1", expect=409)
+    assert world.balance("vol") == 0 and world.shift_credits(att) == 0
+
+
+def test_auto_approval_credits_at_checkout_when_geofence_and_code_were_verified(world, clock):
+    out = served(world, clock, auto_approve=True)
+    assert (out["status"], out["points"]) == ("credited", 20)
+    assert world.balance("vol") == 20
+    assert world.shift_credits(out["attendance_id"]) == 1
+
+
+def test_auto_approval_does_not_apply_without_a_code(world, clock):
+    shift = world.shift(T0, auto_approve=True, code_required=False)
+    world.signup(shift["id"], "vol")
+    world.checkin(shift["id"], "vol", code=None, expect=201)
+    clock.move_to(T0 + timedelta(minutes=120))
+    out = world.checkout(shift["id"], "vol", code=None, expect=200).get_json()
+    assert out["status"] == "pending" and world.balance("vol") == 0
+
+
+def test_manual_record_is_capped_per_volunteer_per_month(world, clock, app):
+    app.config["VOLUNTEER_MANUAL_CAP_MINUTES"] = 180
+    try:
+        world.user("vol")
+        shifts = [world.shift(T0 - timedelta(days=d), minutes=120) for d in (1, 2, 3)]
+        first = world.post("/attendances/manual", "staff1", {
+            "shift_id": shifts[0]["id"], "user_id": world.users["vol"], "minutes": 120,
+            "reason": "忘记签到，现场照片为证"}, expect=201).get_json()
+        assert first["manual"] is True and first["status"] == "pending"
+        resp = world.post("/attendances/manual", "staff1", {
+            "shift_id": shifts[1]["id"], "user_id": world.users["vol"], "minutes": 61,
+            "reason": "补录"}, expect=409)
+        assert resp.get_json()["error"]["code"] == "manual_cap_exceeded"
+        assert resp.get_json()["error"]["details"] == {"cap_minutes": 180, "used_minutes": 120}
+        world.post("/attendances/manual", "staff1", {
+            "shift_id": shifts[1]["id"], "user_id": world.users["vol"], "minutes": 60,
+            "reason": "补录"}, expect=201)
+        # A shift in the previous month counts against that month, not this one.
+        clock.move_to(T0 + timedelta(days=30, hours=3))
+        world.forget_logins()
+        april = world.shift(T0 + timedelta(days=30), minutes=120)
+        world.post("/attendances/manual", "staff1", {
+            "shift_id": april["id"], "user_id": world.users["vol"], "minutes": 120,
+            "reason": "补录"}, expect=201)
+    finally:
+        app.config.pop("VOLUNTEER_MANUAL_CAP_MINUTES")
+
+
+def test_rejected_manual_records_do_not_count_against_the_cap(world, clock, app):
+    app.config["VOLUNTEER_MANUAL_CAP_MINUTES"] = 120
+    try:
+        world.user("vol")
+        one, two = (world.shift(T0 - timedelta(days=d)) for d in (1, 2))
+        att = world.post("/attendances/manual", "staff1", {
+            "shift_id": one["id"], "user_id": world.users["vol"], "minutes": 120,
+            "reason": "补录"}, expect=201).get_json()["id"]
+        world.post(f"/attendances/{att}/reject", "staff1b", {"note": "无凭据"}, expect=200)
+        world.post("/attendances/manual", "staff1", {
+            "shift_id": two["id"], "user_id": world.users["vol"], "minutes": 120,
+            "reason": "补录"}, expect=201)
+    finally:
+        app.config.pop("VOLUNTEER_MANUAL_CAP_MINUTES")
+
+
+def test_manual_record_refusals(world, clock):
+    world.user("vol")
+    past = world.shift(T0 - timedelta(days=1), minutes=60)
+    future = world.shift(T0 + timedelta(days=1))
+    body = {"shift_id": past["id"], "user_id": world.users["vol"], "minutes": 30,
+            "reason": "补录"}
+    assert world.post("/attendances/manual", "staff2", body).status_code == 404
+    world.post("/attendances/manual", "staff1", dict(body, minutes=61), expect=422)
+    world.post("/attendances/manual", "staff1", dict(body, user_id=world.users["staff1"]),
+               expect=403)
+    resp = world.post("/attendances/manual", "staff1", dict(body, shift_id=future["id"]),
+                      expect=409)
+    assert resp.get_json()["error"]["code"] == "shift_not_started"
+    world.post("/attendances/manual", "staff1", body, expect=201)
+    resp = world.post("/attendances/manual", "staff1", body, expect=409)
+    assert resp.get_json()["error"]["code"] == "attendance_exists"
+
+
+def test_no_show_marking_after_the_grace(world, clock):
+    shift = world.shift(T0, minutes=60)
+    for who in ("came", "forgot_out", "absent"):
+        world.signup(shift["id"], who)
+    world.signup(world.shift(T0 + timedelta(days=1))["id"], "absent")  # not yet due
+    world.checkin(shift["id"], "came", expect=201)
+    world.checkin(shift["id"], "forgot_out", expect=201)
+    clock.move_to(T0 + timedelta(minutes=60))
+    world.checkout(shift["id"], "came", expect=200)
+    clock.move_to(T0 + timedelta(minutes=85))
+    resp = world.post(f"/shifts/{shift['id']}/close", "staff1", expect=409)
+    assert resp.get_json()["error"]["code"] == "shift_not_ended"
+    clock.move_to(T0 + timedelta(minutes=91))
+    body = world.post(f"/shifts/{shift['id']}/close", "staff1", expect=200).get_json()
+    assert (body["no_shows"], body["unfinished"], body["already_closed"]) == (1, 1, False)
+    assert world.post(f"/shifts/{shift['id']}/close", "staff1").get_json()["already_closed"]
+    statuses = {s["user"]["nickname"]: s["status"] for s in
+                world.get(f"/shifts/{shift['id']}/signups", "staff1")["items"]}
+    assert statuses == {"came": "confirmed", "forgot_out": "confirmed", "absent": "no_show"}
+    pending = world.get(f"/attendances?community_id={world.c1}&status=partial", "staff1")
+    assert [(a["user"]["nickname"], a["minutes"], a["review_note"]) for a in pending["items"]] \
+        == [("forgot_out", 60, "未签退")]
+    assert world.get("/me/volunteer-record", "absent")["no_shows"] == 1
+
+
+def test_close_shifts_command_closes_every_ended_shift(world, clock, app):
+    from app.volunteering.models import Signup
+
+    ended = world.shift(T0, minutes=30)
+    later = world.shift(T0 + timedelta(hours=5), minutes=30)
+    world.signup(ended["id"], "a")
+    world.signup(later["id"], "a")
+    clock.move_to(T0 + timedelta(hours=2))
+    result = app.test_cli_runner().invoke(args=["volunteering", "close-shifts"])
+    assert result.exit_code == 0, result.output
+    assert "closed 1 shifts: 1 no-shows" in result.output
+    assert world.db_value(sa.select(sa.func.count()).select_from(Signup).where(
+        Signup.status == "no_show")) == 1
+
+
+def test_record_shows_verified_manual_and_pending_apart(world, clock):
+    one = served(world, clock, minutes=120)
+    world.post(f"/attendances/{one['attendance_id']}/approve", "staff1", expect=200)
+    served(world, clock, minutes=120, start=T0 + timedelta(hours=3))  # left pending
+    past = world.shift(T0 - timedelta(days=2), minutes=60)
+    manual = world.post("/attendances/manual", "staff1", {
+        "shift_id": past["id"], "user_id": world.users["vol"], "minutes": 60,
+        "reason": "补录"}, expect=201).get_json()["id"]
+    world.post(f"/attendances/{manual}/approve", "staff1b", expect=200)
+    record = world.get("/me/volunteer-record", "vol")
+    assert record == {"user_id": world.users["vol"], "community_id": None,
+                      "verified_minutes": 120, "manual_minutes": 60, "pending_minutes": 120,
+                      "points": 30, "activities": 2, "no_shows": 0}
+    staff_view = world.get(f"/volunteers/{world.users['vol']}/record?community_id={world.c1}",
+                           "staff1")
+    assert staff_view["verified_minutes"] == 120
+    world.get(f"/volunteers/{world.users['vol']}/record?community_id={world.c1}", "staff2",
+              expect=403)
+    world.get(f"/volunteers/{world.users['vol']}/record", "staff1", expect=403)
+    mine = world.get("/me/attendances", "vol")["items"]
+    assert [a["manual"] for a in mine] == [True, False, False]
+
+
+def test_leaderboards_rank_verified_hours_of_the_period(world, clock):
+    clock.move_to(T0 - timedelta(days=20))
+    team = world.post("/teams", "staff1", {"community_id": world.c1, "kind": "v_station",
+                                           "name": "观湖志愿V站"}, expect=201).get_json()
+    for who, minutes, start in (("a", 100, T0 - timedelta(days=20)),  # last month
+                                ("a", 120, T0), ("b", 90, T0 + timedelta(hours=3))):
+        world.forget_logins()
+        out = served(world, clock, who=who, minutes=minutes, start=start)
+        world.post(f"/attendances/{out['attendance_id']}/approve", "staff1", expect=200)
+    world.post(f"/teams/{team['id']}/members", "staff1", {"user_id": world.users["b"]},
+               expect=201)
+    clock.move_to(T0 + timedelta(hours=8))
+    month = world.get(f"/communities/{world.c1}/leaderboard?period=month", "b")["items"]
+    assert [(r["rank"], r["nickname"], r["minutes"]) for r in month] == [(1, "a", 120),
+                                                                         (2, "b", 90)]
+    year = world.get(f"/communities/{world.c1}/leaderboard?period=year", "b")["items"]
+    assert [(r["nickname"], r["minutes"], r["hours"]) for r in year] == [("a", 220, 3.7),
+                                                                         ("b", 90, 1.5)]
+    team_board = world.get(f"/teams/{team['id']}/leaderboard", "a")["items"]
+    assert [r["nickname"] for r in team_board] == ["b"]
+    assert world.get(f"/communities/{world.c2}/leaderboard", "a")["items"] == []
