@@ -1,0 +1,236 @@
+"""`Idempotency-Key` for write endpoints, stored in the database so that every process agrees.
+
+A request with the header that repeats an earlier one of the same user with the same method,
+path and body gets the first answer again (status and body, plus `Idempotent-Replayed: true`)
+and changes nothing; the same key with another body is refused with 422
+`idempotency_key_reused`. Keys live 24 hours.
+
+How concurrent duplicates end up with exactly one effect: the key row is inserted with
+`ON CONFLICT DO NOTHING` in the same transaction as the effect, and the answer is written to
+it before that transaction commits. A duplicate arriving meanwhile waits on the unique index
+(PostgreSQL) or the write lock (SQLite) until the first commits, then finds the stored answer.
+If the first fails, its row disappears with its rollback and the duplicate runs instead.
+Domain refusals (`ApiError`, such as 409 `insufficient_points`) are stored and replayed too;
+malformed requests (schema errors) and server errors are not.
+
+Usage, between `@blp.route` and the flask-smorest argument/response decorators::
+
+    @blp.route("/things", methods=["POST"])
+    @idempotent
+    @blp.arguments(ThingIn)
+    @blp.response(201, ThingOut)
+    @login_required
+    def create_thing(data): ...   # flushes; the decorator commits
+
+The decorator commits once the answer is stored, so the view itself must not commit. It also
+re-runs the whole unit a few times when PostgreSQL reports a deadlock or a serialization
+failure, so those never reach the client as a server error.
+"""
+import hashlib
+import json
+import logging
+import random
+import time
+from datetime import datetime, timedelta
+from functools import wraps
+
+import sqlalchemy as sa
+from flask import Response, jsonify, make_response, request
+from flask_smorest import Blueprint
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.common.timeutil import UTCDateTime, utcnow
+from app.errors import ApiError, error_body
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+HEADER = "Idempotency-Key"
+TTL = timedelta(hours=24)
+MAX_KEY_LENGTH = 128
+RETRIES = 5
+RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+REPLAYED_HEADERS = ("Location",)
+
+
+class IdempotencyKey(db.Model):
+    """The first answer given to (user, key); `status_code` is NULL until it is known."""
+
+    __tablename__ = "idempotency_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(sa.String(MAX_KEY_LENGTH))
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    status_code: Mapped[int | None] = mapped_column(sa.Integer)
+    body: Mapped[str | None] = mapped_column(sa.Text)
+    headers: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "key", name="uq_idempotency_keys_user_id"),)
+
+    def __repr__(self):
+        return f"<IdempotencyKey {self.id} user={self.user_id} status={self.status_code}>"
+
+
+def insert_ignoring_conflict(model, index_elements: list[str]):
+    """`INSERT ... ON CONFLICT (cols) DO NOTHING` for the session's dialect."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model).on_conflict_do_nothing(index_elements=index_elements)
+
+
+def is_retryable(err: Exception) -> bool:
+    """A deadlock or serialization failure: the transaction may simply be run again."""
+    orig = getattr(err, "orig", None)
+    return isinstance(err, DBAPIError) and getattr(orig, "sqlstate", None) in RETRYABLE_SQLSTATES
+
+
+def run_with_retry(unit):
+    """Run `unit()` (a whole transaction), again after a rollback when the database asks."""
+    for attempt in range(RETRIES):
+        try:
+            return unit()
+        except DBAPIError as err:
+            db.session.rollback()
+            if not is_retryable(err):
+                raise
+            log.info("transaction retried after %s (attempt %s)", err.orig.sqlstate, attempt + 1)
+            time.sleep(random.uniform(0.005, 0.03) * (attempt + 1))  # noqa: S311
+    raise ApiError("busy_try_again", "系统繁忙，请稍后重试", 409)
+
+
+def _fingerprint() -> str:
+    body = request.get_json(silent=True)
+    raw = (json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+           if body is not None else request.get_data())
+    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    digest.update(raw)
+    return digest.hexdigest()
+
+
+def _key_from_header() -> str | None:
+    key = request.headers.get(HEADER)
+    if key is None:
+        return None
+    if not (0 < len(key) <= MAX_KEY_LENGTH) or not key.isascii() or not key.isprintable():
+        raise ApiError("validation_error", "提交的内容有误", 422,
+                       {"fields": {HEADER: [f"须为 1-{MAX_KEY_LENGTH} 个可打印 ASCII 字符"]}})
+    return key
+
+
+def _replay(row: IdempotencyKey) -> Response:
+    resp = Response(row.body, status=row.status_code, mimetype="application/json")
+    for name, value in json.loads(row.headers or "{}").items():
+        resp.headers[name] = value
+    resp.headers["Idempotent-Replayed"] = "true"
+    return resp
+
+
+def _claim(user_id: int, key: str, fingerprint: str) -> int | Response:
+    """Insert the key row (waiting for a concurrent twin), or answer from the stored one."""
+    now = utcnow()
+    db.session.execute(sa.delete(IdempotencyKey).where(
+        IdempotencyKey.user_id == user_id, IdempotencyKey.key == key,
+        IdempotencyKey.expires_at <= now))
+    row_id = db.session.execute(
+        insert_ignoring_conflict(IdempotencyKey, ["user_id", "key"])
+        .values(user_id=user_id, key=key, fingerprint=fingerprint, created_at=now,
+                expires_at=now + TTL)
+        .returning(IdempotencyKey.id)).scalar()
+    if row_id is not None:
+        return row_id
+    row = db.session.scalar(sa.select(IdempotencyKey).where(
+        IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+        .execution_options(populate_existing=True))
+    db.session.rollback()
+    if row is None:  # expired and purged between the two statements: run again
+        return _claim(user_id, key, fingerprint)
+    if row.fingerprint != fingerprint:
+        raise ApiError("idempotency_key_reused", "该幂等键已用于另一个请求", 422)
+    if row.status_code is None:
+        raise ApiError("idempotency_key_in_progress", "相同请求正在处理中，请稍后重试", 409)
+    return _replay(row)
+
+
+def _store(row_id: int | None, user_id: int, key: str, fingerprint: str, resp: Response):
+    headers = {h: resp.headers[h] for h in REPLAYED_HEADERS if h in resp.headers}
+    values = {"status_code": resp.status_code, "body": resp.get_data(as_text=True),
+              "headers": json.dumps(headers)}
+    if row_id is not None:
+        db.session.execute(sa.update(IdempotencyKey).where(IdempotencyKey.id == row_id)
+                           .values(**values))
+    else:  # after a rollback: the refusal is remembered in a transaction of its own
+        now = utcnow()
+        db.session.execute(insert_ignoring_conflict(IdempotencyKey, ["user_id", "key"]).values(
+            user_id=user_id, key=key, fingerprint=fingerprint, created_at=now,
+            expires_at=now + TTL, **values))
+    db.session.commit()
+
+
+def _run(view, args, kwargs, user_id: int | None, key: str | None, fingerprint: str):
+    row_id = None
+    if key is not None:
+        claimed = _claim(user_id, key, fingerprint)
+        if isinstance(claimed, Response):
+            return claimed
+        row_id = claimed
+    try:
+        resp = make_response(view(*args, **kwargs))
+    except ApiError as err:
+        db.session.rollback()
+        if key is not None and err.status < 500 and err.status != 429:
+            answer = make_response(jsonify(error_body(err.code, err.message, err.details)),
+                                   err.status)
+            _store(None, user_id, key, fingerprint, answer)
+        raise
+    except Exception:
+        db.session.rollback()
+        raise
+    if resp.status_code >= 500:
+        db.session.rollback()
+        return resp
+    if key is not None:
+        _store(row_id, user_id, key, fingerprint, resp)
+    else:
+        db.session.commit()
+    return resp
+
+
+def idempotent(view=None, *, required: bool = False):
+    """Make a write endpoint safe to retry (see the module docstring)."""
+
+    def decorate(fn):
+        @wraps(fn)
+        def wrapper(*args, **kwargs):
+            from app.auth.permissions import current_user
+
+            key = _key_from_header()
+            if key is None and required:
+                raise ApiError("idempotency_key_required", "请携带 Idempotency-Key 请求头", 428)
+            user = current_user() if key is not None else None
+            if user is None:
+                key = None  # anonymous: the view refuses it anyway
+            user_id = user.id if user else None
+            fingerprint = _fingerprint() if key else ""
+            return run_with_retry(lambda: _run(fn, args, kwargs, user_id, key, fingerprint))
+
+        wrapper.idempotent = True
+        return Blueprint.doc(parameters=[{
+            "in": "header", "name": HEADER, "required": required,
+            "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH},
+            "description": "重试安全：24 小时内同一用户同一键同一请求体返回首次结果",
+        }])(wrapper)
+
+    return decorate(view) if view is not None else decorate
+
+
+def purge_expired(now: datetime | None = None) -> int:
+    """Delete keys past their 24 hours; run by `flask timebank sweep-vouchers` and its job."""
+    result = db.session.execute(sa.delete(IdempotencyKey).where(
+        IdempotencyKey.expires_at <= (now or utcnow())))
+    return result.rowcount or 0
+

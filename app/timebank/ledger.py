@@ -1,0 +1,140 @@
+"""The one writer of transfers and postings.
+
+`post()` moves an integer amount between two accounts, exactly once per key:
+
+1. a transfer row keyed by its cause is inserted with `ON CONFLICT (key) DO NOTHING`; when a
+   concurrent twin holds the key, PostgreSQL waits for it and we return its transfer;
+2. both account rows are locked in id order (`SELECT ... ORDER BY id FOR UPDATE`), so opposing
+   transfers cannot deadlock. On SQLite the insert in step 1 already took the database's
+   single write lock, so the rows read next cannot change under us;
+3. the debit's floor is checked (409 `insufficient_points`, or `budget_exhausted` for a
+   community's issuing account) before anything else is written;
+4. each leg writes its posting (sequence number and hash chained to the account's previous
+   posting) and sets the cached balance, guarded by `entries = <what we read>`.
+
+Everything happens in the caller's transaction, which commits it or rolls it back whole; an
+`ApiError` from here means that transaction must be rolled back (routes do so).
+"""
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
+
+from app.common.idempotency import insert_ignoring_conflict
+from app.common.timeutil import utcnow
+from app.errors import ApiError
+from app.extensions import db
+from app.timebank.models import Account, Posting, Transfer
+
+log = logging.getLogger(__name__)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Leg:
+    account_id: int
+    amount: int  # signed: negative on the debit side
+    kind: str
+
+
+def chain_hash(prev: str, account_id: int, seq: int, transfer_id: int, key: str, amount: int,
+               balance_after: int, kind: str, at: datetime) -> str:
+    """The tamper-evident link of one posting to the one before it on the same account."""
+    micros = (at - EPOCH) // timedelta(microseconds=1)
+    text = f"{prev}|{account_id}|{seq}|{transfer_id}|{key}|{amount}|{balance_after}|{kind}|{micros}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def find_transfer(key: str) -> Transfer | None:
+    return db.session.scalar(sa.select(Transfer).where(Transfer.key == key))
+
+
+def refusal(account_kind: str, balance: int, floor: int, amount: int) -> ApiError:
+    if account_kind == "community":
+        return ApiError("budget_exhausted", "社区积分预算已用完", 409,
+                        {"available": balance - floor, "required": amount})
+    return ApiError("insufficient_points", "积分不足", 409,
+                    {"balance": balance, "required": amount})
+
+
+def _check_amount(amount) -> None:
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise ApiError("validation_error", "积分须为正整数", 422,
+                       {"fields": {"amount": ["须为正整数"]}})
+
+
+def _lock(account_ids: list[int]) -> dict[int, sa.Row]:
+    rows = db.session.execute(
+        sa.select(Account.id, Account.kind, Account.balance, Account.floor, Account.entries,
+                  Account.head_hash)
+        .where(Account.id.in_(account_ids)).order_by(Account.id).with_for_update()).all()
+    found = {row.id: row for row in rows}
+    if len(found) != len(set(account_ids)):
+        raise ApiError("account_not_found", "账户不存在", 404)
+    return found
+
+
+def _apply_leg(transfer: Transfer, account: sa.Row, leg: Leg, at: datetime) -> None:
+    """Write one posting and move the cached balance with it."""
+    seq = account.entries + 1
+    balance_after = account.balance + leg.amount
+    digest = chain_hash(account.head_hash, account.id, seq, transfer.id, transfer.key,
+                        leg.amount, balance_after, leg.kind, at)
+    db.session.execute(sa.insert(Posting).values(
+        transfer_id=transfer.id, account_id=account.id, seq=seq, amount=leg.amount,
+        balance_after=balance_after, kind=leg.kind, created_at=at, hash=digest))
+    result = db.session.execute(
+        sa.update(Account).where(Account.id == account.id, Account.entries == account.entries)
+        .values(balance=balance_after, entries=seq, head_hash=digest)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:  # only possible if someone wrote the row without the lock
+        raise RuntimeError(f"account {account.id} changed while locked")
+    cached = db.session.identity_map.get(identity_key(Account, account.id))
+    if cached is not None:
+        for name, value in (("balance", balance_after), ("entries", seq), ("head_hash", digest)):
+            set_committed_value(cached, name, value)
+
+
+def post(*, key: str, kind: str, debit_id: int, credit_id: int, amount: int, ref: str = "",
+         memo: str = "", minutes: int = 0, reverses_id: int | None = None,
+         actor_id: int | None = None, debit_kind: str | None = None,
+         credit_kind: str | None = None) -> Transfer:
+    """Move `amount` from `debit_id` to `credit_id` once per `key`; see the module docstring."""
+    _check_amount(amount)
+    if debit_id == credit_id:
+        raise ApiError("same_account", "不能转给同一账户", 422)
+    existing = find_transfer(key)
+    if existing is not None:
+        return _same_or_warn(existing, amount, debit_id, credit_id)
+    at = utcnow()
+    transfer = db.session.scalars(
+        insert_ignoring_conflict(Transfer, ["key"]).values(
+            key=key, kind=kind, amount=amount, debit_account_id=debit_id,
+            credit_account_id=credit_id, ref=ref[:64], memo=memo[:200], minutes=minutes,
+            reverses_id=reverses_id, actor_id=actor_id, created_at=at)
+        .returning(Transfer)).first()
+    if transfer is None:  # a concurrent twin committed this key first
+        return _same_or_warn(find_transfer(key), amount, debit_id, credit_id)
+    accounts = _lock([debit_id, credit_id])
+    debit = accounts[debit_id]
+    if debit.floor is not None and debit.balance - amount < debit.floor:
+        raise refusal(debit.kind, debit.balance, debit.floor, amount)
+    legs = sorted([Leg(debit_id, -amount, debit_kind or kind),
+                   Leg(credit_id, amount, credit_kind or kind)], key=lambda leg: leg.account_id)
+    for leg in legs:
+        _apply_leg(transfer, accounts[leg.account_id], leg, at)
+    log.info("transfer id=%s kind=%s amount=%s debit=%s credit=%s ref=%s",
+             transfer.id, kind, amount, debit_id, credit_id, ref)
+    return transfer
+
+
+def _same_or_warn(existing: Transfer, amount: int, debit_id: int, credit_id: int) -> Transfer:
+    if (existing.amount, existing.debit_account_id, existing.credit_account_id) != (
+            amount, debit_id, credit_id):
+        log.warning("transfer key reused with other terms id=%s key=%s", existing.id,
+                    existing.key)
+    return existing

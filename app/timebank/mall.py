@@ -1,0 +1,316 @@
+"""Points mall (积分商城): merchants, items, redemption, vouchers, write-off, expiry.
+
+Lock order, the same for every path so none can deadlock: voucher row, item row, then the
+ledger's accounts in id order. Redemption inserts its (new) voucher, then decrements the stock
+with a conditional UPDATE that also locks the item, so redemptions of one item are serialized
+from there on: stock never goes below zero and the per-user limit is counted after every
+earlier redemption of the item has committed.
+"""
+import logging
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from app.auth.models import RoleGrant, User
+from app.auth.permissions import has_role, is_admin, require
+from app.common.idempotency import insert_ignoring_conflict
+from app.common.timeutil import utcnow
+from app.errors import ApiError, Conflict, NotFound
+from app.extensions import db
+from app.timebank import ledger, service
+from app.timebank.models import MallItem, Merchant, Voucher
+
+log = logging.getLogger(__name__)
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O/1/I: read aloud and typed by hand
+CODE_LENGTH = 16  # 80 random bits
+ITEM_FIELDS = ("title", "description", "kind", "price_points", "stock", "per_user_limit",
+               "valid_days", "published")
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+# -- merchants ----------------------------------------------------------------
+def get_merchant(merchant_id: int) -> Merchant:
+    merchant = db.session.get(Merchant, merchant_id)
+    if merchant is None:
+        raise NotFound(message="商家不存在")
+    return merchant
+
+
+def is_member(user: User, merchant_id: int) -> bool:
+    return has_role(user, "merchant", merchant_id=merchant_id)
+
+
+def can_manage(user: User, merchant: Merchant) -> bool:
+    """Members of the merchant, staff of its community, admins."""
+    return is_member(user, merchant.id) or (
+        merchant.community_id is not None
+        and has_role(user, "staff", community_id=merchant.community_id))
+
+
+def create_merchant(actor: User, name: str, community_id: int | None,
+                    partner_id: int | None) -> Merchant:
+    if community_id is None:
+        require(is_admin(actor))
+    else:
+        from app.community.service import get_community
+
+        get_community(community_id)
+        require(has_role(actor, "staff", community_id=community_id))
+    if db.session.scalar(sa.select(Merchant.id).where(Merchant.name == name)):
+        raise Conflict("already_exists", "商家名称已存在")
+    merchant = Merchant(name=name, community_id=community_id, partner_id=partner_id)
+    db.session.add(merchant)
+    db.session.flush()
+    log.info("merchant created id=%s by=%s", merchant.id, actor.id)
+    return merchant
+
+
+def add_member(actor: User, merchant: Merchant, user_id: int) -> RoleGrant:
+    """Grant the `merchant` role scoped to this merchant (staff of its community or admin)."""
+    require(is_admin(actor) or (merchant.community_id is not None and has_role(
+        actor, "staff", community_id=merchant.community_id)))
+    if db.session.get(User, user_id) is None:
+        raise NotFound(message="用户不存在")
+    if db.session.scalar(sa.select(RoleGrant.id).where(
+            RoleGrant.user_id == user_id, RoleGrant.role == "merchant",
+            RoleGrant.merchant_id == merchant.id, RoleGrant.revoked_at.is_(None))):
+        raise Conflict("role_already_granted", "该用户已是本商家成员")
+    grant = RoleGrant(user_id=user_id, role="merchant", merchant_id=merchant.id,
+                      granted_by_id=actor.id)
+    db.session.add(grant)
+    db.session.flush()
+    log.info("merchant member added merchant=%s user=%s by=%s", merchant.id, user_id, actor.id)
+    return grant
+
+
+# -- items ----------------------------------------------------------------------
+def get_item(item_id: int, viewer: User | None = None) -> MallItem:
+    """An item; an unpublished one only to those who manage its merchant."""
+    item = db.session.get(MallItem, item_id)
+    if item is None or (not item.published and not (viewer and can_manage(viewer,
+                                                                            item.merchant))):
+        raise NotFound(message="商品不存在或已下架")
+    return item
+
+
+def items_stmt(viewer: User, args: dict):
+    stmt = sa.select(MallItem).join(MallItem.merchant)
+    if args.get("merchant_id"):
+        stmt = stmt.where(MallItem.merchant_id == args["merchant_id"])
+    if args.get("community_id"):
+        stmt = stmt.where(Merchant.community_id == args["community_id"])
+    if args.get("kind"):
+        stmt = stmt.where(MallItem.kind == args["kind"])
+    manage = args.get("include_unpublished") and args.get("merchant_id") and can_manage(
+        viewer, get_merchant(args["merchant_id"]))
+    if not manage:
+        stmt = stmt.where(MallItem.published.is_(True))
+    return stmt
+
+
+def create_item(actor: User, data: dict) -> MallItem:
+    merchant = get_merchant(data["merchant_id"])
+    require(can_manage(actor, merchant))
+    item = MallItem(merchant_id=merchant.id, **{k: data[k] for k in ITEM_FIELDS if k in data})
+    db.session.add(item)
+    db.session.flush()
+    log.info("mall item created id=%s merchant=%s by=%s", item.id, merchant.id, actor.id)
+    return item
+
+
+def update_item(actor: User, item_id: int, data: dict) -> MallItem:
+    item = db.session.scalars(sa.select(MallItem).where(MallItem.id == item_id)
+                              .with_for_update(of=MallItem)).first()
+    if item is None:
+        raise NotFound(message="商品不存在")
+    require(can_manage(actor, item.merchant), hide=not item.published)
+    for key in ITEM_FIELDS:
+        if key in data:
+            setattr(item, key, data[key])
+    db.session.flush()
+    log.info("mall item updated id=%s by=%s fields=%s", item.id, actor.id, sorted(data))
+    return item
+
+
+# -- redemption ---------------------------------------------------------------
+def redeem(*, user_id: int, item_id: int, key: str | None = None) -> tuple[Voucher, int]:
+    """Debit the user, credit the merchant, take one from stock and issue a voucher, at once.
+
+    Idempotent by `key`: the same key returns the voucher it issued. Refusals: 404 for an
+    unknown or unpublished item, 409 `out_of_stock`, `limit_reached`, `insufficient_points`,
+    `price_changed` (the price moved while the request was in flight).
+    """
+    if key is not None:
+        existing = db.session.scalar(sa.select(Voucher).where(Voucher.redeem_key == key))
+        if existing is not None:
+            return existing, service.balance(user_id)
+    item = get_item(item_id)
+    now = utcnow()
+    voucher = db.session.scalars(
+        insert_ignoring_conflict(Voucher, ["redeem_key"]).values(
+            code=new_code(), item_id=item.id, merchant_id=item.merchant_id, user_id=user_id,
+            price_points=item.price_points, status="issued", redeem_key=key, issued_at=now,
+            expires_at=now + timedelta(days=item.valid_days))
+        .returning(Voucher)).first()
+    if voucher is None:  # a concurrent twin with this key committed first
+        existing = db.session.scalar(sa.select(Voucher).where(Voucher.redeem_key == key))
+        return existing, service.balance(user_id)
+    taken = db.session.execute(
+        sa.update(MallItem).where(MallItem.id == item.id, MallItem.published.is_(True),
+                                  MallItem.stock > 0,
+                                  MallItem.price_points == item.price_points,
+                                  MallItem.valid_days == item.valid_days)
+        .values(stock=MallItem.stock - 1).returning(MallItem.per_user_limit)
+        .execution_options(synchronize_session=False)).first()
+    if taken is None:
+        raise _why_not_taken(item.id, item.price_points)
+    if taken.per_user_limit is not None:
+        mine = db.session.scalar(sa.select(sa.func.count()).select_from(Voucher).where(
+            Voucher.user_id == user_id, Voucher.item_id == item.id,
+            Voucher.status.in_(("issued", "used"))))
+        if mine > taken.per_user_limit:
+            raise Conflict("limit_reached", "已达到每人兑换上限",
+                           details={"per_user_limit": taken.per_user_limit})
+    ledger.post(key=f"voucher:{voucher.id}:redeem", kind="redeem",
+                debit_id=service.user_account(user_id).id,
+                credit_id=service.merchant_account(item.merchant_id).id,
+                amount=item.price_points, ref=f"voucher:{voucher.id}", memo=item.title[:200],
+                actor_id=user_id)
+    db.session.expire(item, ["stock"])
+    log.info("redeemed voucher=%s item=%s user=%s", voucher.id, item.id, user_id)
+    return voucher, service.balance(user_id)
+
+
+def _why_not_taken(item_id: int, price_seen: int) -> ApiError:
+    row = db.session.execute(sa.select(MallItem.stock, MallItem.published,
+                                       MallItem.price_points).where(MallItem.id == item_id)).one()
+    if not row.published:
+        return NotFound(message="商品不存在或已下架")
+    if row.stock <= 0:
+        return Conflict("out_of_stock", "该商品已兑完")
+    return Conflict("price_changed", "商品信息已变动，请刷新后重试",
+                    details={"price_points": row.price_points, "seen": price_seen})
+
+
+# -- vouchers -----------------------------------------------------------------
+def not_issued(voucher: Voucher) -> ApiError:
+    return Conflict("voucher_not_issued", "该券已核销、过期或取消",
+                    details={"status": voucher.status})
+
+
+def get_voucher_by_code(code: str) -> Voucher:
+    voucher = db.session.scalar(sa.select(Voucher).where(Voucher.code == code.strip().upper()))
+    if voucher is None:
+        raise NotFound("voucher_not_found", "券码不存在")
+    return voucher
+
+
+def write_off(actor: User, code: str) -> tuple[Voucher, bool]:
+    """Mark a voucher used, exactly once, by a member of the merchant that sold it.
+
+    Returns (voucher, expired): a voucher found past its expiry is closed and refunded here
+    instead, and the caller reports 409 `voucher_expired` after committing that.
+    """
+    voucher = get_voucher_by_code(code)
+    require(is_member(actor, voucher.merchant_id))
+    now = utcnow()
+    done = db.session.execute(
+        sa.update(Voucher).where(Voucher.id == voucher.id, Voucher.status == "issued",
+                                 Voucher.expires_at > now)
+        .values(status="used", used_at=now, used_by_id=actor.id)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(voucher)
+    if done == 1:
+        log.info("voucher written off id=%s by=%s", voucher.id, actor.id)
+        return voucher, False
+    if voucher.status == "issued":
+        voucher, _ = close_voucher(voucher.id, "expired")
+        return voucher, True
+    raise not_issued(voucher)
+
+
+def close_voucher(voucher_id: int, status: str):
+    """Expire or cancel an unused voucher: put the item back in stock and refund it, once.
+
+    Returns (voucher, refund transfer or None when the voucher was not open any more).
+    """
+    now = utcnow()
+    cond = [Voucher.id == voucher_id, Voucher.status == "issued"]
+    if status == "expired":
+        cond.append(Voucher.expires_at <= now)
+    closed = db.session.execute(
+        sa.update(Voucher).where(*cond).values(status=status, closed_at=now)
+        .returning(Voucher.item_id, Voucher.merchant_id, Voucher.user_id, Voucher.price_points)
+        .execution_options(synchronize_session=False)).first()
+    voucher = db.session.get(Voucher, voucher_id, populate_existing=True)
+    if closed is None:
+        return voucher, None
+    db.session.execute(sa.update(MallItem).where(MallItem.id == closed.item_id)
+                       .values(stock=MallItem.stock + 1)
+                       .execution_options(synchronize_session=False))
+    transfer = ledger.post(
+        key=f"voucher:{voucher_id}:refund", kind="refund",
+        debit_id=service.merchant_account(closed.merchant_id).id,
+        credit_id=service.user_account(closed.user_id).id, amount=closed.price_points,
+        ref=f"voucher:{voucher_id}",
+        memo="兑换券过期退回" if status == "expired" else "兑换券取消退回")
+    log.info("voucher %s id=%s refunded transfer=%s", status, voucher_id, transfer.id)
+    return voucher, transfer
+
+
+def cancel(actor: User, voucher_id: int) -> Voucher:
+    voucher = db.session.get(Voucher, voucher_id)
+    require(voucher is not None and voucher.user_id == actor.id, hide=True)
+    voucher, transfer = close_voucher(voucher_id, "cancelled")
+    if transfer is None:
+        raise not_issued(voucher)
+    return voucher
+
+
+def sweep_expired(batch: int = 500) -> int:
+    """Close and refund vouchers past their expiry; safe to run anywhere, any number of times."""
+    ids = db.session.scalars(sa.select(Voucher.id).where(
+        Voucher.status == "issued", Voucher.expires_at <= utcnow())
+        .order_by(Voucher.id).limit(batch)).all()
+    refunded = 0
+    for voucher_id in ids:
+        _, transfer = close_voucher(voucher_id, "expired")
+        refunded += transfer is not None
+    return refunded
+
+
+def my_vouchers_stmt(user_id: int, status: str | None):
+    stmt = sa.select(Voucher).where(Voucher.user_id == user_id)
+    return stmt.where(Voucher.status == status) if status else stmt
+
+
+def merchant_vouchers_stmt(actor: User, merchant_id: int, status: str | None):
+    """Sales (every voucher sold) or, with status=used, write-offs of one merchant."""
+    require(can_manage(actor, get_merchant(merchant_id)))
+    stmt = sa.select(Voucher).where(Voucher.merchant_id == merchant_id).options(
+        joinedload(Voucher.user))
+    return stmt.where(Voucher.status == status) if status else stmt
+
+
+
+def sweep_job(batch: int = 500) -> int:
+    """Job (cron, RQ, `flask timebank sweep-vouchers`): refund every expired voucher, one
+    committed batch at a time, and purge idempotency keys past their 24 hours."""
+    from app.common.idempotency import purge_expired
+
+    total = 0
+    while True:
+        refunded = sweep_expired(batch)
+        db.session.commit()
+        total += refunded
+        if refunded < batch:
+            break
+    purge_expired()
+    db.session.commit()
+    log.info("voucher sweep refunded=%s", total)
+    return total

@@ -1,0 +1,260 @@
+"""Marshmallow in/out schemas of the time bank and the points mall. Unknown input fields are
+refused (marshmallow's default), so nothing but these fields can be written."""
+from marshmallow import Schema, fields, validate, validates_schema
+from marshmallow.exceptions import ValidationError
+
+from app.common.masking import mask_name
+from app.common.pagination import PageArgs
+from app.common.schemas import LocalDateTime, page_schema, text
+from app.timebank.mall_models import ITEM_KINDS, VOUCHER_STATUSES
+from app.timebank.models import ADJUSTMENT_STATUSES
+
+MAX_POINTS = 1_000_000
+Id = fields.Integer
+
+
+def points(required=True, **kw):
+    return fields.Integer(required=required, strict=True,
+                          validate=validate.Range(min=1, max=MAX_POINTS), **kw)
+
+
+# -- time bank ----------------------------------------------------------------
+class AccountOut(Schema):
+    account_id = Id(allow_none=True)
+    balance = fields.Integer()
+    earned_total = fields.Integer()
+    spent_total = fields.Integer()
+    minutes_served = fields.Integer()
+    held = fields.Integer(metadata={"description": "为未结算服务预留的积分"})
+
+
+class EntryOut(Schema):
+    id = Id()
+    amount = fields.Integer()
+    balance_after = fields.Integer()
+    kind = fields.String()
+    ref = fields.Function(lambda p: p.transfer.ref)
+    memo = fields.Function(lambda p: p.transfer.memo)
+    transfer_id = Id()
+    at = LocalDateTime(attribute="created_at")
+
+
+EntryPage = page_schema(EntryOut, "EntryPage")
+
+
+class TransferIn(Schema):
+    to_user_id = Id(required=True, strict=True, validate=validate.Range(min=1))
+    amount = points()
+    memo = text(100, required=False, min_len=0, load_default="")
+
+
+class TransferOut(Schema):
+    id = Id()
+    kind = fields.String()
+    amount = fields.Integer()
+    ref = fields.String()
+    memo = fields.String()
+    at = LocalDateTime(attribute="created_at")
+
+
+class TransferResult(Schema):
+    transfer = fields.Nested(TransferOut)
+    balance = fields.Integer()
+
+
+class VerifyOut(Schema):
+    ok = fields.Boolean()
+    accounts_checked = fields.Integer()
+    postings_checked = fields.Integer()
+    problems = fields.List(fields.Dict())
+    problems_truncated = fields.Boolean()
+
+
+class CommunityAccountOut(Schema):
+    community_id = Id()
+    account_id = Id()
+    balance = fields.Integer()
+    budget = fields.Integer()
+    available = fields.Integer()
+
+
+class BudgetIn(Schema):
+    budget = fields.Integer(required=True, strict=True,
+                            validate=validate.Range(min=0, max=10**9))
+
+
+class AdjustmentIn(Schema):
+    user_id = Id(strict=True, validate=validate.Range(min=1))
+    amount = fields.Integer(strict=True, validate=[
+        validate.Range(min=-MAX_POINTS, max=MAX_POINTS),
+        validate.NoneOf([0], error="不能为 0")])
+    reverse_transfer_id = Id(strict=True, validate=validate.Range(min=1))
+    reason = text(200)
+
+    @validates_schema
+    def _one_of(self, data, **kwargs):
+        if ("amount" in data) == ("reverse_transfer_id" in data):
+            raise ValidationError("须给出 amount 或 reverse_transfer_id 之一", "amount")
+
+
+class AdjustmentOut(Schema):
+    id = Id()
+    user_id = Id(allow_none=True)
+    amount = fields.Integer(allow_none=True)
+    reverse_transfer_id = Id(allow_none=True)
+    reason = fields.String()
+    status = fields.String()
+    requested_by_id = Id()
+    requested_at = LocalDateTime()
+    decided_by_id = Id(allow_none=True)
+    decided_at = LocalDateTime(allow_none=True)
+    transfer_id = Id(allow_none=True)
+
+
+AdjustmentPage = page_schema(AdjustmentOut, "AdjustmentPage")
+
+
+class AdjustmentListArgs(PageArgs):
+    status = fields.String(load_default=None, validate=validate.OneOf(ADJUSTMENT_STATUSES))
+
+
+# -- mall -----------------------------------------------------------------------
+class MerchantIn(Schema):
+    name = text(64)
+    community_id = Id(load_default=None, strict=True, validate=validate.Range(min=1))
+    partner_id = Id(load_default=None, strict=True, validate=validate.Range(min=1))
+
+
+class MerchantOut(Schema):
+    id = Id()
+    name = fields.String()
+    community_id = Id(allow_none=True)
+    partner_id = Id(allow_none=True)
+
+
+MerchantPage = page_schema(MerchantOut, "MerchantPage")
+
+
+class MerchantRef(Schema):
+    id = Id()
+    name = fields.String()
+
+
+class MemberIn(Schema):
+    user_id = Id(required=True, strict=True, validate=validate.Range(min=1))
+
+
+class MemberOut(Schema):
+    id = Id()
+    user_id = Id()
+    role = fields.String()
+    merchant_id = Id()
+
+
+class MerchantAccountOut(Schema):
+    merchant_id = Id()
+    account_id = Id()
+    balance = fields.Integer()
+
+
+class ItemIn(Schema):
+    merchant_id = Id(required=True, strict=True, validate=validate.Range(min=1))
+    title = text(64)
+    description = text(500, required=False, min_len=0, load_default="")
+    kind = fields.String(required=True, validate=validate.OneOf(ITEM_KINDS))
+    price_points = points()
+    stock = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=10**7))
+    per_user_limit = fields.Integer(load_default=None, allow_none=True, strict=True,
+                                    validate=validate.Range(min=1, max=10**4))
+    valid_days = fields.Integer(load_default=30, strict=True,
+                                validate=validate.Range(min=1, max=3650))
+    published = fields.Boolean(load_default=False)
+
+
+class ItemPatch(Schema):
+    title = text(64, required=False)
+    description = text(500, required=False, min_len=0)
+    kind = fields.String(validate=validate.OneOf(ITEM_KINDS))
+    price_points = points(required=False)
+    stock = fields.Integer(strict=True, validate=validate.Range(min=0, max=10**7))
+    per_user_limit = fields.Integer(allow_none=True, strict=True,
+                                    validate=validate.Range(min=1, max=10**4))
+    valid_days = fields.Integer(strict=True, validate=validate.Range(min=1, max=3650))
+    published = fields.Boolean()
+
+
+class ItemOut(Schema):
+    id = Id()
+    title = fields.String()
+    description = fields.String()
+    kind = fields.String()
+    price_points = fields.Integer()
+    stock = fields.Integer()
+    per_user_limit = fields.Integer(allow_none=True)
+    valid_days = fields.Integer()
+    published = fields.Boolean()
+    merchant = fields.Nested(MerchantRef)
+
+
+ItemPage = page_schema(ItemOut, "ItemPage")
+
+
+class ItemListArgs(PageArgs):
+    merchant_id = Id(load_default=None)
+    community_id = Id(load_default=None)
+    kind = fields.String(load_default=None, validate=validate.OneOf(ITEM_KINDS))
+    include_unpublished = fields.Boolean(load_default=False)
+
+
+class ItemRef(Schema):
+    id = Id()
+    title = fields.String()
+    kind = fields.String()
+
+
+class VoucherOut(Schema):
+    id = Id()
+    code = fields.String()
+    qr_payload = fields.String()
+    status = fields.String()
+    price_points = fields.Integer()
+    item = fields.Nested(ItemRef)
+    merchant = fields.Function(lambda v: {"id": v.item.merchant.id, "name": v.item.merchant.name})
+    issued_at = LocalDateTime()
+    expires_at = LocalDateTime()
+    used_at = LocalDateTime(allow_none=True)
+    closed_at = LocalDateTime(allow_none=True)
+
+
+VoucherPage = page_schema(VoucherOut, "VoucherPage")
+
+
+class SaleOut(VoucherOut):
+    """What a merchant sees of a sale: the buyer's name masked, never a phone, and no code
+    (only the buyer shows the code, at the counter)."""
+
+    class Meta:
+        exclude = ("code", "qr_payload")
+
+    buyer = fields.Function(lambda v: {"id": v.user.id, "nickname": mask_name(v.user.nickname)})
+    used_by_id = Id(allow_none=True)
+
+
+SalePage = page_schema(SaleOut, "SalePage")
+
+
+class VoucherListArgs(PageArgs):
+    status = fields.String(load_default=None, validate=validate.OneOf(VOUCHER_STATUSES))
+
+
+class RedeemOut(Schema):
+    voucher = fields.Nested(VoucherOut)
+    balance = fields.Integer()
+
+
+class WriteOffIn(Schema):
+    code = text(32)
+
+
+class WriteOffOut(Schema):
+    voucher = fields.Nested(VoucherOut)
