@@ -8,7 +8,7 @@ code step is used once per volunteer (unique row in `volunteer_used_codes`).
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.common.timeutil import UTCDateTime, utcnow
 from app.extensions import db
@@ -181,6 +181,8 @@ class Shift(db.Model):
     code_required: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     secret: Mapped[str] = mapped_column(sa.String(64))  # hex; never leaves the server
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The viewer's live sign-up status, loaded with the shift (`service.with_my_status`).
+    my_status: Mapped[str | None] = query_expression()
 
     activity: Mapped[Activity] = relationship(back_populates="shifts")
 

@@ -3,7 +3,9 @@
 import sqlalchemy as sa
 from flask import current_app
 from flask_smorest import Blueprint
+from sqlalchemy.orm import joinedload
 
+from app.auth.models import User
 from app.auth.permissions import login_required, require_user, roles_required
 from app.common.pagination import paginate
 from app.common.timeutil import utcnow
@@ -13,6 +15,11 @@ from app.volunteering import schemas as s
 from app.volunteering.models import Activity, Signup
 
 blp = Blueprint("volunteering", __name__, url_prefix="/api/v1", description="志愿服务与党员双报到")
+
+
+def users_brief(*relationships):
+    """Loader options for lists that show users by nickname: joined, without their grants."""
+    return [joinedload(rel).lazyload(User.grants) for rel in relationships]
 
 
 def page(stmt, id_col, args, newest_first=True):
@@ -25,13 +32,6 @@ def _checkin_limit() -> str:
     return current_app.config.get("CHECKIN_RATE_LIMIT", "30 per minute")
 
 
-def _with_my_status(shifts):
-    statuses = service.my_statuses(require_user().id, [sh.id for sh in shifts])
-    for sh in shifts:
-        sh.my_status = statuses.get(sh.id)
-    return shifts
-
-
 @blp.route("/activities", methods=["GET"])
 @blp.arguments(s.ActivityListArgs, location="query")
 @blp.response(200, s.ActivityPage)
@@ -39,10 +39,9 @@ def _with_my_status(shifts):
 def list_activities(args):
     """Activities with their shifts, newest first; `upcoming=true` keeps those with a shift
     still to end. Each shift shows the viewer's own sign-up status (`my_status`)."""
-    stmt = service.activities_stmt(args["community_id"], args["upcoming"], utcnow())
-    result = page(stmt, Activity.id, args)
-    _with_my_status([sh for a in result["items"] for sh in a.shifts])
-    return result
+    stmt = service.activities_stmt(args["community_id"], args["upcoming"], utcnow(),
+                                   require_user().id)
+    return page(stmt, Activity.id, args)
 
 
 @blp.route("/activities", methods=["POST"])
@@ -59,9 +58,7 @@ def create_activity(data):
 @blp.response(200, s.ActivityOut)
 @login_required
 def get_activity(activity_id):
-    activity = service.get_activity(activity_id)
-    _with_my_status(activity.shifts)
-    return activity
+    return service.viewed_activity(activity_id, require_user().id)
 
 
 @blp.route("/activities/<int:activity_id>/shifts", methods=["POST"])
@@ -78,7 +75,7 @@ def add_shift(data, activity_id):
 @blp.response(200, s.ShiftOut)
 @login_required
 def get_shift(shift_id):
-    return _with_my_status([service.get_shift(shift_id)])[0]
+    return service.viewed_shift(shift_id, require_user().id)
 
 
 @blp.route("/shifts/<int:shift_id>/signup", methods=["POST"])
@@ -109,7 +106,8 @@ def cancel_signup(shift_id):
 def list_signups(args, shift_id):
     """Sign-ups of a shift in sign-up order (the waitlist order), for its community's staff."""
     service.staff_shift(require_user(), shift_id)
-    stmt = sa.select(Signup).where(Signup.shift_id == shift_id)
+    stmt = sa.select(Signup).options(*users_brief(Signup.user)).where(
+        Signup.shift_id == shift_id)
     if args["status"]:
         stmt = stmt.where(Signup.status == args["status"])
     return page(stmt, Signup.id, args, newest_first=False)

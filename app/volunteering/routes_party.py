@@ -17,7 +17,7 @@ from app.extensions import db
 from app.volunteering import party
 from app.volunteering import schemas as s
 from app.volunteering.models import Pairing, PartyRegistration, Visit
-from app.volunteering.routes import blp, page
+from app.volunteering.routes import blp, page, users_brief
 from app.volunteering.service import get_or_404
 
 
@@ -39,7 +39,7 @@ def register(data):
 @roles_required("staff", "admin")
 def list_registrations(args):
     require_staff(require_user(), args["community_id"])
-    stmt = sa.select(PartyRegistration).where(
+    stmt = sa.select(PartyRegistration).options(*users_brief(PartyRegistration.user)).where(
         PartyRegistration.community_id == args["community_id"],
         PartyRegistration.status == args["status"])
     return page(stmt, PartyRegistration.id, args)
@@ -125,7 +125,7 @@ def create_pairing(data):
 def list_pairings(args):
     """Staff: their community's pairings (`community_id`); anyone else: their own."""
     user = require_user()
-    stmt = sa.select(Pairing)
+    stmt = sa.select(Pairing).options(*users_brief(Pairing.member))
     if args["community_id"] is not None:
         require_staff(user, args["community_id"])
         stmt = stmt.where(Pairing.community_id == args["community_id"])

@@ -10,13 +10,13 @@ from app.extensions import db
 from app.volunteering import attendance, stats, teams
 from app.volunteering import schemas as s
 from app.volunteering.models import Attendance, Shift, Team, TeamMember
-from app.volunteering.routes import blp, page
+from app.volunteering.routes import blp, page, users_brief
 from app.volunteering.service import get_or_404
 
 
 def _attendances():
     return sa.select(Attendance).options(
-        joinedload(Attendance.shift).joinedload(Shift.activity))
+        joinedload(Attendance.shift).joinedload(Shift.activity), *users_brief(Attendance.user))
 
 
 @blp.route("/attendances", methods=["GET"])
@@ -136,7 +136,8 @@ def team_leaderboard(args, team_id):
 @blp.response(200, s.TeamPage)
 @login_required
 def list_teams(args):
-    stmt = sa.select(Team).where(Team.community_id == args["community_id"])
+    stmt = sa.select(Team).options(*users_brief(Team.leader)).where(
+        Team.community_id == args["community_id"])
     if args["kind"]:
         stmt = stmt.where(Team.kind == args["kind"])
     return page(stmt, Team.id, args, newest_first=False)
@@ -165,7 +166,8 @@ def get_team(team_id):
 @login_required
 def list_members(args, team_id):
     teams.get_team(team_id)
-    stmt = sa.select(TeamMember).where(TeamMember.team_id == team_id)
+    stmt = sa.select(TeamMember).options(*users_brief(TeamMember.user)).where(
+        TeamMember.team_id == team_id)
     return page(stmt, TeamMember.id, args, newest_first=False)
 
 

@@ -83,7 +83,7 @@ class ShiftOut(Schema):
     required_roles = fields.List(fields.String(), attribute="role_list")
     code_required = fields.Boolean()
     closed = fields.Function(lambda s: s.closed_at is not None)
-    my_status = fields.Function(lambda s: getattr(s, "my_status", None), allow_none=True)
+    my_status = fields.String(allow_none=True)
 
 
 class TeamBrief(Schema):

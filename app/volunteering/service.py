@@ -10,7 +10,7 @@ import logging
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload, with_expression
 
 from app.auth.models import User
 from app.auth.permissions import has_role, require
@@ -46,7 +46,10 @@ def get_activity(activity_id: int) -> Activity:
 
 
 def get_shift(shift_id: int) -> Shift:
-    return get_or_404(Shift, shift_id, "班次")
+    shift = db.session.get(Shift, shift_id, options=[joinedload(Shift.activity)])
+    if shift is None:
+        raise NotFound(message="班次不存在")
+    return shift
 
 
 def lock_shift(shift_id: int) -> Shift:
@@ -110,24 +113,39 @@ def _new_shift(activity: Activity, spec: dict) -> Shift:
     return shift
 
 
-def activities_stmt(community_id: int | None, upcoming: bool, now: datetime):
-    stmt = sa.select(Activity).options(selectinload(Activity.shifts))
+def my_status_expr(user_id: int):
+    """The viewer's live sign-up status of each shift, computed in the query that loads it."""
+    return with_expression(Shift.my_status, sa.select(Signup.status).where(
+        Signup.shift_id == Shift.id, Signup.user_id == user_id, Signup.status != "cancelled")
+        .limit(1).scalar_subquery())
+
+
+def viewed_activity(activity_id: int, user_id: int) -> Activity:
+    activity = db.session.scalar(
+        sa.select(Activity).where(Activity.id == activity_id)
+        .options(selectinload(Activity.shifts).options(my_status_expr(user_id))))
+    if activity is None:
+        raise NotFound(message="活动不存在")
+    return activity
+
+
+def viewed_shift(shift_id: int, user_id: int) -> Shift:
+    shift = db.session.scalar(sa.select(Shift).where(Shift.id == shift_id)
+                              .options(my_status_expr(user_id)))
+    if shift is None:
+        raise NotFound(message="班次不存在")
+    return shift
+
+
+def activities_stmt(community_id: int | None, upcoming: bool, now: datetime, user_id: int):
+    stmt = sa.select(Activity).options(
+        selectinload(Activity.shifts).options(my_status_expr(user_id)))
     if community_id is not None:
         stmt = stmt.where(Activity.community_id == community_id)
     if upcoming:
         stmt = stmt.where(Activity.id.in_(
             sa.select(Shift.activity_id).where(Shift.ends_at > now)))
     return stmt
-
-
-def my_statuses(user_id: int, shift_ids: list[int]) -> dict[int, str]:
-    """The viewer's live sign-up status per shift, in one query for a whole page."""
-    if not shift_ids:
-        return {}
-    rows = db.session.execute(sa.select(Signup.shift_id, Signup.status).where(
-        Signup.user_id == user_id, Signup.shift_id.in_(shift_ids),
-        Signup.status != "cancelled"))
-    return dict(rows.all())
 
 
 # -- sign-up and cancellation -----------------------------------------------------------

@@ -7,6 +7,7 @@ import logging
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.auth.permissions import has_role
@@ -16,13 +17,15 @@ from app.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.extensions import db
 from app.volunteering.models import Team, TeamMember
 from app.volunteering.party import join_team
-from app.volunteering.service import get_or_404
 
 log = logging.getLogger(__name__)
 
 
 def get_team(team_id: int) -> Team:
-    return get_or_404(Team, team_id, "队伍")
+    team = db.session.get(Team, team_id, options=[joinedload(Team.leader).lazyload(User.grants)])
+    if team is None:
+        raise NotFound(message="队伍不存在")
+    return team
 
 
 def create_team(staff: User, data: dict, now: datetime) -> Team:
