@@ -1,0 +1,16 @@
+/**
+ * Jest runs the tests in ../tests/miniprogram (next to the API's pytest suite); modules resolve
+ * from this folder's node_modules. The end-to-end tests start the API and need its .venv.
+ */
+const path = require('path');
+
+module.exports = {
+  rootDir: path.resolve(__dirname, '..'),
+  roots: ['<rootDir>/tests/miniprogram'],
+  modulePaths: [path.join(__dirname, 'node_modules')],
+  testEnvironment: require.resolve('jest-environment-jsdom'),
+  setupFilesAfterEnv: [path.join(__dirname, '..', 'tests', 'miniprogram', 'helpers', 'setup.js')],
+  testMatch: ['**/*.test.js'],
+  testPathIgnorePatterns: ['/node_modules/'],
+  testTimeout: 20000,
+};

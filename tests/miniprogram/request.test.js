@@ -1,0 +1,127 @@
+/** utils/request.js: token header, one silent re-login on 401, error shape, timeouts. */
+const path = require('path');
+
+const MP = path.resolve(__dirname, '..', '..', 'miniprogram');
+const http = require(path.join(MP, 'utils/request'));
+const config = require(path.join(MP, 'config'));
+
+/** Script wx.request: each call takes the next answer ({statusCode, data} or {fail: errMsg}). */
+function answers(...list) {
+  wx.request.mockImplementation((opts) => {
+    const next = list.length > 1 ? list.shift() : list[0];
+    const res = typeof next === 'function' ? next(opts) : next;
+    setTimeout(() => (res.fail ? opts.fail({ errMsg: res.fail }) : opts.success({ header: {}, ...res })), 0);
+  });
+}
+
+const LOGIN_OK = (token) => ({ statusCode: 200, data: { token, expires_in: 3600, user: { id: 1, nickname: '张阿姨' } } });
+const calls = () => wx.request.mock.calls.map(([o]) => `${o.method} ${o.url.replace(config.baseUrl, '')}`);
+
+describe('request', () => {
+  test('sends the stored token as a Bearer header and returns the body', async () => {
+    wx.setStorageSync('token', 'tok-1');
+    answers({ statusCode: 200, data: { id: 7 } });
+    await expect(http.get('/me')).resolves.toEqual({ id: 7 });
+    const [opts] = wx.request.mock.calls[0];
+    expect(opts.header.Authorization).toBe('Bearer tok-1');
+    expect(opts.url).toBe(`${config.baseUrl}/api/v1/me`);
+    expect(opts.timeout).toBe(config.timeoutMs);
+  });
+
+  test('without a token it logs in first, as the demo identity in development', async () => {
+    answers(LOGIN_OK('fresh'), { statusCode: 200, data: { ok: true } });
+    await http.get('/me');
+    expect(calls()).toEqual(['POST /api/v1/auth/wechat-login', 'GET /api/v1/me']);
+    const loginBody = wx.request.mock.calls[0][0].data;
+    expect(loginBody.code).toMatch(/^test:demo-resident-1@[a-z0-9]+$/);
+    expect(wx.request.mock.calls[1][0].header.Authorization).toBe('Bearer fresh');
+    expect(wx.getStorageSync('token')).toBe('fresh');
+  });
+
+  test('each fake login code is new (WeChat codes are single use)', async () => {
+    answers(LOGIN_OK('a'));
+    await http.login();
+    await http.login();
+    const [a, b] = wx.request.mock.calls.map(([o]) => o.data.code);
+    expect(a).not.toBe(b);
+  });
+
+  test('outside development it uses wx.login', async () => {
+    config.fakeWechat = false;
+    try {
+      answers(LOGIN_OK('real'));
+      await http.login();
+      expect(wx.login).toHaveBeenCalledTimes(1);
+      expect(wx.request.mock.calls[0][0].data.code).toBe('wx-real-code');
+    } finally {
+      config.fakeWechat = true;
+    }
+  });
+
+  test('a 401 triggers one silent re-login and one retry', async () => {
+    wx.setStorageSync('token', 'stale');
+    answers({ statusCode: 401, data: { error: { code: 'invalid_token', message: '登录已过期' } } },
+      LOGIN_OK('renewed'), { statusCode: 200, data: { balance: 5 } });
+    await expect(http.get('/timebank/account')).resolves.toEqual({ balance: 5 });
+    expect(calls()).toEqual(['GET /api/v1/timebank/account', 'POST /api/v1/auth/wechat-login',
+      'GET /api/v1/timebank/account']);
+    expect(wx.request.mock.calls[2][0].header.Authorization).toBe('Bearer renewed');
+  });
+
+  test('a second 401 after re-login is reported, not retried forever', async () => {
+    wx.setStorageSync('token', 'stale');
+    const denied = { statusCode: 401, data: { error: { code: 'invalid_token', message: '登录已失效' } } };
+    answers(denied, LOGIN_OK('renewed'), denied);
+    await expect(http.get('/me')).rejects.toMatchObject({ code: 'invalid_token', status: 401, message: '登录已失效' });
+    expect(wx.request).toHaveBeenCalledTimes(3);
+  });
+
+  test('concurrent requests without a token share one login', async () => {
+    answers((o) => (o.url.endsWith('/auth/wechat-login') ? LOGIN_OK('shared') : { statusCode: 200, data: {} }));
+    await Promise.all([http.get('/me'), http.get('/notifications'), http.get('/categories')]);
+    expect(calls().filter((c) => c.endsWith('wechat-login'))).toHaveLength(1);
+  });
+
+  test("the API's error shape becomes an ApiError with its zh-CN message, code and details", async () => {
+    wx.setStorageSync('token', 't');
+    answers({ statusCode: 409, data: { error: { code: 'insufficient_points', message: '积分不足', details: { available: 3 } } } });
+    await expect(http.post('/mall/items/1/redeem', {})).rejects.toMatchObject({
+      name: 'ApiError', code: 'insufficient_points', status: 409, message: '积分不足', details: { available: 3 },
+    });
+  });
+
+  test('an answer without the error shape still gets a readable message', async () => {
+    wx.setStorageSync('token', 't');
+    answers({ statusCode: 502, data: '<html>Bad Gateway</html>' });
+    await expect(http.get('/me')).rejects.toMatchObject({ code: 'server_error', message: '服务暂时不可用，请稍后再试' });
+  });
+
+  test('a timeout is reported as such', async () => {
+    wx.setStorageSync('token', 't');
+    answers({ fail: 'request:fail timeout' });
+    await expect(http.get('/me')).rejects.toMatchObject({ code: 'timeout', message: '请求超时，请检查网络后重试' });
+  });
+
+  test('a lost connection is reported as a network error', async () => {
+    wx.setStorageSync('token', 't');
+    answers({ fail: 'request:fail net::ERR_CONNECTION_REFUSED' });
+    await expect(http.get('/me')).rejects.toMatchObject({ code: 'network_error', message: '网络连接失败，请检查网络后重试' });
+  });
+
+  test('a failed login is reported, not swallowed', async () => {
+    answers({ statusCode: 401, data: { error: { code: 'invalid_wechat_code', message: '微信登录凭证无效' } } });
+    await expect(http.get('/me')).rejects.toMatchObject({ code: 'invalid_wechat_code', message: '微信登录凭证无效' });
+    expect(wx.request).toHaveBeenCalledTimes(1);
+  });
+
+  test('Idempotency-Key and query strings are sent; 204 resolves to null', async () => {
+    wx.setStorageSync('token', 't');
+    answers({ statusCode: 204, data: '' });
+    const key = http.newIdempotencyKey();
+    await expect(http.request('POST', '/mall/items/3/redeem', { data: {}, idempotencyKey: key })).resolves.toBeNull();
+    expect(wx.request.mock.calls[0][0].header['Idempotency-Key']).toBe(key);
+    answers({ statusCode: 200, data: { items: [] } });
+    await http.get('/requests', { scope: 'mine', status: '', cursor: undefined, limit: 20 });
+    expect(wx.request.mock.calls[1][0].url).toBe(`${config.baseUrl}/api/v1/requests?scope=mine&limit=20`);
+  });
+});
