@@ -1,6 +1,7 @@
 /** Load a page of the mini-program with its global components, and wait for its promises. */
 const path = require('path');
 const simulate = require('miniprogram-simulate');
+const { makeWx } = require('./setup');
 
 const MP_ROOT = path.resolve(__dirname, '..', '..', '..', 'miniprogram');
 const app = require(path.join(MP_ROOT, 'app.json'));
@@ -35,20 +36,34 @@ function text(page, selector) {
   return node ? node.dom.textContent.replace(/\s+/g, ' ').trim() : null;
 }
 
+/** An attribute a page passed to an element (inert TDesign tags keep theirs in the vnode). */
+function attr(page, selector, name) {
+  const node = page.querySelector(selector);
+  if (!node) return undefined;
+  const found = (node.toJSON().attrs || []).find((a) => a.name === name);
+  return found ? found.value : undefined;
+}
+
 function all(page, selector) {
   return page.querySelectorAll(selector);
 }
 
-function tap(page, selector, index = 0) {
-  const nodes = page.querySelectorAll(selector);
-  if (!nodes[index]) throw new Error(`nothing to tap at ${selector}[${index}]`);
-  nodes[index].dispatchEvent('tap');
+/** Events are delivered asynchronously by miniprogram-simulate: await these. */
+async function fire(node, event, detail) {
+  node.dispatchEvent(event, detail === undefined ? undefined : { detail });
+  await flush();
 }
 
-function input(page, selector, value, event = 'input') {
+async function tap(page, selector, index = 0) {
+  const nodes = page.querySelectorAll(selector);
+  if (!nodes[index]) throw new Error(`nothing to tap at ${selector}[${index}]`);
+  await fire(nodes[index], 'tap');
+}
+
+async function input(page, selector, value, event = 'input') {
   const node = page.querySelector(selector);
   if (!node) throw new Error(`no input at ${selector}`);
-  node.dispatchEvent(event, { detail: { value } });
+  await fire(node, event, { value });
 }
 
 /** The list-state component's visible words (loading, empty, error, no more). */
@@ -58,6 +73,12 @@ function listState(page, selector) {
   return host.dom.textContent.replace(/\s+/g, ' ').trim();
 }
 
+/** Reset every mock (services included) and give the page a fresh wx stub. */
+function resetAll() {
+  jest.resetAllMocks();
+  global.wx = makeWx();
+}
+
 const page = (items, next = null) => ({ items, next_cursor: next });
 
-module.exports = { MP_ROOT, loadPage, flush, text, all, tap, input, listState, page };
+module.exports = { resetAll, MP_ROOT, loadPage, flush, fire, text, attr, all, tap, input, listState, page };

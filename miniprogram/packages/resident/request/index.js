@@ -27,7 +27,7 @@ Page(basePage({
   },
 
   onLoad(query) {
-    this.id = Number(query.id);
+    this.targetId = Number(query.id);
     this.load();
   },
 
@@ -35,7 +35,7 @@ Page(basePage({
     this.setData({ state: 'loading', error: '' });
     try {
       const [req, events, user] = await Promise.all([
-        orders.get(this.id), orders.events(this.id, { limit: 100 }),
+        orders.get(this.targetId), orders.events(this.targetId, { limit: 100 }),
         session.cachedUser() || session.refreshUser(),
       ]);
       const mine = Boolean(req.resident && user && req.resident.id === user.id);
@@ -85,7 +85,7 @@ Page(basePage({
       wx.showToast({ title: '请先打分（1-5星）', icon: 'none' });
       return undefined;
     }
-    return this.run(() => orders.confirm(this.id, this.data.rating, this.data.comment.trim()),
+    return this.run(() => orders.confirm(this.targetId, this.data.rating, this.data.comment.trim()),
       '已确认，感谢评价');
   },
 
@@ -95,7 +95,7 @@ Page(basePage({
       return;
     }
     if (!(await confirm('提出异议', '社区工作者会介入处理，确定提交吗？'))) return;
-    await this.run(() => orders.dispute(this.id, this.data.reason.trim()), '异议已提交');
+    await this.run(() => orders.dispute(this.targetId, this.data.reason.trim()), '异议已提交');
   },
 
   async onCancel() {
@@ -104,6 +104,6 @@ Page(basePage({
       return;
     }
     if (!(await confirm('取消需求', '确定取消这个需求吗？'))) return;
-    await this.run(() => orders.cancel(this.id, this.data.reason.trim()), '已取消');
+    await this.run(() => orders.cancel(this.targetId, this.data.reason.trim()), '已取消');
   },
 }));

@@ -8,14 +8,14 @@ Page(basePage({
   data: { req: null, badge: null, state: 'loading', error: '', candidates: { items: [], state: 'loading', error: '' }, busy: false },
 
   onLoad(query) {
-    this.id = Number(query.id);
+    this.targetId = Number(query.id);
     this.load();
   },
 
   async load() {
     this.setData({ state: 'loading', error: '' });
     try {
-      const req = await orders.get(this.id);
+      const req = await orders.get(this.targetId);
       this.setData({ req, badge: requestBadge(req.status), when: shortTime(req.created_at), state: 'ready' });
     } catch (e) {
       this.setData({ state: 'error', error: messageOf(e) });
@@ -27,7 +27,7 @@ Page(basePage({
   async loadCandidates() {
     this.setData({ candidates: { items: [], state: 'loading', error: '' } });
     try {
-      const res = await orders.candidates(this.id);
+      const res = await orders.candidates(this.targetId);
       const items = res.items || [];
       this.setData({ candidates: { items, state: items.length ? 'noMore' : 'empty', error: '' } });
     } catch (e) {
@@ -53,11 +53,11 @@ Page(basePage({
   async onDispatch(e) {
     const { id, name } = dataset(e);
     if (!(await confirm('确认派单', `派给“${name}”？`))) return;
-    await this.run(() => orders.dispatch(this.id, Number(id)), '已派单');
+    await this.run(() => orders.dispatch(this.targetId, Number(id)), '已派单');
   },
 
   async onPool() {
     if (!(await confirm('放入任务池', '符合条件的合伙人都可以认领，确定吗？'))) return;
-    await this.run(() => orders.releaseToPool(this.id), '已放入任务池');
+    await this.run(() => orders.releaseToPool(this.targetId), '已放入任务池');
   },
 }));

@@ -12,14 +12,14 @@ Page(basePage({
   },
 
   onLoad(query) {
-    this.id = Number(query.id);
+    this.targetId = Number(query.id);
     this.load();
   },
 
   async load() {
     this.setData({ state: 'loading', error: '' });
     try {
-      const [req, events] = await Promise.all([orders.get(this.id), orders.events(this.id, { limit: 100 })]);
+      const [req, events] = await Promise.all([orders.get(this.targetId), orders.events(this.targetId, { limit: 100 })]);
       this.setData({
         req,
         state: 'ready',
@@ -51,7 +51,7 @@ Page(basePage({
     }
     this.setData({ busy: true });
     try {
-      await orders.resolve(this.id, outcome, minutes);
+      await orders.resolve(this.targetId, outcome, minutes);
       showOk('已处理');
       wx.navigateBack();
     } catch (e) {

@@ -52,9 +52,9 @@ Page(basePage({
   data: { shift: null, signup: null, attendance: null, refusal: '', busy: '' },
 
   onLoad(query) {
-    this.id = Number(query.id);
+    this.targetId = Number(query.id);
     const cached = wx.getStorageSync('currentShift');
-    const shift = cached && cached.id === this.id ? cached : { id: this.id, code_required: true };
+    const shift = cached && cached.id === this.targetId ? cached : { id: this.targetId, code_required: true };
     this.setData({ shift, signup: shift.my_status ? signupBadge(shift.my_status) : null });
   },
 
@@ -75,7 +75,7 @@ Page(basePage({
 
   onSignup() {
     return this.run('signup', async () => {
-      const res = await volunteering.signup(this.id);
+      const res = await volunteering.signup(this.targetId);
       this.setData({ signup: signupBadge(res.status) });
       showOk(res.status === 'waitlisted' ? '已进入候补' : '报名成功');
     });
@@ -83,7 +83,7 @@ Page(basePage({
 
   onCancel() {
     return this.run('cancel', async () => {
-      await volunteering.cancelSignup(this.id);
+      await volunteering.cancelSignup(this.targetId);
       this.setData({ signup: signupBadge('cancelled') });
       showOk('已取消报名');
     });
@@ -91,7 +91,7 @@ Page(basePage({
 
   /** Scan first when the shift asks for the on-site code, then read the location. */
   async presence() {
-    const code = this.data.shift.code_required ? await scanCode(this.id) : undefined;
+    const code = this.data.shift.code_required ? await scanCode(this.targetId) : undefined;
     const where = await locate();
     return { ...where, code };
   },
@@ -100,7 +100,7 @@ Page(basePage({
     return this.run('checkin', async () => {
       const body = await this.presence();
       this.checkinKey = this.checkinKey || http.newIdempotencyKey();
-      const res = await volunteering.checkin(this.id, body, this.checkinKey);
+      const res = await volunteering.checkin(this.targetId, body, this.checkinKey);
       this.checkinKey = null;
       this.setData({ attendance: { id: res.attendance_id, badge: attendanceBadge('checked_in') } });
       showOk('签到成功');
@@ -110,7 +110,7 @@ Page(basePage({
   onCheckout() {
     return this.run('checkout', async () => {
       const body = await this.presence();
-      const res = await volunteering.checkout(this.id, body);
+      const res = await volunteering.checkout(this.targetId, body);
       this.setData({ attendance: { id: res.attendance_id, minutes: res.minutes, badge: attendanceBadge(res.status) } });
       showOk('签退成功');
     });

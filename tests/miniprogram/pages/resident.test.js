@@ -1,0 +1,274 @@
+/** Resident screens with stubbed services: list states, the three-step order, confirm and rate, redeem. */
+const orders = require('../../../miniprogram/services/orders');
+const catalog = require('../../../miniprogram/services/catalog');
+const notifications = require('../../../miniprogram/services/notifications');
+const auth = require('../../../miniprogram/services/auth');
+const timebank = require('../../../miniprogram/services/timebank');
+const { ApiError } = require('../../../miniprogram/utils/errors');
+const { resetAll, loadPage, flush, fire, text, attr, all, tap, input, listState, page } = require('../helpers/page');
+
+jest.mock('../../../miniprogram/services/orders');
+jest.mock('../../../miniprogram/services/catalog');
+jest.mock('../../../miniprogram/services/notifications');
+jest.mock('../../../miniprogram/services/auth');
+jest.mock('../../../miniprogram/services/timebank');
+
+const ME = {
+  id: 11, nickname: '张阿姨', phone: '139****0001', roles: [{ role: 'resident' }],
+  households: [{ binding_id: 1, household_id: 5, community_id: 1, address: '观湖花园1栋1单元101', relation: 'owner', status: 'approved' }],
+};
+const CATEGORIES = [
+  { id: 1, code: 'appliance_repair', name: '家电维修', payer: 'community', points_per_hour: 20 },
+  { id: 3, code: 'errand', name: '代买代办', payer: 'resident', points_per_hour: 10 },
+];
+const REQ = (over = {}) => ({
+  id: 42, status: 'submitted', category: { id: 1, name: '家电维修' }, description: '洗衣机漏水',
+  household: { id: 5, address: '观湖花园1栋****' }, resident: { id: 11, nickname: '张阿姨' },
+  partner: null, created_at: '2026-11-27T15:30:00+08:00', ...over,
+});
+
+beforeEach(() => {
+  resetAll();
+  auth.me.mockResolvedValue(ME);
+  notifications.unread.mockResolvedValue(page([]));
+});
+
+describe('首页', () => {
+  test('shows loading first, then categories and my open requests only', async () => {
+    let release;
+    catalog.categories.mockReturnValue(new Promise((r) => { release = r; }));
+    orders.list.mockResolvedValue(page([REQ(), REQ({ id: 43, status: 'confirmed' })]));
+    const home = loadPage('pages/home/index');
+    expect(listState(home, '.categories-state')).toContain('加载中');
+    release(page(CATEGORIES));
+    await flush();
+    expect(all(home, '.category').map((c) => c.dom.textContent)).toEqual(
+      [expect.stringContaining('家电维修'), expect.stringContaining('代买代办')]);
+    expect(all(home, '.open-request')).toHaveLength(1);
+    expect(text(home, '.open-request')).toContain('待派单');
+    expect(orders.list).toHaveBeenCalledWith({ scope: 'mine', limit: 20 });
+  });
+
+  test('says so when there is nothing open, and shows an error with a retry', async () => {
+    catalog.categories.mockRejectedValueOnce(new ApiError('network_error', '网络连接失败，请检查网络后重试'));
+    orders.list.mockResolvedValue(page([REQ({ status: 'cancelled' })]));
+    const home = loadPage('pages/home/index');
+    await flush();
+    expect(listState(home, '.open-state')).toBe('没有进行中的需求');
+    expect(listState(home, '.categories-state')).toContain('加载失败：网络连接失败');
+    catalog.categories.mockResolvedValue(page(CATEGORIES));
+    await fire(home.querySelector('.categories-state').querySelector('.ls-retry'), 'tap');
+    await flush();
+    expect(all(home, '.category')).toHaveLength(2);
+  });
+
+  test('a category opens the order page with it chosen', async () => {
+    catalog.categories.mockResolvedValue(page(CATEGORIES));
+    orders.list.mockResolvedValue(page([]));
+    const home = loadPage('pages/home/index');
+    await flush();
+    await tap(home, '.category', 1);
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/packages/resident/order/index?category_id=3' });
+  });
+});
+
+describe('点单 in three steps', () => {
+  test('category, then description + household + time, then confirm creates the request', async () => {
+    catalog.categories.mockResolvedValue(page(CATEGORIES));
+    orders.create.mockResolvedValue(REQ({ id: 77 }));
+    const order = loadPage('packages/resident/order/index');
+    await flush();
+    expect(text(order, '.steps')).toContain('第 1 步，共 3 步');
+
+    await tap(order, '.next');
+    expect(text(order, '.form-error')).toBe('请选择服务类别');
+    await tap(order, '.category', 0);
+    expect(all(order, '.category')[0].dom.className).toContain('on');
+    await tap(order, '.next');
+    await flush();
+    expect(text(order, '.steps')).toContain('第 2 步');
+    // The only approved household is chosen for the resident.
+    expect(all(order, '.household.on')).toHaveLength(1);
+
+    await input(order, '.description', '修');
+    await tap(order, '.next');
+    expect(text(order, '.form-error')).toBe('请用至少4个字描述您的需求');
+    await input(order, '.description', '洗衣机脱水时漏水');
+    await fire(order.querySelector('.date'), 'change', { value: '2026-11-29' });
+    await fire(order.querySelector('.time'), 'change', { value: '14:30' });
+    await tap(order, '.next');
+    await flush();
+    expect(text(order, '.steps')).toContain('第 3 步');
+    expect(text(order, '.summary-category')).toBe('家电维修');
+    expect(text(order, '.summary-household')).toBe('观湖花园1栋1单元101');
+
+    await tap(order, '.submit');
+    await flush();
+    expect(orders.create).toHaveBeenCalledWith({
+      categoryId: 1, householdId: 5, description: '洗衣机脱水时漏水',
+      preferredStart: '2026-11-29T14:30:00+08:00',
+    });
+    expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/packages/resident/request/index?id=77' });
+  });
+
+  test('a refusal from the API stays on the confirm step with its message', async () => {
+    catalog.categories.mockResolvedValue(page(CATEGORIES));
+    orders.create.mockRejectedValue(new ApiError('insufficient_points', '积分不足，无法预付本次服务', 409));
+    const order = loadPage('packages/resident/order/index', { category_id: '3' });
+    await flush();
+    expect(all(order, '.category.on')).toHaveLength(1);
+    await tap(order, '.next');
+    await input(order, '.description', '帮忙买一袋米送上楼');
+    await tap(order, '.next');
+    await tap(order, '.submit');
+    await flush();
+    expect(text(order, '.form-error')).toBe('积分不足，无法预付本次服务');
+    expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '积分不足，无法预付本次服务' }));
+    expect(wx.redirectTo).not.toHaveBeenCalled();
+  });
+
+  test('without an approved household the resident is sent to bind one', async () => {
+    auth.me.mockResolvedValue({ ...ME, households: [] });
+    catalog.categories.mockResolvedValue(page(CATEGORIES));
+    const order = loadPage('packages/resident/order/index', { category_id: '1' });
+    await flush();
+    await tap(order, '.next');
+    await input(order, '.description', '洗衣机脱水时漏水');
+    await tap(order, '.next');
+    expect(text(order, '.form-error')).toBe('请先在“我的”中绑定住户');
+  });
+});
+
+describe('需求详情', () => {
+  const events = page([
+    { id: 1, action: 'create', from_status: null, to_status: 'submitted', actor: { id: 11, role: 'resident' }, at: '2026-11-27T15:30:00+08:00' },
+    { id: 2, action: 'complete', from_status: 'in_service', to_status: 'completed', actor: { id: 30, role: 'partner_member' }, at: '2026-11-27T17:00:00+08:00', note: '已更换密封圈' },
+  ]);
+
+  test('a completed request of mine is confirmed with the rating I gave', async () => {
+    orders.get.mockResolvedValue(REQ({ status: 'completed', partner: { id: 1, name: '观湖家电维修合作社' } }));
+    orders.events.mockResolvedValue(events);
+    orders.confirm.mockResolvedValue(REQ({ status: 'confirmed' }));
+    const detail = loadPage('packages/resident/request/index', { id: '42' });
+    await flush();
+    expect(text(detail, '.status')).toBe('状态：待确认');
+    expect(text(detail, '.partner')).toBe('服务方：观湖家电维修合作社');
+    expect(all(detail, '.event').map((e) => e.dom.textContent)).toEqual([
+      expect.stringContaining('提交需求'), expect.stringContaining('完成服务')]);
+
+    await tap(detail, '.confirm');
+    expect(orders.confirm).not.toHaveBeenCalled();
+    expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '请先打分（1-5星）' }));
+
+    await fire(detail.querySelector('.rate'), 'change', { value: 4 });
+    await input(detail, '.comment', '师傅很细心');
+    orders.get.mockResolvedValue(REQ({ status: 'confirmed', points_settled: 20 }));
+    await tap(detail, '.confirm');
+    await flush();
+    expect(orders.confirm).toHaveBeenCalledWith(42, 4, '师傅很细心');
+    expect(text(detail, '.status')).toBe('状态：已完成');
+    expect(text(detail, '.settled')).toBe('已结算 20 积分');
+    expect(detail.querySelector('.confirm-panel')).toBeFalsy();
+  });
+
+  test('a dispute needs a reason, then is sent', async () => {
+    orders.get.mockResolvedValue(REQ({ status: 'completed' }));
+    orders.events.mockResolvedValue(events);
+    orders.dispute.mockResolvedValue(REQ({ status: 'disputed' }));
+    const detail = loadPage('packages/resident/request/index', { id: '42' });
+    await flush();
+    await tap(detail, '.dispute');
+    await flush();
+    expect(orders.dispute).not.toHaveBeenCalled();
+    await input(detail, '.reason', '水龙头还在漏');
+    await tap(detail, '.dispute');
+    await flush();
+    expect(orders.dispute).toHaveBeenCalledWith(42, '水龙头还在漏');
+  });
+
+  test("someone else's request shows no resident actions, and a failure shows an error", async () => {
+    orders.get.mockResolvedValue(REQ({ status: 'completed', resident: { id: 99 } }));
+    orders.events.mockResolvedValue(events);
+    const detail = loadPage('packages/resident/request/index', { id: '42' });
+    await flush();
+    expect(detail.querySelector('.confirm-panel')).toBeFalsy();
+    expect(detail.querySelector('.dispute')).toBeFalsy();
+
+    orders.get.mockRejectedValue(new ApiError('not_found', '需求不存在', 404));
+    const missing = loadPage('packages/resident/request/index', { id: '404' });
+    await flush();
+    expect(listState(missing, '.detail-state')).toContain('需求不存在');
+  });
+});
+
+describe('积分商城', () => {
+  const ITEMS = page([{ id: 9, title: '洗洁精一瓶', kind: 'goods', price_points: 30, stock: 5, per_user_limit: 2, merchant: { id: 1, name: '观湖超市' }, valid_days: 30 }]);
+
+  test('redeem asks first, sends an Idempotency-Key and shows the voucher and the new balance', async () => {
+    timebank.items.mockResolvedValue(ITEMS);
+    timebank.account.mockResolvedValue({ balance: 100 });
+    timebank.redeem.mockResolvedValue({ voucher: { id: 3, code: 'K7Q2-MX8P', status: 'issued' }, balance: 70 });
+    const mall = loadPage('packages/resident/mall/index');
+    await flush();
+    expect(text(mall, '.balance')).toBe('我的积分：100');
+    await tap(mall, '.redeem');
+    await flush();
+    expect(wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ content: '用 30 积分兑换“洗洁精一瓶”？' }));
+    expect(timebank.redeem).toHaveBeenCalledWith(9, expect.stringMatching(/^mp-/));
+    expect(text(mall, '.balance')).toBe('我的积分：70');
+    expect(text(mall, '.last-voucher')).toContain('K7Q2-MX8P');
+  });
+
+  test('a refusal is explained; a lost answer is retried with the same key', async () => {
+    timebank.items.mockResolvedValue(ITEMS);
+    timebank.account.mockResolvedValue({ balance: 10 });
+    timebank.redeem.mockRejectedValueOnce(new ApiError('timeout', '请求超时，请检查网络后重试'));
+    timebank.redeem.mockRejectedValueOnce(new ApiError('insufficient_points', '积分不足', 409));
+    const mall = loadPage('packages/resident/mall/index');
+    await flush();
+    await tap(mall, '.redeem');
+    await flush();
+    await tap(mall, '.redeem');
+    await flush();
+    const [first, second] = timebank.redeem.mock.calls.map((c) => c[1]);
+    expect(second).toBe(first);
+    expect(wx.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '兑换失败：积分不足' }));
+  });
+
+  test('cancelling the confirmation redeems nothing', async () => {
+    timebank.items.mockResolvedValue(ITEMS);
+    timebank.account.mockResolvedValue({ balance: 100 });
+    wx.showModal.mockImplementation(({ success }) => success({ confirm: false, cancel: true }));
+    const mall = loadPage('packages/resident/mall/index');
+    await flush();
+    await tap(mall, '.redeem');
+    await flush();
+    expect(timebank.redeem).not.toHaveBeenCalled();
+  });
+});
+
+describe('我的券', () => {
+  test('an issued voucher opens as a QR of its code; a used one does not', async () => {
+    timebank.vouchers.mockResolvedValue(page([
+      { id: 1, code: 'AAAA-1111', item: { title: '理发券' }, status: 'issued', expires_at: '2026-12-27T00:00:00+08:00' },
+      { id: 2, code: 'BBBB-2222', item: { title: '洗洁精' }, status: 'used', expires_at: '2026-12-01T00:00:00+08:00' },
+    ]));
+    const vouchers = loadPage('packages/resident/vouchers/index');
+    await flush();
+    expect(all(vouchers, '.voucher').map((v) => v.dom.textContent)).toEqual([
+      expect.stringContaining('可使用'), expect.stringContaining('已核销')]);
+    await tap(vouchers, '.voucher', 1);
+    expect(vouchers.querySelector('.qr-panel')).toBeFalsy();
+    await tap(vouchers, '.voucher', 0);
+    expect(attr(vouchers, '.voucher-qr', 'value')).toBe('AAAA-1111');
+    expect(text(vouchers, '.code')).toBe('券码：AAAA-1111');
+    expect(listState(vouchers, '.vouchers-state')).toBe('没有更多了');
+  });
+
+  test('an empty list says so', async () => {
+    timebank.vouchers.mockResolvedValue(page([]));
+    const vouchers = loadPage('packages/resident/vouchers/index');
+    await flush();
+    expect(listState(vouchers, '.vouchers-state')).toBe('还没有兑换的券');
+  });
+});
