@@ -30,7 +30,7 @@ DEFAULT_MANUAL_CAP_MINUTES = 480  # make-up records per volunteer per calendar m
 def _locked_signup(user: User, shift: Shift) -> Signup:
     row = db.session.scalar(sa.select(Signup).where(
         Signup.shift_id == shift.id, Signup.user_id == user.id,
-        Signup.status == "confirmed").with_for_update())
+        Signup.status == "confirmed").with_for_update(of=Signup))
     if row is None:
         raise Conflict("not_signed_up", "您没有该班次的正式报名")
     return row
@@ -160,7 +160,8 @@ def _credit(att: Attendance, reviewer_id: int | None, minutes: int, note: str,
         timebank.credit_shift(
             community_id=att.community_id, user_id=att.user_id, points=points,
             key=f"attendance:{att.id}:credit", ref=f"attendance:{att.id}",
-            memo=f"志愿服务 {att.shift.activity.title} {minutes}分钟")
+            memo=f"志愿服务 {att.shift.activity.title} {minutes}分钟", minutes=minutes,
+            actor_id=reviewer_id)
     log.info("attendance credited id=%s points=%s by=%s", att.id, points, reviewer_id)
     return att
 
@@ -209,7 +210,7 @@ def record_manual(staff: User, shift_id: int, user_id: int, minutes: int, reason
     # The volunteer's own check-in on this shift holds this row; wait for it to finish.
     db.session.execute(sa.select(Signup.id).where(
         Signup.shift_id == shift.id, Signup.user_id == user_id,
-        Signup.status != "cancelled").with_for_update())
+        Signup.status != "cancelled").with_for_update(of=Signup))
     if _attendance_of(user_id, shift.id) is not None:
         raise Conflict("attendance_exists", "该志愿者在此班次已有记录")
     cap = current_app.config.get("VOLUNTEER_MANUAL_CAP_MINUTES", DEFAULT_MANUAL_CAP_MINUTES)

@@ -1,5 +1,9 @@
 """Activities, shifts, sign-ups and on-site check-in. Review, teams and party routes live in
-`routes_review.py` and `routes_party.py` on the same blueprint."""
+`routes_review.py` and `routes_party.py` on the same blueprint.
+
+Writes a phone may retry on a bad network (sign-up, check-in, check-out, approval, make-up
+record) accept an `Idempotency-Key`; `@idempotent` commits those, the other views commit once.
+"""
 import sqlalchemy as sa
 from flask import current_app
 from flask_smorest import Blueprint
@@ -7,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.auth.permissions import login_required, require_user, roles_required
+from app.common.idempotency import idempotent
 from app.common.pagination import paginate
 from app.common.timeutil import utcnow
 from app.extensions import db, limiter
@@ -79,13 +84,13 @@ def get_shift(shift_id):
 
 
 @blp.route("/shifts/<int:shift_id>/signup", methods=["POST"])
+@idempotent
 @blp.response(201, s.SignupOut)
 @login_required
 def signup(shift_id):
     """Confirmed while places remain, else waitlisted (201); signing up again returns the
     same sign-up (200)."""
     row, created = service.signup(require_user(), shift_id, utcnow())
-    db.session.commit()
     return row, 201 if created else 200
 
 
@@ -124,6 +129,7 @@ def checkin_code(shift_id):
 
 
 @blp.route("/shifts/<int:shift_id>/checkin", methods=["POST"])
+@idempotent
 @blp.arguments(s.OnSitePositionIn)
 @blp.response(201, s.CheckinOut)
 @limiter.limit(_checkin_limit)
@@ -133,11 +139,11 @@ def checkin(data, shift_id):
     Checking in again returns the first check-in (200)."""
     att, created = attendance.check_in(require_user(), shift_id, data["lat"], data["lng"],
                                        data["code"], utcnow())
-    db.session.commit()
     return att, 201 if created else 200
 
 
 @blp.route("/shifts/<int:shift_id>/checkout", methods=["POST"])
+@idempotent
 @blp.arguments(s.OnSitePositionIn)
 @blp.response(200, s.CheckoutOut)
 @limiter.limit(_checkin_limit)
@@ -145,10 +151,8 @@ def checkin(data, shift_id):
 def checkout(data, shift_id):
     """Minutes clipped to the shift; `pending` until staff approve, or `credited` at once when
     the activity auto-approves and presence was verified at both ends."""
-    att = attendance.check_out(require_user(), shift_id, data["lat"], data["lng"],
-                               data["code"], utcnow())
-    db.session.commit()
-    return att
+    return attendance.check_out(require_user(), shift_id, data["lat"], data["lng"],
+                                data["code"], utcnow())
 
 
 @blp.route("/shifts/<int:shift_id>/close", methods=["POST"])

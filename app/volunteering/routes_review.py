@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from app.auth.permissions import has_role, login_required, require, require_user, roles_required
+from app.common.idempotency import idempotent
 from app.common.pagination import PageArgs
 from app.common.timeutil import utcnow
 from app.community.service import get_community, require_staff
@@ -55,15 +56,14 @@ def get_attendance(attendance_id):
 
 
 @blp.route("/attendances/<int:attendance_id>/approve", methods=["POST"])
+@idempotent
 @blp.arguments(s.AttendanceApproveIn)
 @blp.response(200, s.AttendanceOut)
 @roles_required("staff", "admin")
 def approve_attendance(data, attendance_id):
     """Credits `shift_credit` points from the community's issuing account, exactly once."""
-    att = attendance.approve(require_user(), attendance_id, data["minutes"], data["note"],
-                             utcnow())
-    db.session.commit()
-    return att
+    return attendance.approve(require_user(), attendance_id, data["minutes"], data["note"],
+                              utcnow())
 
 
 @blp.route("/attendances/<int:attendance_id>/reject", methods=["POST"])
@@ -77,15 +77,14 @@ def reject_attendance(data, attendance_id):
 
 
 @blp.route("/attendances/manual", methods=["POST"])
+@idempotent
 @blp.arguments(s.ManualAttendanceIn)
 @blp.response(201, s.AttendanceOut)
 @roles_required("staff", "admin")
 def record_manual(data):
     """A make-up attendance (补录) with a reason; pending review, capped per month."""
-    att = attendance.record_manual(require_user(), data["shift_id"], data["user_id"],
-                                   data["minutes"], data["reason"], utcnow())
-    db.session.commit()
-    return att
+    return attendance.record_manual(require_user(), data["shift_id"], data["user_id"],
+                                    data["minutes"], data["reason"], utcnow())
 
 
 @blp.route("/me/volunteer-record", methods=["GET"])

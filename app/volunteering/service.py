@@ -53,7 +53,7 @@ def get_shift(shift_id: int) -> Shift:
 
 
 def lock_shift(shift_id: int) -> Shift:
-    shift = db.session.scalar(sa.select(Shift).where(Shift.id == shift_id).with_for_update()
+    shift = db.session.scalar(sa.select(Shift).where(Shift.id == shift_id).with_for_update(of=Shift)
                               .execution_options(populate_existing=True))
     if shift is None:
         raise NotFound(message="班次不存在")
@@ -189,7 +189,7 @@ def cancel_signup(user: User, shift_id: int, now: datetime) -> Signup:
     shift = lock_shift(shift_id)
     row = db.session.scalar(sa.select(Signup).where(
         Signup.shift_id == shift.id, Signup.user_id == user.id,
-        Signup.status.in_(("confirmed", "waitlisted"))).with_for_update())
+        Signup.status.in_(("confirmed", "waitlisted"))).with_for_update(of=Signup))
     if row is None:
         raise Conflict("not_signed_up", "您未报名该班次")
     if row.status == "confirmed" and now >= shift.starts_at:
@@ -199,7 +199,7 @@ def cancel_signup(user: User, shift_id: int, now: datetime) -> Signup:
     if was == "confirmed":
         promoted = db.session.scalar(
             sa.select(Signup).where(Signup.shift_id == shift.id, Signup.status == "waitlisted")
-            .order_by(Signup.id).limit(1).with_for_update())
+            .order_by(Signup.id).limit(1).with_for_update(of=Signup))
         if promoted is None:
             shift.signed_up -= 1
         else:
@@ -234,7 +234,7 @@ def close_shift(shift_id: int, now: datetime) -> dict:
         .execution_options(synchronize_session=False)).rowcount
     unfinished = db.session.scalars(sa.select(Attendance).where(
         Attendance.shift_id == shift.id, Attendance.status == "checked_in")
-        .with_for_update()).all()
+        .with_for_update(of=Attendance)).all()
     for att in unfinished:
         att.status = "partial"
         att.minutes = clipped_minutes(shift, att.checked_in_at, shift.ends_at)

@@ -164,3 +164,19 @@ def test_shift_without_code_needs_only_the_geofence(world, clock):
 def test_invalid_coordinates_are_a_validation_error(world, running):
     resp = world.post(f"/shifts/{running['id']}/checkin", "vol", {"lat": 91, "lng": "x"})
     assert set(err(resp, 422)["details"]["fields"]) == {"lat", "lng"}
+
+
+def test_checkin_with_an_idempotency_key_replays_the_first_answer(world, running):
+    body = {"lat": SITE[0], "lng": SITE[1], "code": world.code(running["id"])}
+    headers = {**world.h("vol"), "Idempotency-Key": "checkin-1"}
+    first = world.client.post(f"/api/v1/shifts/{running['id']}/checkin", json=body,
+                              headers=headers)
+    again = world.client.post(f"/api/v1/shifts/{running['id']}/checkin", json=body,
+                              headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.get_json() == first.get_json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    other = world.client.post(f"/api/v1/shifts/{running['id']}/checkin",
+                              json={**body, "lat": SITE[0] + 0.0001}, headers=headers)
+    assert other.status_code == 422
+    assert other.get_json()["error"]["code"] == "idempotency_key_reused"

@@ -63,6 +63,7 @@ def test_volunteer_flow_on_the_demo_data(client, seeded, login):
         assert approved["status"] == "credited" and approved["points"] > 0
         account = client.get("/api/v1/timebank/account", headers=vol).get_json()
         assert account["balance"] == approved["points"]
+        assert account["minutes_served"] == approved["minutes"]
         entries = client.get("/api/v1/timebank/entries", headers=vol).get_json()["items"]
         assert (entries[0]["kind"], entries[0]["ref"], entries[0]["amount"]) == (
             "shift_credit", f"attendance:{attendance_id}", approved["points"])
