@@ -175,7 +175,8 @@ def log_visit(user: User, pairing_id: int, visited_at: datetime, minutes: int, n
 def summaries(community_id: int, year: int, quarter: int,
               registration_id: int | None = None) -> list[dict]:
     """One row per approved registration of the community: hours (verified and manual), shifts
-    attended, no-shows and 党员邻居 visits in the quarter. Four queries whatever the count."""
+    attended, no-shows, 党员邻居 visits and service requests handled in the quarter. Six
+    queries whatever the number of members."""
     start, end = quarter_bounds(year, quarter)
     stmt = sa.select(PartyRegistration).where(PartyRegistration.community_id == community_id,
                                               PartyRegistration.status == "approved")
@@ -193,6 +194,7 @@ def summaries(community_id: int, year: int, quarter: int,
                Visit.visited_at >= start, Visit.visited_at < end)
         .group_by(Pairing.registration_id)).all()
     visits = {rid: (int(n), int(m)) for rid, n, m in visit_rows}
+    handled = requests_handled(user_ids, start, end)
     out = []
     for reg in regs:
         t = totals.get(reg.user_id, {})
@@ -206,13 +208,29 @@ def summaries(community_id: int, year: int, quarter: int,
             "hours": round((verified + manual) / 60, 1), "activities": t.get("activities", 0),
             "points": t.get("points", 0), "no_shows": no_shows.get(reg.user_id, 0),
             "visits": n_visits, "visit_minutes": visit_minutes,
+            "requests_handled": handled.get(reg.user_id, 0),
         })
     return out
 
 
+def requests_handled(user_ids: list[int], start: datetime, end: datetime) -> dict[int, int]:
+    """Service requests each member completed as the assignee in [start, end), read from the
+    requests' timelines (read only: the orders domain owns them)."""
+    from app.orders.models import RequestEvent
+
+    if not user_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(RequestEvent.actor_id, sa.func.count(sa.distinct(RequestEvent.request_id)))
+        .where(RequestEvent.action == "complete", RequestEvent.actor_id.in_(user_ids),
+               RequestEvent.at >= start, RequestEvent.at < end)
+        .group_by(RequestEvent.actor_id)).all()
+    return {uid: int(n) for uid, n in rows}
+
+
 CSV_HEADER = ["姓名", "手机号", "工作单位", "报到岗位", "年度", "季度", "志愿时长(小时)",
               "其中现场核验(分钟)", "其中补录(分钟)", "参与活动数", "缺席次数", "党员邻居走访次数",
-              "走访时长(分钟)"]
+              "走访时长(分钟)", "办结服务单数"]
 
 
 def _cell(value) -> str:
@@ -231,5 +249,5 @@ def summaries_csv(rows: list[dict]) -> str:
             r["name"], r["phone"] or "", r["unit_name"],
             "、".join(ROLE_LABELS.get(x, x) for x in r["roles"]), r["year"], r["quarter"],
             r["hours"], r["verified_minutes"], r["manual_minutes"], r["activities"],
-            r["no_shows"], r["visits"], r["visit_minutes"])])
+            r["no_shows"], r["visits"], r["visit_minutes"], r["requests_handled"])])
     return "\ufeff" + buf.getvalue()

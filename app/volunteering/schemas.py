@@ -393,3 +393,4 @@ class PartySummaryOut(Schema):
     no_shows = fields.Integer()
     visits = fields.Integer()
     visit_minutes = fields.Integer()
+    requests_handled = fields.Integer()

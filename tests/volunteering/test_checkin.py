@@ -180,3 +180,14 @@ def test_checkin_with_an_idempotency_key_replays_the_first_answer(world, running
                               json={**body, "lat": SITE[0] + 0.0001}, headers=headers)
     assert other.status_code == 422
     assert other.get_json()["error"]["code"] == "idempotency_key_reused"
+
+
+def test_checkin_attempts_are_rate_limited_per_volunteer(world, running, app):
+    """A six-digit code cannot be guessed by trying many: attempts per minute are capped."""
+    app.config["CHECKIN_RATE_LIMIT"] = "3 per minute"
+    try:
+        answers = [world.checkin(running["id"], "vol", code=f"{n:06d}").status_code
+                   for n in range(4)]
+    finally:
+        app.config.pop("CHECKIN_RATE_LIMIT")
+    assert answers[3] == 429 and 429 not in answers[:3]

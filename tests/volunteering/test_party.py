@@ -157,9 +157,10 @@ def test_quarterly_summary_and_csv_export_content(world, clock):
     summary = world.get(f"/party/registrations/{reg['id']}/summary?year=2026&quarter=1",
                         "member")
     assert {k: summary[k] for k in ("verified_minutes", "manual_minutes", "hours", "activities",
-                                    "points", "no_shows", "visits", "visit_minutes")} == {
+                                    "points", "no_shows", "visits", "visit_minutes",
+                                    "requests_handled")} == {
         "verified_minutes": 210, "manual_minutes": 0, "hours": 3.5, "activities": 2,
-        "points": 35, "no_shows": 1, "visits": 1, "visit_minutes": 30}
+        "points": 35, "no_shows": 1, "visits": 1, "visit_minutes": 30, "requests_handled": 0}
     world.get(f"/party/registrations/{reg['id']}/summary?year=2026&quarter=1", "staff2",
               expect=404)
 
@@ -173,9 +174,9 @@ def test_quarterly_summary_and_csv_export_content(world, clock):
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0][:4] == ["姓名", "手机号", "工作单位", "报到岗位"]
     assert rows[1] == ["member", "135****5678", "'=HYPERLINK(\"http://x\")", "志愿者", "2026",
-                       "1", "3.5", "210", "0", "2", "1", "1", "30"]
+                       "1", "3.5", "210", "0", "2", "1", "1", "30", "0"]
     assert rows[2] == ["other", "135****5678", "区税务局", "志愿者", "2026", "1", "1.0", "0",
-                       "60", "1", "0", "0", "0"]
+                       "60", "1", "0", "0", "0", "0"]
     assert len(rows) == 3 and other["id"] > reg["id"]
     q2 = world.client.get(
         f"/api/v1/party/summaries/export?community_id={world.c1}&year=2026&quarter=2",
@@ -193,3 +194,32 @@ def test_export_arguments_are_validated(world):
         headers=world.h("staff1"))
     assert resp.status_code == 422
     assert set(resp.get_json()["error"]["details"]["fields"]) == {"quarter"}
+
+
+def test_summary_counts_service_requests_the_member_completed_in_the_quarter(world, clock):
+    from app.catalog.models import ServiceCategory
+    from app.extensions import db
+    from app.orders.models import RequestEvent, ServiceRequest
+
+    reg = approved(world)
+    member, resident = world.users["member"], world.user("resident")
+    with world.app.app_context():
+        category = ServiceCategory(code="errand", name="跑腿代办")
+        db.session.add(category)
+        db.session.flush()
+        for done_at, actor in ((T0 - timedelta(days=1), member),
+                               (T0 - timedelta(days=2), member),
+                               (T0 - timedelta(days=100), member),  # Q4 of 2025
+                               (T0 - timedelta(days=1), resident)):
+            req = ServiceRequest(community_id=world.c1, household_id=world.home1,
+                                 resident_id=resident, category_id=category.id,
+                                 description="代购药品", status="completed", assignee_id=actor)
+            db.session.add(req)
+            db.session.flush()
+            db.session.add(RequestEvent(request_id=req.id, action="complete",
+                                        from_status="in_service", to_status="completed",
+                                        actor_id=actor, actor_role="assignee", at=done_at))
+        db.session.commit()
+    summary = world.get(f"/party/registrations/{reg['id']}/summary?year=2026&quarter=1",
+                        "staff1")
+    assert summary["requests_handled"] == 2
