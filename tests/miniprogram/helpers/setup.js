@@ -2,8 +2,9 @@
  * Jest setup: a `wx` stub with real in-memory storage and jest.fn APIs, and pages loaded as
  * components by miniprogram-simulate (Page() becomes Component() with onLoad/onShow on attach).
  */
-const simulate = require('miniprogram-simulate');
-const simulateUtils = require('miniprogram-simulate/src/utils');
+const IN_DOM = typeof window !== 'undefined';
+const simulate = IN_DOM ? require('miniprogram-simulate') : null;
+const simulateUtils = IN_DOM ? require('miniprogram-simulate/src/utils') : null;
 
 function makeWx() {
   const storage = new Map();
@@ -35,19 +36,21 @@ global.getApp = () => ({ globalData: {} });
 const definitions = {};
 let lastDefinition = null;
 const register = global.Component;
-global.Component = (def) => {
-  lastDefinition = def;
-  register(def);
-};
-simulateUtils.runJs = (filePath) => {
-  if (definitions[filePath]) {
-    register(definitions[filePath]);
-    return;
-  }
-  lastDefinition = null;
-  require(filePath);
-  definitions[filePath] = lastDefinition;
-};
+if (IN_DOM) {
+  global.Component = (def) => {
+    lastDefinition = def;
+    register(def);
+  };
+  simulateUtils.runJs = (filePath) => {
+    if (definitions[filePath]) {
+      register(definitions[filePath]);
+      return;
+    }
+    lastDefinition = null;
+    require(filePath);
+    definitions[filePath] = lastDefinition;
+  };
+}
 
 /** A page definition as a component: onLoad(query) then onShow() when attached. */
 global.Page = (def) => {

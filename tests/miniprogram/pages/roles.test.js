@@ -141,6 +141,8 @@ describe('社区工作者', () => {
     await tap(list, '.approve');
     expect(volunteering.approveAttendance).toHaveBeenCalledTimes(1);
     expect(volunteering.approveAttendance).toHaveBeenCalledWith(31);
+    await tap(list, '.tab-partial');
+    expect(volunteering.attendances).toHaveBeenLastCalledWith({ status: 'partial', community_id: 1, cursor: undefined, limit: 20 });
   });
 
   test("the check-in QR shows the shift's rotating code and fetches the next one", async () => {

@@ -1,18 +1,23 @@
-/** 签到审核: checked-out attendances of my community waiting for approval; approving credits points once. */
+/**
+ * 签到审核: checked-out attendances of my community waiting for review — `pending`, and
+ * `partial` (under 60% of the shift); approving credits points once.
+ */
 const volunteering = require('../../../services/volunteering');
 const session = require('../../../utils/session');
 const { createPager, emptyList } = require('../../../utils/pager');
 const { basePage, showError, showOk, dataset, shortTime } = require('../../../utils/ui');
 const { attendanceBadge } = require('../../../utils/status');
 
+const TABS = [{ key: 'pending', text: '待审核' }, { key: 'partial', text: '时长不足' }];
+
 Page(basePage({
-  data: { list: emptyList(), busy: 0 },
+  data: { tabs: TABS, tab: 'pending', list: emptyList(), busy: 0 },
 
   onLoad() {
     this.pager = createPager(this, 'list', (page) => {
       const user = session.cachedUser();
       return volunteering.attendances({
-        status: 'pending', community_id: session.communityOf(user, 'staff'), ...page,
+        status: this.data.tab, community_id: session.communityOf(user, 'staff'), ...page,
       });
     }, {
       decorate: (a) => ({
@@ -22,6 +27,11 @@ Page(basePage({
   },
 
   onShow() { this.pager.reload(); },
+
+  onTab(e) {
+    this.setData({ tab: dataset(e).key });
+    this.pager.reload();
+  },
   onReachBottom() { this.pager.more(); },
   onMore() { this.pager.more(); },
   onRetry() { this.pager.retry(); },
