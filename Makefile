@@ -46,7 +46,10 @@ test-py: venv
 test-pg: venv
 	$(BIN)/pytest --db=postgres
 
-test-mp:
+# Mini-program: npm packages (jest, miniprogram-simulate, miniprogram-ci, TDesign), then
+# miniprogram_npm via miniprogram-ci (pretest), then every jest test, end to end included
+# (it starts the API from .venv, hence `venv`).
+test-mp: venv
 	cd miniprogram && npm install --no-audit --no-fund --loglevel=error && npm test
 
 worker: venv
