@@ -75,15 +75,17 @@ def actor_roles(user: User | None, req: ServiceRequest) -> set[str]:
         roles.add("partner")
         if req.assignee_id == user.id:
             roles.add("assignee")
-    if req.status == "pooled" and any(
-            catalog.serves(catalog.get_partner(pid), req.category_id, req.community_id)
-            for pid in partners):
-        roles.add("pool_partner")
+    if any(catalog.serves(catalog.get_partner(pid), req.category_id, req.community_id)
+           for pid in partners):
+        roles.add("pool_partner")  # may claim while it is pooled
     return roles
 
 
 def can_view(user: User, req: ServiceRequest) -> bool:
-    return bool(actor_roles(user, req))
+    roles = actor_roles(user, req)
+    if req.status != "pooled":
+        roles.discard("pool_partner")
+    return bool(roles)
 
 
 def deadline_for(status: str, req: ServiceRequest, now):
@@ -103,6 +105,8 @@ def transition(req: ServiceRequest, action: str, actor: User | None, params: dic
     if action not in ACTIONS:
         raise NotFound()
     roles = actor_roles(actor, req)
+    if not roles:  # plays no part in this request: its existence does not leak
+        raise NotFound(message="服务请求不存在")
     rows = [r for r in ROWS if r[1] == action and r[2] in roles]
     if not rows:
         raise Forbidden(details={"action": action})

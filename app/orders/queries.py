@@ -25,6 +25,8 @@ def scoped_stmt(user: User, scope: str, community_id: int | None):
         return stmt.where(ServiceRequest.resident_id == user.id)
     if scope == "community":
         allowed = None if is_admin(user) else scope_ids(user, "staff", "community_id")
+        if allowed is not None and not allowed:
+            raise Forbidden()
         if community_id is None:
             if not allowed or len(allowed) != 1:
                 raise Unprocessable(details={"fields": {"community_id": ["请指定社区"]}})

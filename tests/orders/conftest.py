@@ -95,5 +95,12 @@ class Flow:
 
 
 @pytest.fixture
-def flow(client, login, app, seeded):
+def flow(client, login, app):
+    """Demo data without the demo requests, so each test owns every request it sees."""
+    from app.demo import seed
+    from app.extensions import db
+
+    with app.app_context():
+        seed(skip=("orders",))
+        db.session.commit()
     return Flow(client, login, app)

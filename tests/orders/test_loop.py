@@ -63,8 +63,8 @@ def _roles(who, state):
             roles.add("partner")
         if state in ("accepted", "in_service", "completed", "confirmed", "disputed"):
             roles.add("assignee")
-        if state == "pooled":
-            roles.add("pool_partner")
+        # its partner serves 家电维修 in community 1: it may claim whenever it is pooled
+        roles.add("pool_partner")
     return roles
 
 

@@ -204,13 +204,26 @@ def test_notifications_follow_the_steps(flow):
 
 
 def test_subscribe_message_sent_after_commit_only(flow, app):
+    """A step's WeChat message goes out after commit (queued with Redis, inline without);
+    a refused step sends nothing."""
     from app.wechat import get_client
 
     with app.app_context():
         fake = get_client()
-    fake.sent.clear()
+    queue = app.extensions.get("rq_queue")
+
+    def sent():
+        if queue is not None:
+            return [j.args for j in queue.get_jobs()]
+        return [m["template_id"] for m in fake.sent]
+
     rid = flow.to_state("dispatched")
-    assert any(m["template_id"] == "fake-dispatched" for m in fake.sent)
-    sent = len(fake.sent)
+    jobs = sent()
+    assert jobs, "the dispatch notification was not sent or queued"
+    if queue is None:
+        assert "fake-dispatched" in jobs
+    else:
+        assert all(args[0] == "app.notifications.service:send_subscribe_message"
+                   for args in jobs)
     flow.do(rid, "decline", "demo-partner-1", {"reason": "违禁词"}, expect=422)
-    assert len(fake.sent) == sent
+    assert sent() == jobs
