@@ -12,6 +12,7 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     app.config.from_object(cfg)
     app.config.update(overrides or {})
     cfg.check(app.config)
+    app.json.ensure_ascii = False  # Chinese text as itself, not \u escapes
 
     register_logging(app)
     register_extensions(app)

@@ -184,7 +184,8 @@ def _settle(step: machine.Step) -> None:
                 payer=category.payer, community_id=req.community_id,
                 payee_user_id=req.assignee_id, points=points, key=f"request:{req.id}:settle",
                 ref=f"request:{req.id}", memo=f"{category.name} {minutes} 分钟",
-                resident_user_id=req.resident_id)
+                resident_user_id=req.resident_id, minutes=minutes,
+                actor_id=step.actor.id if step.actor else None)
         left = req.held_points - (points if category.payer == "resident" else 0)
         if left > 0:
             timebank.release_hold(user_id=req.resident_id, amount=left,

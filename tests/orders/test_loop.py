@@ -31,6 +31,9 @@ def test_whole_loop_settles_points_to_the_partner(flow):
     # 家电维修 pays 20 points per hour: 90 minutes → 30 points, from the community.
     assert confirmed["points_settled"] == 30
     assert flow.balance("demo-partner-1") == before + 30
+    account = flow.client.get("/api/v1/timebank/account",
+                              headers=flow.h("demo-partner-1")).get_json()
+    assert account["minutes_served"] == 90
 
     events = flow.events(rid)
     assert [e["action"] for e in events] == ["create", "dispatch", "accept", "start",
