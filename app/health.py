@@ -17,6 +17,10 @@ class HealthOut(Schema):
     redis = fields.String()
 
 
+class PingOut(Schema):
+    status = fields.String()
+
+
 @blp.route("/healthz", methods=["GET"])
 @blp.response(200, HealthOut)
 @blp.doc(security=[])
@@ -39,6 +43,14 @@ def healthz():
     if db_state != "ok":
         return {"status": "error", "db": db_state, "redis": redis_state}, 503
     return {"status": "ok", "db": db_state, "redis": redis_state}
+
+
+@blp.route("/ping", methods=["GET"])
+@blp.response(200, PingOut)
+@blp.doc(security=[])
+def ping():
+    """Liveness without touching the database (load balancers; the benchmarks' baseline)."""
+    return {"status": "ok"}
 
 
 docs_assets = FlaskBlueprint("docs_assets", __name__)

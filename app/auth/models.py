@@ -30,7 +30,7 @@ class User(db.Model):
 
     grants: Mapped[list["RoleGrant"]] = relationship(
         primaryjoin="and_(User.id == RoleGrant.user_id, RoleGrant.revoked_at.is_(None))",
-        viewonly=True, lazy="selectin", foreign_keys="RoleGrant.user_id")
+        viewonly=True, foreign_keys="RoleGrant.user_id")
 
     @property
     def phone_masked(self) -> str | None:

@@ -9,6 +9,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import AuthSession, User
 from app.common.timeutil import utcnow
@@ -59,7 +60,9 @@ def load_session() -> AuthSession | None:
         raise Unauthorized("invalid_token", "登录凭证无效，请重新登录") from None
     if not isinstance(data, dict) or not isinstance(data.get("sid"), str):
         raise Unauthorized("invalid_token", "登录凭证无效，请重新登录")
-    sess = db.session.scalar(sa.select(AuthSession).where(AuthSession.jti == data["sid"]))
+    sess = db.session.scalar(
+        sa.select(AuthSession).where(AuthSession.jti == data["sid"])
+        .options(joinedload(AuthSession.user).selectinload(User.grants)))
     if sess is None or sess.revoked_at is not None:
         raise Unauthorized("token_revoked", "登录已失效，请重新登录")
     if sess.expires_at <= utcnow():

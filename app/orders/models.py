@@ -44,7 +44,7 @@ class ServiceRequest(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint(f"status IN {STATUSES!r}", name="status_known"),
-        sa.Index("ix_service_requests_community_status", "community_id", "status"),
+        sa.Index("ix_service_requests_queue", "community_id", "deadline_at", "id"),
         sa.Index("ix_service_requests_resident", "resident_id", "id"),
         sa.Index("ix_service_requests_partner_status", "partner_id", "status"),
         sa.Index("ix_service_requests_status_deadline", "status", "deadline_at"),

@@ -50,10 +50,6 @@ def scoped_stmt(user: User, scope: str, community_id: int | None):
                       .in_(served))
 
 
-def _urgency():
-    return sa.func.coalesce(ServiceRequest.deadline_at, FAR)
-
-
 def page(stmt, args: dict, by_deadline: bool):
     """One page. Staff lists run by deadline (overdue first), others newest first."""
     limit = min(int(args.get("limit") or 20), MAX_LIMIT)
@@ -61,11 +57,16 @@ def page(stmt, args: dict, by_deadline: bool):
     if args.get("status"):
         stmt = stmt.where(ServiceRequest.status == args["status"])
     if by_deadline:
-        key = _urgency()
-        if cursor:
-            stmt = stmt.where(sa.or_(key > cursor[0],
-                                     sa.and_(key == cursor[0], ServiceRequest.id > cursor[1])))
-        stmt = stmt.order_by(key, ServiceRequest.id)
+        # Earliest deadline first (overdue on top), requests without one last; the index
+        # (community_id, deadline_at, id) serves this order directly.
+        deadline, ident = ServiceRequest.deadline_at, ServiceRequest.id
+        if cursor and cursor[0] is not None:
+            stmt = stmt.where(sa.or_(deadline > cursor[0],
+                                     sa.and_(deadline == cursor[0], ident > cursor[1]),
+                                     deadline.is_(None)))
+        elif cursor:
+            stmt = stmt.where(deadline.is_(None), ident > cursor[1])
+        stmt = stmt.order_by(deadline.asc().nulls_last(), ident)
     else:
         if cursor:
             stmt = stmt.where(ServiceRequest.id < cursor[1])
@@ -79,8 +80,8 @@ def page(stmt, args: dict, by_deadline: bool):
 
 def _encode(req: ServiceRequest, by_deadline: bool) -> str:
     if by_deadline:
-        deadline = req.deadline_at or FAR
-        raw = f"{deadline.timestamp():.6f}:{req.id}"
+        raw = f"{req.deadline_at.timestamp():.6f}:{req.id}" if req.deadline_at \
+            else f"none:{req.id}"
     else:
         raw = f"0:{req.id}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")

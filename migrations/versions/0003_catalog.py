@@ -100,7 +100,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_service_requests'))
     )
     with op.batch_alter_table('service_requests', schema=None) as batch_op:
-        batch_op.create_index('ix_service_requests_community_status', ['community_id', 'status'], unique=False)
+        batch_op.create_index('ix_service_requests_queue', ['community_id', 'deadline_at', 'id'], unique=False)
         batch_op.create_index('ix_service_requests_partner_status', ['partner_id', 'status'], unique=False)
         batch_op.create_index('ix_service_requests_resident', ['resident_id', 'id'], unique=False)
         batch_op.create_index('ix_service_requests_status_deadline', ['status', 'deadline_at'], unique=False)
@@ -137,7 +137,7 @@ def downgrade():
         batch_op.drop_index('ix_service_requests_status_deadline')
         batch_op.drop_index('ix_service_requests_resident')
         batch_op.drop_index('ix_service_requests_partner_status')
-        batch_op.drop_index('ix_service_requests_community_status')
+        batch_op.drop_index('ix_service_requests_queue')
 
     op.drop_table('service_requests')
     op.drop_table('partner_communities')
