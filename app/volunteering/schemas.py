@@ -154,6 +154,10 @@ class CheckoutOut(Schema):
     points = fields.Integer()
 
 
+def _metres(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
 class AttendanceOut(Schema):
     id = fields.Integer()
     shift_id = fields.Integer()
@@ -165,8 +169,8 @@ class AttendanceOut(Schema):
     reason = fields.String()
     checked_in_at = LocalDateTime(allow_none=True)
     checked_out_at = LocalDateTime(allow_none=True)
-    in_distance_m = fields.Float(allow_none=True)
-    out_distance_m = fields.Float(allow_none=True)
+    in_distance_m = fields.Function(lambda a: _metres(a.in_distance_m), allow_none=True)
+    out_distance_m = fields.Function(lambda a: _metres(a.out_distance_m), allow_none=True)
     minutes = fields.Integer()
     points = fields.Integer()
     review_note = fields.String()
