@@ -15,6 +15,7 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     app.json.ensure_ascii = False  # Chinese text as itself, not \u escapes
 
     register_logging(app)
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_errors(app)
@@ -26,6 +27,18 @@ def register_logging(app: Flask) -> None:
     from app.common.logging import configure_logging
 
     configure_logging()
+
+
+def register_converters(app: Flask) -> None:
+    """Ids in paths fit the database's integer: a larger number is simply not found (404)."""
+    from werkzeug.routing import IntegerConverter
+
+    class IdConverter(IntegerConverter):
+        def __init__(self, map, *args, **kwargs):
+            kwargs.setdefault("max", 2**31 - 1)
+            super().__init__(map, *args, **kwargs)
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_extensions(app: Flask) -> None:

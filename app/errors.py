@@ -6,7 +6,8 @@ unexpected exception is turned into that shape here. Stack traces never reach th
 import logging
 
 from flask import Flask, jsonify
-from sqlalchemy.exc import OperationalError
+from marshmallow import Schema, fields
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
@@ -65,6 +66,18 @@ class Unprocessable(ApiError):
     status, code, message = 422, "validation_error", "提交的内容有误"
 
 
+class ErrorDetail(Schema):
+    code = fields.String(metadata={"description": "snake_case, stable for clients"})
+    message = fields.String(metadata={"description": "human text (zh-CN)"})
+    details = fields.Dict(metadata={"description": "e.g. per-field messages under `fields`"})
+
+
+class ErrorSchema(Schema):
+    """The one error shape, as documented in the OpenAPI document."""
+
+    error = fields.Nested(ErrorDetail)
+
+
 def error_body(code: str, message: str, details: dict | None = None) -> dict:
     return {"error": {"code": code, "message": message, "details": details or {}}}
 
@@ -89,11 +102,11 @@ def http_error_response(error: HTTPException):
 def _flatten_locations(messages: dict) -> dict:
     """webargs nests errors by location ({"json": {...}}); clients want the fields."""
     out: dict = {}
-    for location, fields in messages.items():
-        if isinstance(fields, dict):
-            out.update(fields)
+    for location, errors in messages.items():
+        if isinstance(errors, dict):
+            out.update(errors)
         else:
-            out[location] = fields
+            out[location] = errors
     return out
 
 
@@ -111,6 +124,21 @@ def register_error_handlers(app: Flask) -> None:
     def _db_down(err):
         log.error("database unavailable: %s", type(err).__name__)
         return jsonify(error_body(*MESSAGES[503])), 503, {"Retry-After": "5"}
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(UnicodeError)
+    def _bad_value(err):
+        """Values the schemas let through but the database cannot hold (a number beyond
+        64 bits, a lone surrogate in text) are the client's error, not the server's."""
+        log.info("value refused by the database layer: %s", type(err).__name__)
+        return jsonify(error_body("invalid_value", "提交的内容含有无效的数值或字符")), 422
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(err):
+        """A constraint caught what a service did not check first (a race, a missing row)."""
+        log.warning("integrity error reached the edge: %s", type(err.orig).__name__)
+        return jsonify(error_body("conflict", "数据冲突，请刷新后重试")), 409
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):

@@ -39,6 +39,8 @@ limiter = Limiter(key_func=_limit_key, default_limits=[], strategy="fixed-window
 class LltApi(Api):
     """flask-smorest's Api with the project's one error shape."""
 
+    from app.errors import ErrorSchema as ERROR_SCHEMA  # noqa: N811 (the documented shape)
+
     def handle_http_exception(self, error):
         from app.errors import http_error_response
 

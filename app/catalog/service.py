@@ -85,6 +85,12 @@ def create_partner(data: dict) -> Partner:
 
     if db.session.scalar(sa.select(Partner.id).where(Partner.name == data["name"])):
         raise Conflict("already_exists", "合伙人名称已存在")
+    from app.community.models import Grid
+
+    if data.get("home_community_id") is not None:
+        _all(Community, [data["home_community_id"]], "社区")
+    if data.get("home_grid_id") is not None:
+        _all(Grid, [data["home_grid_id"]], "网格")
     category_ids = data.pop("category_ids", [])
     community_ids = data.pop("community_ids", [])
     partner = Partner(**data)
