@@ -86,6 +86,7 @@ def get_shift(shift_id):
 @blp.route("/shifts/<int:shift_id>/signup", methods=["POST"])
 @idempotent
 @blp.response(201, s.SignupOut)
+@blp.alt_response(200, schema=s.SignupOut, description="已报名：返回原有报名")
 @login_required
 def signup(shift_id):
     """Confirmed while places remain, else waitlisted (201); signing up again returns the
@@ -132,6 +133,7 @@ def checkin_code(shift_id):
 @idempotent
 @blp.arguments(s.OnSitePositionIn)
 @blp.response(201, s.CheckinOut)
+@blp.alt_response(200, schema=s.CheckinOut, description="已签到：返回首次签到")
 @limiter.limit(_checkin_limit)
 @login_required
 def checkin(data, shift_id):
