@@ -32,7 +32,7 @@ import logging
 import random
 import time
 from datetime import datetime, timedelta
-from functools import wraps
+from functools import lru_cache, wraps
 
 import sqlalchemy as sa
 from flask import Response, jsonify, make_response, request
@@ -74,13 +74,19 @@ class IdempotencyKey(db.Model):
         return f"<IdempotencyKey {self.id} user={self.user_id} status={self.status_code}>"
 
 
-def insert_ignoring_conflict(model, index_elements: list[str]):
-    """`INSERT ... ON CONFLICT (cols) DO NOTHING` for the session's dialect."""
-    if db.session.get_bind().dialect.name == "postgresql":
+def insert_ignoring_conflict(target, index_elements: list[str]):
+    """`INSERT ... ON CONFLICT (cols) DO NOTHING` for the session's dialect (a model or a
+    Core table; built once per dialect, as it sits on every write path)."""
+    return _insert_ignoring(target, tuple(index_elements), db.session.get_bind().dialect.name)
+
+
+@lru_cache(maxsize=64)
+def _insert_ignoring(target, index_elements: tuple[str, ...], dialect: str):
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return insert(model).on_conflict_do_nothing(index_elements=index_elements)
+    return insert(target).on_conflict_do_nothing(index_elements=list(index_elements))
 
 
 def is_retryable(err: Exception) -> bool:
@@ -122,7 +128,7 @@ def _key_from_header() -> str | None:
     return key
 
 
-def _replay(row: IdempotencyKey) -> Response:
+def _replay(row) -> Response:
     resp = Response(row.body, status=row.status_code, mimetype="application/json")
     for name, value in json.loads(row.headers or "{}").items():
         resp.headers[name] = value
@@ -133,9 +139,6 @@ def _replay(row: IdempotencyKey) -> Response:
 def _claim(user_id: int, key: str, fingerprint: str) -> int | Response:
     """Insert the key row (waiting for a concurrent twin), or answer from the stored one."""
     now = utcnow()
-    db.session.execute(sa.delete(IdempotencyKey).where(
-        IdempotencyKey.user_id == user_id, IdempotencyKey.key == key,
-        IdempotencyKey.expires_at <= now))
     row_id = db.session.execute(
         insert_ignoring_conflict(IdempotencyKey, ["user_id", "key"])
         .values(user_id=user_id, key=key, fingerprint=fingerprint, created_at=now,
@@ -143,11 +146,16 @@ def _claim(user_id: int, key: str, fingerprint: str) -> int | Response:
         .returning(IdempotencyKey.id)).scalar()
     if row_id is not None:
         return row_id
-    row = db.session.scalar(sa.select(IdempotencyKey).where(
-        IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
-        .execution_options(populate_existing=True))
+    row = db.session.execute(sa.select(
+        IdempotencyKey.id, IdempotencyKey.fingerprint, IdempotencyKey.status_code,
+        IdempotencyKey.body, IdempotencyKey.headers, IdempotencyKey.expires_at).where(
+        IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)).first()
+    if row is not None and row.expires_at <= now:  # past its 24 hours: the key is free again
+        db.session.execute(sa.delete(IdempotencyKey).where(
+            IdempotencyKey.id == row.id, IdempotencyKey.expires_at <= now))
+        return _claim(user_id, key, fingerprint)
     db.session.rollback()
-    if row is None:  # expired and purged between the two statements: run again
+    if row is None:  # purged between the two statements: run again
         return _claim(user_id, key, fingerprint)
     if row.fingerprint != fingerprint:
         raise ApiError("idempotency_key_reused", "该幂等键已用于另一个请求", 422)

@@ -4,9 +4,12 @@
 
 1. a transfer row keyed by its cause is inserted with `ON CONFLICT (key) DO NOTHING`; when a
    concurrent twin holds the key, PostgreSQL waits for it and we return its transfer;
-2. both account rows are locked in id order (`SELECT ... ORDER BY id FOR UPDATE`), so opposing
-   transfers cannot deadlock. On SQLite the insert in step 1 already took the database's
-   single write lock, so the rows read next cannot change under us;
+2. both account rows are locked in id order (`SELECT ... ORDER BY id FOR NO KEY UPDATE`), so
+   opposing transfers cannot deadlock. NO KEY UPDATE, not UPDATE: the foreign keys of the
+   transfer rows that other transactions have just inserted hold KEY SHARE locks on these
+   accounts, which FOR UPDATE would wait for (a deadlock between two such transactions).
+   On SQLite the insert in step 1 already took the database's single write lock, so the rows
+   read next cannot change under us;
 3. the debit's floor is checked (409 `insufficient_points`, or `budget_exhausted` for a
    community's issuing account) before anything else is written;
 4. each leg writes its posting (sequence number and hash chained to the account's previous
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
@@ -67,11 +71,24 @@ def _check_amount(amount) -> None:
                        {"fields": {"amount": ["须为正整数"]}})
 
 
+# Prebuilt Core statements: every transfer runs them, on the hottest path there is.
+_INSERT_POSTING = Posting.__table__.insert()
+_ACCOUNTS = Account.__table__
+_TRANSFERS = Transfer.__table__
+_LOCK_ACCOUNTS = sa.select(
+    _ACCOUNTS.c.id, _ACCOUNTS.c.kind, _ACCOUNTS.c.balance, _ACCOUNTS.c.floor,
+    _ACCOUNTS.c.entries, _ACCOUNTS.c.head_hash,
+).where(_ACCOUNTS.c.id.in_(sa.bindparam("ids", expanding=True))).order_by(
+    _ACCOUNTS.c.id).with_for_update(key_share=True)
+_MOVE_BALANCE = _ACCOUNTS.update().where(
+    _ACCOUNTS.c.id == sa.bindparam("account"),
+    _ACCOUNTS.c.entries == sa.bindparam("seen_entries"),
+).values(balance=sa.bindparam("new_balance"), entries=sa.bindparam("new_entries"),
+         head_hash=sa.bindparam("new_hash"))
+
+
 def _lock(account_ids: list[int]) -> dict[int, sa.Row]:
-    rows = db.session.execute(
-        sa.select(Account.id, Account.kind, Account.balance, Account.floor, Account.entries,
-                  Account.head_hash)
-        .where(Account.id.in_(account_ids)).order_by(Account.id).with_for_update()).all()
+    rows = db.session.connection().execute(_LOCK_ACCOUNTS, {"ids": account_ids}).all()
     found = {row.id: row for row in rows}
     if len(found) != len(set(account_ids)):
         raise ApiError("account_not_found", "账户不存在", 404)
@@ -84,13 +101,13 @@ def _apply_leg(transfer: Transfer, account: sa.Row, leg: Leg, at: datetime) -> N
     balance_after = account.balance + leg.amount
     digest = chain_hash(account.head_hash, account.id, seq, transfer.id, transfer.key,
                         leg.amount, balance_after, leg.kind, at)
-    db.session.execute(sa.insert(Posting).values(
-        transfer_id=transfer.id, account_id=account.id, seq=seq, amount=leg.amount,
-        balance_after=balance_after, kind=leg.kind, created_at=at, hash=digest))
-    result = db.session.execute(
-        sa.update(Account).where(Account.id == account.id, Account.entries == account.entries)
-        .values(balance=balance_after, entries=seq, head_hash=digest)
-        .execution_options(synchronize_session=False))
+    conn = db.session.connection()
+    conn.execute(_INSERT_POSTING, {
+        "transfer_id": transfer.id, "account_id": account.id, "seq": seq, "amount": leg.amount,
+        "balance_after": balance_after, "kind": leg.kind, "created_at": at, "hash": digest})
+    result = conn.execute(_MOVE_BALANCE, {
+        "account": account.id, "seen_entries": account.entries, "new_balance": balance_after,
+        "new_entries": seq, "new_hash": digest})
     if result.rowcount != 1:  # only possible if someone wrote the row without the lock
         raise RuntimeError(f"account {account.id} changed while locked")
     cached = db.session.identity_map.get(identity_key(Account, account.id))
@@ -107,18 +124,17 @@ def post(*, key: str, kind: str, debit_id: int, credit_id: int, amount: int, ref
     _check_amount(amount)
     if debit_id == credit_id:
         raise ApiError("same_account", "不能转给同一账户", 422)
-    existing = find_transfer(key)
-    if existing is not None:
-        return _same_or_warn(existing, amount, debit_id, credit_id)
     at = utcnow()
-    transfer = db.session.scalars(
-        insert_ignoring_conflict(Transfer, ["key"]).values(
-            key=key, kind=kind, amount=amount, debit_account_id=debit_id,
-            credit_account_id=credit_id, ref=ref[:64], memo=memo[:200], minutes=minutes,
-            reverses_id=reverses_id, actor_id=actor_id, created_at=at)
-        .returning(Transfer)).first()
-    if transfer is None:  # a concurrent twin committed this key first
+    values = {"key": key, "kind": kind, "amount": amount, "debit_account_id": debit_id,
+              "credit_account_id": credit_id, "ref": ref[:64], "memo": memo[:200],
+              "minutes": minutes, "reverses_id": reverses_id, "actor_id": actor_id,
+              "created_at": at}
+    transfer_id = db.session.connection().execute(
+        insert_ignoring_conflict(_TRANSFERS, ["key"]).values(values)
+        .returning(_TRANSFERS.c.id)).scalar()
+    if transfer_id is None:  # posted before, or by a concurrent twin that committed first
         return _same_or_warn(find_transfer(key), amount, debit_id, credit_id)
+    transfer = as_persistent(Transfer(id=transfer_id, **values))
     accounts = _lock([debit_id, credit_id])
     debit = accounts[debit_id]
     if debit.floor is not None and debit.balance - amount < debit.floor:
@@ -130,6 +146,14 @@ def post(*, key: str, kind: str, debit_id: int, credit_id: int, amount: int, ref
     log.info("transfer id=%s kind=%s amount=%s debit=%s credit=%s ref=%s",
              transfer.id, kind, amount, debit_id, credit_id, ref)
     return transfer
+
+
+def as_persistent(obj):
+    """A row just inserted with Core, as an ORM object, without reading it back: `obj` must
+    carry every column."""
+    make_transient_to_detached(obj)
+    db.session.add(obj)
+    return obj
 
 
 def _same_or_warn(existing: Transfer, amount: int, debit_id: int, credit_id: int) -> Transfer:

@@ -1,10 +1,11 @@
 """Points mall (积分商城): merchants, items, redemption, vouchers, write-off, expiry.
 
-Lock order, the same for every path so none can deadlock: voucher row, item row, then the
-ledger's accounts in id order. Redemption inserts its (new) voucher, then decrements the stock
-with a conditional UPDATE that also locks the item, so redemptions of one item are serialized
-from there on: stock never goes below zero and the per-user limit is counted after every
-earlier redemption of the item has committed.
+Lock order, the same for every path so none can deadlock: voucher row, the ledger's accounts
+in id order, then the item row. Redemption inserts its (new) voucher, moves the points (which
+locks the buyer's and the merchant's accounts), then decrements the stock with a conditional
+UPDATE: stock never goes below zero, and the per-user limit is counted while the buyer's
+account is locked, after every earlier redemption by that buyer has committed. The hot rows
+(the merchant's account, the item) are taken last, so they are held for a few statements.
 """
 import logging
 import secrets
@@ -12,6 +13,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import RoleGrant, User
 from app.auth.permissions import has_role, is_admin, require
@@ -125,7 +127,7 @@ def create_item(actor: User, data: dict) -> MallItem:
 
 def update_item(actor: User, item_id: int, data: dict) -> MallItem:
     item = db.session.scalars(sa.select(MallItem).where(MallItem.id == item_id)
-                              .with_for_update(of=MallItem)).first()
+                              .with_for_update(of=MallItem, key_share=True)).first()
     if item is None:
         raise NotFound(message="商品不存在")
     require(can_manage(actor, item.merchant), hide=not item.published)
@@ -138,6 +140,16 @@ def update_item(actor: User, item_id: int, data: dict) -> MallItem:
 
 
 # -- redemption ---------------------------------------------------------------
+_VOUCHERS = Voucher.__table__
+_ITEMS = MallItem.__table__
+# One from stock, only while published, in stock, and at the price and validity the buyer saw.
+_TAKE_ONE = _ITEMS.update().where(
+    _ITEMS.c.id == sa.bindparam("item"), _ITEMS.c.published.is_(True), _ITEMS.c.stock > 0,
+    _ITEMS.c.price_points == sa.bindparam("price"),
+    _ITEMS.c.valid_days == sa.bindparam("days"),
+).values(stock=_ITEMS.c.stock - 1).returning(_ITEMS.c.stock, _ITEMS.c.per_user_limit)
+
+
 def redeem(*, user_id: int, item_id: int, key: str | None = None) -> tuple[Voucher, int]:
     """Debit the user, credit the merchant, take one from stock and issue a voucher, at once.
 
@@ -150,40 +162,50 @@ def redeem(*, user_id: int, item_id: int, key: str | None = None) -> tuple[Vouch
         if existing is not None:
             return existing, service.balance(user_id)
     item = get_item(item_id)
+    # Cheap refusals first, unlocked; they are checked again under the locks below.
+    if item.stock <= 0:
+        raise Conflict("out_of_stock", "该商品已兑完")
+    if item.per_user_limit is not None:
+        _check_limit(user_id, item.id, item.per_user_limit, 1)
+    payer = service.user_account(user_id)
+    payee = service.merchant_account(item.merchant_id)
     now = utcnow()
-    voucher = db.session.scalars(
-        insert_ignoring_conflict(Voucher, ["redeem_key"]).values(
-            code=new_code(), item_id=item.id, merchant_id=item.merchant_id, user_id=user_id,
-            price_points=item.price_points, status="issued", redeem_key=key, issued_at=now,
-            expires_at=now + timedelta(days=item.valid_days))
-        .returning(Voucher)).first()
-    if voucher is None:  # a concurrent twin with this key committed first
+    values = {"code": new_code(), "item_id": item.id, "merchant_id": item.merchant_id,
+              "user_id": user_id, "price_points": item.price_points, "status": "issued",
+              "redeem_key": key, "issued_at": now,
+              "expires_at": now + timedelta(days=item.valid_days)}
+    conn = db.session.connection()
+    voucher_id = conn.execute(insert_ignoring_conflict(_VOUCHERS, ["redeem_key"])
+                              .values(values).returning(_VOUCHERS.c.id)).scalar()
+    if voucher_id is None:  # a concurrent twin with this key committed first
         existing = db.session.scalar(sa.select(Voucher).where(Voucher.redeem_key == key))
         return existing, service.balance(user_id)
-    taken = db.session.execute(
-        sa.update(MallItem).where(MallItem.id == item.id, MallItem.published.is_(True),
-                                  MallItem.stock > 0,
-                                  MallItem.price_points == item.price_points,
-                                  MallItem.valid_days == item.valid_days)
-        .values(stock=MallItem.stock - 1).returning(MallItem.per_user_limit)
-        .execution_options(synchronize_session=False)).first()
+    voucher = ledger.as_persistent(Voucher(id=voucher_id, used_at=None, used_by_id=None,
+                                           closed_at=None, **values))
+    # The contended rows (the merchant's account, the item) are locked as late as possible:
+    # accounts first (inside post), then the item, the order every path here follows.
+    ledger.post(key=f"voucher:{voucher.id}:redeem", kind="redeem", debit_id=payer.id,
+                credit_id=payee.id, amount=item.price_points, ref=f"voucher:{voucher.id}",
+                memo=item.title[:200], actor_id=user_id)
+    taken = conn.execute(_TAKE_ONE, {"item": item.id, "price": item.price_points,
+                                     "days": item.valid_days}).first()
     if taken is None:
         raise _why_not_taken(item.id, item.price_points)
-    if taken.per_user_limit is not None:
-        mine = db.session.scalar(sa.select(sa.func.count()).select_from(Voucher).where(
-            Voucher.user_id == user_id, Voucher.item_id == item.id,
-            Voucher.status.in_(("issued", "used"))))
-        if mine > taken.per_user_limit:
-            raise Conflict("limit_reached", "已达到每人兑换上限",
-                           details={"per_user_limit": taken.per_user_limit})
-    ledger.post(key=f"voucher:{voucher.id}:redeem", kind="redeem",
-                debit_id=service.user_account(user_id).id,
-                credit_id=service.merchant_account(item.merchant_id).id,
-                amount=item.price_points, ref=f"voucher:{voucher.id}", memo=item.title[:200],
-                actor_id=user_id)
-    db.session.expire(item, ["stock"])
+    if taken.per_user_limit is not None:  # counted with the buyer's account locked
+        _check_limit(user_id, item.id, taken.per_user_limit, 0)
+    set_committed_value(item, "stock", taken.stock)
+    set_committed_value(voucher, "item", item)
     log.info("redeemed voucher=%s item=%s user=%s", voucher.id, item.id, user_id)
-    return voucher, service.balance(user_id)
+    return voucher, payer.balance
+
+
+def _check_limit(user_id: int, item_id: int, limit: int, adding: int) -> None:
+    """Refuse when the buyer's live vouchers of the item (plus `adding`) exceed the limit."""
+    mine = db.session.scalar(sa.select(sa.func.count()).select_from(Voucher).where(
+        Voucher.user_id == user_id, Voucher.item_id == item_id,
+        Voucher.status.in_(("issued", "used"))))
+    if mine + adding > limit:
+        raise Conflict("limit_reached", "已达到每人兑换上限", details={"per_user_limit": limit})
 
 
 def _why_not_taken(item_id: int, price_seen: int) -> ApiError:
@@ -250,15 +272,15 @@ def close_voucher(voucher_id: int, status: str):
     voucher = db.session.get(Voucher, voucher_id, populate_existing=True)
     if closed is None:
         return voucher, None
-    db.session.execute(sa.update(MallItem).where(MallItem.id == closed.item_id)
-                       .values(stock=MallItem.stock + 1)
-                       .execution_options(synchronize_session=False))
     transfer = ledger.post(
         key=f"voucher:{voucher_id}:refund", kind="refund",
         debit_id=service.merchant_account(closed.merchant_id).id,
         credit_id=service.user_account(closed.user_id).id, amount=closed.price_points,
         ref=f"voucher:{voucher_id}",
         memo="兑换券过期退回" if status == "expired" else "兑换券取消退回")
+    db.session.execute(sa.update(MallItem).where(MallItem.id == closed.item_id)
+                       .values(stock=MallItem.stock + 1)
+                       .execution_options(synchronize_session=False))
     log.info("voucher %s id=%s refunded transfer=%s", status, voucher_id, transfer.id)
     return voucher, transfer
 

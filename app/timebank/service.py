@@ -74,7 +74,7 @@ def set_budget(community_id: int, budget: int) -> Account:
     """Let the issuing account go down to -budget; never below what is already issued."""
     account = community_account(community_id)
     current = db.session.execute(sa.select(Account.balance).where(Account.id == account.id)
-                                 .with_for_update()).scalar_one()
+                                 .with_for_update(key_share=True)).scalar_one()
     if budget < 0 or -budget > current:
         raise Conflict("budget_below_used", "预算不能低于已发放的积分",
                        details={"issued": max(0, -current)})
