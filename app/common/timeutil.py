@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+CST = timezone(timedelta(hours=8))
 
 
 def utcnow() -> datetime:
@@ -12,7 +13,14 @@ def utcnow() -> datetime:
 
 
 def local_iso(dt: datetime | None) -> str | None:
-    return dt.astimezone(SHANGHAI).isoformat() if dt else None
+    """ISO 8601 in Asia/Shanghai. Before 1901 the zone's local mean time has an offset in
+    seconds, which RFC 3339 cannot write; such dates are shown at +08:00."""
+    if not dt:
+        return None
+    local = dt.astimezone(SHANGHAI)
+    if local.utcoffset().seconds % 60:
+        local = dt.astimezone(CST)
+    return local.isoformat()
 
 
 class UTCDateTime(sa.types.TypeDecorator):
