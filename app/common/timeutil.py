@@ -1,5 +1,5 @@
 """Times are stored in UTC and shown in Asia/Shanghai."""
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
