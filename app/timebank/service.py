@@ -250,9 +250,11 @@ def redeem(*, user_id: int, item_id: int, key: str | None = None):
     return mall.redeem(user_id=user_id, item_id=item_id, key=key)
 
 
-def refund(*, voucher_id: int, reason: str = "cancelled"):
-    """Give an unused voucher's points back once: see `app.timebank.mall.close_voucher`."""
+def refund(*, voucher_id: int, status: str = "cancelled"):
+    """Close an unused voucher as `cancelled` (or `expired`, once past its expiry) and give
+    its points back, once: returns (voucher, refund transfer or None if it was not open)."""
     from app.timebank import mall
 
-    return mall.close_voucher(voucher_id, status="cancelled" if reason == "cancelled"
-                              else "expired")
+    if status not in ("cancelled", "expired"):
+        raise Unprocessable(details={"fields": {"status": ["须为 cancelled 或 expired"]}})
+    return mall.close_voucher(voucher_id, status)

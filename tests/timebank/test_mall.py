@@ -270,3 +270,21 @@ def test_items_list_pages_with_a_fixed_number_of_queries(bank, client, shop, app
         assert len(resp.get_json()["items"]) == min(limit, 31)
         counts.append(len(seen))
     assert counts[0] == counts[1] <= 4
+
+
+def test_service_refund_closes_a_voucher_and_refunds_it_once(bank, shop, app):
+    from app.extensions import db
+    from app.timebank import service
+
+    uid = bank.user(points=10)
+    with app.app_context():
+        voucher, balance = service.redeem(user_id=uid, item_id=shop["item"], key="svc-1")
+        again, _ = service.redeem(user_id=uid, item_id=shop["item"], key="svc-1")
+        assert again.id == voucher.id and balance == 0
+        closed, refund = service.refund(voucher_id=voucher.id)
+        _, second = service.refund(voucher_id=voucher.id)
+        db.session.commit()
+        assert closed.status == "cancelled" and refund.amount == 10 and second is None
+        _, early = service.refund(voucher_id=voucher.id, status="expired")
+        assert early is None
+    assert bank.balance(uid) == 10
