@@ -1,6 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from app.auth.models import ROLES
+from app.common.pagination import PageArgs
 from app.common.schemas import LocalDateTime, page_schema, text
 
 
@@ -76,10 +77,8 @@ class GrantOut(RoleOut):
     revoked_at = LocalDateTime(allow_none=True)
 
 
-class GrantListArgs(Schema):
+class GrantListArgs(PageArgs):
     community_id = fields.Integer(load_default=None)
-    cursor = fields.String(load_default=None)
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1))
 
 
 GrantPage = page_schema(GrantOut, "GrantPage")

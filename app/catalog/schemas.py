@@ -2,6 +2,7 @@ from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow import ValidationError as MaValidationError
 
 from app.catalog.models import PARTNER_KINDS, PAYERS
+from app.common.pagination import PageArgs
 from app.common.schemas import page_schema, text
 
 
@@ -81,15 +82,12 @@ class PartnerIn(Schema):
             raise MaValidationError("合同结束日期早于开始日期", field_name="contract_end")
 
 
-class PartnerArgs(Schema):
+class PartnerArgs(PageArgs):
     community_id = fields.Integer(load_default=None)
     category_id = fields.Integer(load_default=None)
-    cursor = fields.String(load_default=None)
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1))
 
 
-class CategoryArgs(Schema):
-    cursor = fields.String(load_default=None)
+class CategoryArgs(PageArgs):
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1))
 
 

@@ -1,12 +1,12 @@
 from marshmallow import Schema, fields, validate
 
+from app.common.pagination import PageArgs
 from app.common.schemas import LocalDateTime, page_schema, text
 from app.community.models import COMPOUND_KINDS, STATION_KINDS
 
 
-class ListArgs(Schema):
-    cursor = fields.String(load_default=None)
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1))
+class ListArgs(PageArgs):
+    pass
 
 
 class BindingListArgs(ListArgs):

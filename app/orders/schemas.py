@@ -1,5 +1,6 @@
 from marshmallow import Schema, fields, validate
 
+from app.common.pagination import PageArgs
 from app.common.schemas import LocalDateTime, page_schema, text
 from app.orders.models import STATUSES
 
@@ -12,13 +13,11 @@ class RequestIn(Schema):
     preferred_end = fields.AwareDateTime(load_default=None)
 
 
-class ListArgs(Schema):
+class ListArgs(PageArgs):
     scope = fields.String(load_default="mine",
                           validate=validate.OneOf(["mine", "community", "assigned", "pool"]))
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
     community_id = fields.Integer(load_default=None)
-    cursor = fields.String(load_default=None)
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1))
 
 
 class DispatchIn(Schema):
