@@ -194,6 +194,9 @@ def cancel_signup(user: User, shift_id: int, now: datetime) -> Signup:
         raise Conflict("not_signed_up", "您未报名该班次")
     if row.status == "confirmed" and now >= shift.starts_at:
         raise Conflict("shift_started", "班次已开始，无法取消报名")
+    if db.session.scalar(sa.select(Attendance.id).where(Attendance.shift_id == shift.id,
+                                                        Attendance.user_id == user.id)):
+        raise Conflict("already_checked_in", "已签到，无法取消报名")
     was = row.status
     row.status, row.updated_at = "cancelled", now
     if was == "confirmed":

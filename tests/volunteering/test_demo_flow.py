@@ -55,7 +55,8 @@ def test_volunteer_flow_on_the_demo_data(client, seeded, login):
                           headers=staff).get_json()["code"]
         out = client.post(f"/api/v1/shifts/{shift['id']}/checkout",
                           json={**here, "code": code}, headers=vol).get_json()
-        assert out["attendance_id"] == attendance_id and out["minutes"] >= 100
+        # 100 minutes later, clipped to the shift's end (at least 70 minutes after check-in).
+        assert out["attendance_id"] == attendance_id and 70 <= out["minutes"] <= 100
         queue = client.get("/api/v1/attendances?community_id=1", headers=staff).get_json()
         assert [a["id"] for a in queue["items"]] == [attendance_id]
         approved = client.post(f"/api/v1/attendances/{attendance_id}/approve", json={},

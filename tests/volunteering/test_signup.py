@@ -164,3 +164,12 @@ def test_staff_list_signups_in_waitlist_order(world):
     body = world.get(f"/shifts/{shift['id']}/signups?status=waitlisted", "staff1")
     assert [s["user"]["nickname"] for s in body["items"]] == ["b", "c"]
     world.get(f"/shifts/{shift['id']}/signups", "staff2", expect=404)
+
+
+def test_cancel_after_an_early_checkin_is_refused(world, clock):
+    """Check-in opens 30 minutes early; a volunteer already on site cannot cancel."""
+    shift = world.shift(T0 + timedelta(minutes=20))
+    world.signup(shift["id"], "a")
+    world.checkin(shift["id"], "a", expect=201)
+    resp = world.client.delete(f"/api/v1/shifts/{shift['id']}/signup", headers=world.h("a"))
+    assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "already_checked_in"
