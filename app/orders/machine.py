@@ -137,8 +137,7 @@ def _apply(step: Step, from_status: str) -> None:
         db.session.refresh(req)
         raise Conflict("invalid_transition", "当前状态不允许此操作",
                        details={"status": req.status, "action": step.action})
-    for key, value in values.items():
-        setattr(req, key, value)
+    db.session.refresh(req)  # the row as updated, relationships (partner) included
     new_partner = req.partner_id
     if from_status in OPEN and old_partner:
         catalog.change_open_tasks(old_partner, -1)

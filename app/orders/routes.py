@@ -2,6 +2,7 @@ import sqlalchemy as sa
 from flask_smorest import Blueprint
 
 from app.auth.permissions import has_role, login_required, require, require_user, roles_required
+from app.common.idempotency import idempotent
 from app.community.service import get_community, require_staff
 from app.extensions import db
 from app.orders import queries, service
@@ -13,15 +14,15 @@ blp = Blueprint("orders", __name__, url_prefix="/api/v1", description="点单、
 
 
 @blp.route("/requests", methods=["POST"])
+@idempotent
 @blp.arguments(s.RequestIn)
 @blp.response(201, s.RequestOut)
 @login_required
 def create_request(data):
-    """A resident orders a service for a household they are bound to."""
+    """A resident orders a service for a household they are bound to (retry-safe with an
+    `Idempotency-Key`: a flaky network never orders twice)."""
     user = require_user()
-    req = service.create_request(user, data)
-    db.session.commit()
-    return request_view(req, user)
+    return request_view(service.create_request(user, data), user)
 
 
 @blp.route("/requests", methods=["GET"])
@@ -84,6 +85,7 @@ def approve_content(request_id):
 def _action(name: str, schema):
     @blp.route(f"/requests/<int:request_id>/{name}", methods=["POST"],
                endpoint=f"request_{name}")
+    @idempotent
     @blp.arguments(schema)
     @blp.response(200, s.RequestOut)
     @login_required
@@ -93,8 +95,7 @@ def _action(name: str, schema):
         # machine (which hides the request from users who play no part in it).
         viewer = None if name == "claim" else user
         req = service.act(service.get_request(request_id, viewer), name, user, data)
-        db.session.commit()
-        return request_view(req, user)
+        return request_view(req, user)  # @idempotent commits
 
     view.__doc__ = f"`{name}` step of the request (see the transition table)."
     return view

@@ -239,3 +239,29 @@ def test_create_needs_own_household(flow):
         "category_id": flow.category("errand"), "household_id": flow.household("demo-resident-1"),
         "description": "x" * 10_000})
     assert resp.status_code == 422
+
+
+def test_retried_order_and_confirm_with_idempotency_key(flow):
+    """A resident's phone retries on a flaky network: one request, one settlement."""
+    body = {"category_id": flow.category("appliance_repair"),
+            "household_id": flow.household("demo-resident-1"), "description": "门铃坏了"}
+    headers = {**flow.h("demo-resident-1"), "Idempotency-Key": "order-1"}
+    first = flow.client.post("/api/v1/requests", headers=headers, json=body)
+    again = flow.client.post("/api/v1/requests", headers=headers, json=body)
+    assert first.status_code == again.status_code == 201
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert first.get_json()["id"] == again.get_json()["id"]
+    mine = flow.client.get("/api/v1/requests?scope=mine", headers=flow.h("demo-resident-1"))
+    assert len(mine.get_json()["items"]) == 1
+
+    rid = flow.to_state("completed")
+    before = flow.balance("demo-partner-1")
+    confirm = {**flow.h("demo-resident-1"), "Idempotency-Key": f"confirm-{rid}"}
+    answers = [flow.client.post(f"/api/v1/requests/{rid}/confirm", headers=confirm,
+                                json={"rating": 5}) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert flow.balance("demo-partner-1") == before + 30
+    other = flow.client.post(f"/api/v1/requests/{rid}/confirm", headers=confirm,
+                             json={"rating": 4})
+    assert other.status_code == 422
+    assert other.get_json()["error"]["code"] == "idempotency_key_reused"
