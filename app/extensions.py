@@ -27,13 +27,28 @@ migrate = Migrate(compare_type=True, render_as_batch=True)
 
 def _limit_key() -> str:
     """Rate-limit per signed-in user when there is one, else per client address."""
-    from app.auth.tokens import current_user_id_or_none
+    from app.auth.tokens import load_session
+    from app.errors import ApiError
 
-    uid = current_user_id_or_none()
-    return f"user:{uid}" if uid else f"ip:{get_remote_address()}"
+    try:  # runs before the view: verify the token here (once; the result is kept)
+        sess = load_session()
+    except ApiError:
+        sess = None  # the view refuses the token itself
+    return f"user:{sess.user_id}" if sess else f"ip:{get_remote_address()}"
 
 
-limiter = Limiter(key_func=_limit_key, default_limits=[], strategy="fixed-window")
+def _write_limit() -> str:
+    return current_app.config["WRITE_RATE_LIMIT"]
+
+
+def _is_read() -> bool:
+    return request.method in ("GET", "HEAD", "OPTIONS")
+
+
+# Every write route is limited per user (or address) unless it sets its own limit; reads are
+# not limited. With Redis the counters are shared by every process.
+limiter = Limiter(key_func=_limit_key, default_limits=[_write_limit],
+                  default_limits_exempt_when=_is_read, strategy="fixed-window")
 
 
 class LltApi(Api):

@@ -175,3 +175,31 @@ def test_login_is_rate_limited(app, client):
         app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
         limiter.reset()
     assert codes == [200, 200, 200, 429, 429]
+
+
+def test_writes_are_rate_limited_per_user_reads_are_not(app, client):
+    from app.extensions import limiter
+
+    headers = {"Authorization": f"Bearer {_token(client, 'busy-writer')}"}
+    app.config["WRITE_RATE_LIMIT"] = "3 per minute"
+    try:
+        writes = [client.patch("/api/v1/me", json={"nickname": f"n{i}"},
+                               headers=headers).status_code for i in range(5)]
+        reads = [_me(client, headers["Authorization"][7:]).status_code for _ in range(10)]
+        other = {"Authorization": f"Bearer {_token(client, 'calm-writer')}"}
+        other_write = client.patch("/api/v1/me", json={"nickname": "x"}, headers=other)
+    finally:
+        app.config["WRITE_RATE_LIMIT"] = "100000 per minute"
+        limiter.reset()
+    assert writes == [200, 200, 200, 429, 429]
+    assert reads == [200] * 10
+    assert other_write.status_code == 200
+
+
+def test_revoked_token_on_a_write_says_revoked(client):
+    token = _token(client, "revoked-writer")
+    h = {"Authorization": f"Bearer {token}"}
+    client.post("/api/v1/auth/logout", headers=h)
+    resp = client.patch("/api/v1/me", json={"nickname": "x"}, headers=h)
+    assert resp.status_code == 401
+    assert resp.get_json()["error"]["code"] == "token_revoked"

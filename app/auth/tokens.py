@@ -47,9 +47,9 @@ def load_session() -> AuthSession | None:
     (not on `g`, which an outer app context may share between requests)."""
     if ENV_KEY in request.environ:
         return request.environ[ENV_KEY]
-    request.environ[ENV_KEY] = None
     token = _bearer()
     if token is None:
+        request.environ[ENV_KEY] = None
         return None
     ttl = current_app.config["TOKEN_TTL_SECONDS"]
     try:
@@ -69,12 +69,6 @@ def load_session() -> AuthSession | None:
         raise Unauthorized("token_expired", "登录已过期，请重新登录")
     request.environ[ENV_KEY] = sess
     return sess
-
-
-def current_user_id_or_none() -> int | None:
-    """For rate-limit keys: never raises, never queries twice."""
-    sess = request.environ.get(ENV_KEY)
-    return sess.user_id if sess else None
 
 
 def revoke_current() -> None:
