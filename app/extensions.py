@@ -83,5 +83,3 @@ def get_redis():
     return current_app.extensions.get("redis")
 
 
-def client_ip() -> str:
-    return request.remote_addr or "-"

@@ -24,10 +24,6 @@ def require_user() -> User:
     return user
 
 
-def role_grants(user: User, role: str):
-    return [g for g in user.grants if g.role == role]
-
-
 def has_role(user: User, role: str, **scope) -> bool:
     """True if the user holds `role` in the given scope (e.g. community_id=1), or is admin."""
     for grant in user.grants:

@@ -23,7 +23,3 @@ def page_schema(item_schema, name: str):
 def text(max_len: int, required: bool = True, min_len: int = 1, **kw):
     return fields.String(required=required, validate=validate.Length(min=min_len, max=max_len),
                          **kw)
-
-
-class EmptySchema(Schema):
-    pass

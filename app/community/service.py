@@ -8,7 +8,7 @@ import logging
 import sqlalchemy as sa
 
 from app.auth.models import User
-from app.auth.permissions import has_role, is_admin, require, scope_ids
+from app.auth.permissions import has_role, require
 from app.common.timeutil import utcnow
 from app.community.models import (
     Building,
@@ -39,11 +39,6 @@ def get_community(community_id: int) -> Community:
 
 def require_staff(user: User, community_id: int) -> None:
     require(has_role(user, "staff", community_id=community_id))
-
-
-def staff_community_ids(user: User) -> set[int] | None:
-    """Communities the user may manage; None means all (admin)."""
-    return None if is_admin(user) else scope_ids(user, "staff", "community_id")
 
 
 # -- hierarchy ----------------------------------------------------------------

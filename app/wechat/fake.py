@@ -12,7 +12,6 @@ import hashlib
 import logging
 import re
 
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -73,7 +72,3 @@ class FakeWeChatClient(WeChatClient):
         self.sent.append({"touser": openid, "template_id": template_id, "data": data,
                           "page": page})
         log.info("fake subscribe message template=%s", template_id)
-
-    @staticmethod
-    def codes_used() -> int:
-        return db.session.scalar(sa.select(sa.func.count()).select_from(UsedFakeCode))
