@@ -94,7 +94,8 @@ def test_openapi_and_docs_are_served_locally(client):
     page = client.get("/api/v1/docs").get_data(as_text=True)
     assert "/api/v1/docs/assets/swagger-ui-bundle.js" in page
     assert "http" not in page.split("swagger-ui-bundle.js")[0].split("<script src=")[-1]
-    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+    for asset in ("swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "swagger-ui.css"):
+        assert f"/api/v1/docs/assets/{asset}" in page
         with client.get(f"/api/v1/docs/assets/{asset}") as resp:
             assert resp.status_code == 200
 
