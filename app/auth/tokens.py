@@ -60,9 +60,10 @@ def load_session() -> AuthSession | None:
         raise Unauthorized("invalid_token", "登录凭证无效，请重新登录") from None
     if not isinstance(data, dict) or not isinstance(data.get("sid"), str):
         raise Unauthorized("invalid_token", "登录凭证无效，请重新登录")
-    sess = db.session.scalar(
+    # One query: the session, its user and the user's live grants.
+    sess = db.session.scalars(
         sa.select(AuthSession).where(AuthSession.jti == data["sid"])
-        .options(joinedload(AuthSession.user).selectinload(User.grants)))
+        .options(joinedload(AuthSession.user).joinedload(User.grants))).unique().first()
     if sess is None or sess.revoked_at is not None:
         raise Unauthorized("token_revoked", "登录已失效，请重新登录")
     if sess.expires_at <= utcnow():
