@@ -135,6 +135,8 @@ def _confirm(step, params):
     step.values = {"rating": params["rating"]}
     step.data = {"rating": params["rating"]}
     _settle(step)
+    partner_id = step.request.partner_id
+    step.effects.append(lambda: catalog.add_rating(partner_id, params["rating"]))
 
 
 def _dispute(step, params):
@@ -219,8 +221,6 @@ def _after(req: ServiceRequest, action: str) -> None:
     ref, name = f"request:{req.id}", req.category.name
     if action in ("confirm", "auto_confirm") or (action == "resolve" and
                                                   req.status == "confirmed"):
-        if req.rating and action == "confirm" and req.partner_id:
-            catalog.add_rating(req.partner_id, req.rating)
         if req.assignee_id:
             notify(req.assignee_id, "confirmed", "服务已确认",
                    f"{name} 获得 {req.points_settled or 0} 积分", ref)
