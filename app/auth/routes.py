@@ -15,7 +15,7 @@ from app.auth.schemas import (
     PhoneIn,
     ProfileIn,
 )
-from app.common.pagination import paginate
+from app.common.pagination import page
 from app.extensions import db, limiter
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="登录与身份")
@@ -103,5 +103,4 @@ def list_grants(args):
     from app.auth.models import RoleGrant
 
     stmt = service.list_grants_stmt(require_user(), args.get("community_id"))
-    items, cursor = paginate(stmt, RoleGrant.id, args)
-    return {"items": items, "next_cursor": cursor}
+    return page(stmt, RoleGrant.id, args)

@@ -5,7 +5,7 @@ from app.auth.permissions import login_required, roles_required
 from app.catalog import schemas as s
 from app.catalog import service
 from app.catalog.models import Partner, ServiceCategory
-from app.common.pagination import paginate
+from app.common.pagination import page
 from app.community.service import get_community
 from app.extensions import db
 
@@ -18,8 +18,7 @@ blp = Blueprint("catalog", __name__, url_prefix="/api/v1", description="服务�
 @login_required
 def list_categories(args):
     stmt = sa.select(ServiceCategory).where(ServiceCategory.active.is_(True))
-    items, cursor = paginate(stmt, ServiceCategory.id, args, newest_first=False)
-    return {"items": items, "next_cursor": cursor}
+    return page(stmt, ServiceCategory.id, args, newest_first=False)
 
 
 @blp.route("/categories", methods=["POST"])
@@ -49,8 +48,7 @@ def update_category(data, category_id):
 def list_partners(args):
     """Partners, optionally those serving a community and/or a category."""
     stmt = service.partners_stmt(args["community_id"], args["category_id"])
-    items, cursor = paginate(stmt, Partner.id, args, newest_first=False)
-    return {"items": items, "next_cursor": cursor}
+    return page(stmt, Partner.id, args, newest_first=False)
 
 
 @blp.route("/partners/<int:partner_id>", methods=["GET"])
@@ -78,5 +76,4 @@ def service_list(args, community_id):
     """The community's service list (服务清单): partners serving it and what they offer."""
     get_community(community_id)
     stmt = service.partners_stmt(community_id, args["category_id"])
-    items, cursor = paginate(stmt, Partner.id, args, newest_first=False)
-    return {"items": items, "next_cursor": cursor}
+    return page(stmt, Partner.id, args, newest_first=False)

@@ -42,3 +42,9 @@ def paginate(stmt: sa.Select, id_col, args: dict, newest_first: bool = True):
     rows = rows[:limit]
     next_cursor = encode_cursor(rows[-1].id) if more and rows else None
     return rows, next_cursor
+
+
+def page(stmt: sa.Select, id_col, args: dict, newest_first: bool = True) -> dict:
+    """One page as the API returns it: `{"items": [...], "next_cursor": ...}`."""
+    items, cursor = paginate(stmt, id_col, args, newest_first=newest_first)
+    return {"items": items, "next_cursor": cursor}

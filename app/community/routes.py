@@ -2,7 +2,7 @@ import sqlalchemy as sa
 from flask_smorest import Blueprint
 
 from app.auth.permissions import login_required, require, require_user, roles_required
-from app.common.pagination import paginate
+from app.common.pagination import page
 from app.community import schemas as s
 from app.community import service
 from app.community.models import (
@@ -20,17 +20,12 @@ from app.extensions import db
 blp = Blueprint("community", __name__, url_prefix="/api/v1", description="社区、小区、楼栋与住户")
 
 
-def _page(stmt, id_col, args, newest_first=False):
-    items, cursor = paginate(stmt, id_col, args, newest_first=newest_first)
-    return {"items": items, "next_cursor": cursor}
-
-
 @blp.route("/streets", methods=["GET"])
 @blp.arguments(s.ListArgs, location="query")
 @blp.response(200, s.StreetPage)
 @login_required
 def list_streets(args):
-    return _page(sa.select(Street), Street.id, args)
+    return page(sa.select(Street), Street.id, args, newest_first=False)
 
 
 @blp.route("/streets", methods=["POST"])
@@ -48,7 +43,7 @@ def create_street(data):
 @blp.response(200, s.CommunityPage)
 @login_required
 def list_communities(args):
-    return _page(sa.select(Community), Community.id, args)
+    return page(sa.select(Community), Community.id, args, newest_first=False)
 
 
 @blp.route("/communities", methods=["POST"])
@@ -74,8 +69,8 @@ def get_community(community_id):
 @login_required
 def list_compounds(args, community_id):
     service.get_community(community_id)
-    return _page(sa.select(Compound).where(Compound.community_id == community_id),
-                 Compound.id, args)
+    return page(sa.select(Compound).where(Compound.community_id == community_id),
+                 Compound.id, args, newest_first=False)
 
 
 @blp.route("/communities/<int:community_id>/compounds", methods=["POST"])
@@ -94,8 +89,8 @@ def create_compound(data, community_id):
 @login_required
 def list_buildings(args, compound_id):
     service.get_compound(compound_id)
-    return _page(sa.select(Building).where(Building.compound_id == compound_id),
-                 Building.id, args)
+    return page(sa.select(Building).where(Building.compound_id == compound_id),
+                 Building.id, args, newest_first=False)
 
 
 @blp.route("/compounds/<int:compound_id>/buildings", methods=["POST"])
@@ -126,8 +121,8 @@ def update_building(data, building_id):
 def list_households(args, building_id):
     """Rooms of a building (never who lives there), so a resident can pick theirs."""
     service.get_building(building_id)
-    return _page(sa.select(Household).where(Household.building_id == building_id),
-                 Household.id, args)
+    return page(sa.select(Household).where(Household.building_id == building_id),
+                 Household.id, args, newest_first=False)
 
 
 @blp.route("/buildings/<int:building_id>/households", methods=["POST"])
@@ -161,7 +156,8 @@ def get_household(household_id):
 @login_required
 def list_grids(args, community_id):
     service.get_community(community_id)
-    return _page(sa.select(Grid).where(Grid.community_id == community_id), Grid.id, args)
+    return page(sa.select(Grid).where(Grid.community_id == community_id), Grid.id, args,
+                newest_first=False)
 
 
 @blp.route("/communities/<int:community_id>/grids", methods=["POST"])
@@ -180,8 +176,8 @@ def create_grid(data, community_id):
 @login_required
 def list_stations(args, community_id):
     service.get_community(community_id)
-    return _page(sa.select(Station).where(Station.community_id == community_id),
-                 Station.id, args)
+    return page(sa.select(Station).where(Station.community_id == community_id),
+                 Station.id, args, newest_first=False)
 
 
 @blp.route("/communities/<int:community_id>/stations", methods=["POST"])
@@ -214,7 +210,7 @@ def list_bindings(args):
     stmt = sa.select(HouseholdBinding).where(
         HouseholdBinding.community_id == args["community_id"],
         HouseholdBinding.status == args["status"])
-    return _page(stmt, HouseholdBinding.id, args)
+    return page(stmt, HouseholdBinding.id, args, newest_first=False)
 
 
 @blp.route("/household-bindings/<int:binding_id>/approve", methods=["POST"])

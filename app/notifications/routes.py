@@ -2,7 +2,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from app.auth.permissions import login_required, require_user
-from app.common.pagination import PageArgs, paginate
+from app.common.pagination import PageArgs, page
 from app.common.schemas import LocalDateTime, page_schema
 from app.extensions import db
 from app.notifications import service
@@ -40,8 +40,7 @@ class ReadOut(Schema):
 def inbox(args):
     """My notifications, newest first."""
     stmt = service.inbox_stmt(require_user().id, args["unread"])
-    items, cursor = paginate(stmt, Notification.id, args)
-    return {"items": items, "next_cursor": cursor}
+    return page(stmt, Notification.id, args)
 
 
 @blp.route("/notifications/<int:notification_id>/read", methods=["POST"])

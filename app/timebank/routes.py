@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from app.auth.permissions import has_role, login_required, require, require_user, roles_required
 from app.common.idempotency import idempotent, run_with_retry
-from app.common.pagination import PageArgs, paginate
+from app.common.pagination import PageArgs, page
 from app.extensions import db, limiter
 from app.timebank import adjustments, service
 from app.timebank import schemas as s
@@ -21,11 +21,6 @@ blp = Blueprint("timebank", __name__, url_prefix="/api/v1", description="时间�
 
 def write_limit() -> str:
     return current_app.config["WRITE_RATE_LIMIT"]
-
-
-def page(stmt, id_col, args, newest_first=True):
-    items, cursor = paginate(stmt, id_col, args, newest_first=newest_first)
-    return {"items": items, "next_cursor": cursor}
 
 
 def committed(unit):

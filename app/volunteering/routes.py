@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from app.auth.models import User
 from app.auth.permissions import login_required, require_user, roles_required
 from app.common.idempotency import idempotent
-from app.common.pagination import paginate
+from app.common.pagination import page
 from app.common.timeutil import utcnow
 from app.extensions import db, limiter
 from app.volunteering import attendance, codes, service
@@ -25,11 +25,6 @@ blp = Blueprint("volunteering", __name__, url_prefix="/api/v1", description="志
 def users_brief(*relationships):
     """Loader options for lists that show users by nickname: joined, without their grants."""
     return [joinedload(rel).lazyload(User.grants) for rel in relationships]
-
-
-def page(stmt, id_col, args, newest_first=True):
-    items, cursor = paginate(stmt, id_col, args, newest_first=newest_first)
-    return {"items": items, "next_cursor": cursor}
 
 
 def _checkin_limit() -> str:
