@@ -63,6 +63,7 @@ def _import_models() -> None:
     """Every table is known to the metadata (migrations, tests) without importing routes."""
     import importlib
 
+    import app.audit.models  # noqa: F401
     import app.wechat.models  # noqa: F401
 
     for domain in DOMAINS:

@@ -1,0 +1,40 @@
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.common.timeutil import UTCDateTime, utcnow
+from app.extensions import db
+
+# What is recorded. Each act names its target by type and id, never by personal data.
+ACTIONS = (
+    "unmask",        # a phone or an address shown in full
+    "approve",       # an approval (attendance, 补录, adjustment, binding, registration, ...)
+    "reject",
+    "role_grant",
+    "role_revoke",
+    "export",        # personal data leaving the system (a user's own download, Excel)
+    "adjustment",    # a ledger adjustment requested
+    "login",         # a login by staff or an admin
+    "account_cancel",
+    "config",        # a ceiling or budget changed
+)
+
+
+class AuditEntry(db.Model):
+    """One act. Rows are only ever inserted: no code path updates or deletes them."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
+    action: Mapped[str] = mapped_column(sa.String(20))
+    target_type: Mapped[str] = mapped_column(sa.String(32))
+    target_id: Mapped[int | None] = mapped_column(sa.Integer)
+    details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    ip: Mapped[str | None] = mapped_column(sa.String(45))
+
+    __table_args__ = (
+        sa.CheckConstraint(f"action IN {ACTIONS!r}", name="action_known"),
+        sa.Index("ix_audit_log_target", "target_type", "target_id"),
+    )
