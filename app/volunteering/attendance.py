@@ -1,5 +1,11 @@
 """On-site check-in and check-out, staff review, make-up records, and hours to points.
 
+Presence is proven at each end in one of two ways, recorded on the attendance (`in_proof`,
+`out_proof`): the volunteer sends the shift-wide code with the phone's position (`code`, or
+`gps` on a shift without a code), or staff on site scan the volunteer's personal single-use pass
+(`pass`). A code can be read from a photo anywhere, so only a pass at both ends lets an
+`auto_approve` activity credit without review.
+
 A volunteer's check-in and check-out on a shift run under the row lock of their sign-up, so a
 retried request finds the first one's attendance and returns it (idempotent). Approval moves
 the attendance from `pending`/`partial` to `credited` with a conditional UPDATE: of two
@@ -14,13 +20,21 @@ from flask import current_app
 
 from app.auth.models import User
 from app.auth.permissions import has_role, require
+from app.common.idempotency import insert_ignoring_conflict
 from app.common.timeutil import SHANGHAI, local_iso
 from app.errors import Conflict, Forbidden, Unprocessable
 from app.extensions import db
 from app.volunteering import codes
 from app.volunteering.geo import haversine_m
-from app.volunteering.models import Attendance, Shift, Signup, UsedCode
-from app.volunteering.service import GRACE, clipped_minutes, get_or_404, get_shift, lock_user
+from app.volunteering.models import Attendance, Shift, Signup, UsedCode, UsedPass
+from app.volunteering.service import (
+    GRACE,
+    clipped_minutes,
+    get_or_404,
+    get_shift,
+    lock_user,
+    staff_shift,
+)
 
 log = logging.getLogger(__name__)
 REVIEWABLE = ("pending", "partial")
@@ -77,6 +91,34 @@ def _check_code(shift: Shift, user: User, code: str | None, now: datetime) -> bo
     return True
 
 
+def _open_attendance(shift: Shift, user_id: int, now: datetime, proof: str,
+                     distance: float | None = None, code_ok: bool = False,
+                     scanned_by_id: int | None = None) -> Attendance:
+    att = Attendance(shift_id=shift.id, user_id=user_id, community_id=shift.community_id,
+                     status="checked_in", checked_in_at=now, in_distance_m=distance,
+                     in_code_ok=code_ok, in_proof=proof, in_scanned_by_id=scanned_by_id,
+                     created_at=now)
+    db.session.add(att)
+    db.session.flush()
+    log.info("checkin attendance=%s shift=%s user=%s proof=%s", att.id, shift.id, user_id,
+             proof)
+    return att
+
+
+def _close_attendance(att: Attendance, shift: Shift, now: datetime) -> Attendance:
+    """Minutes are clipped to the shift; under 60% of it is `partial` (staff review). With the
+    activity's auto-approval and a scanned pass at both ends, points are credited at once."""
+    att.checked_out_at = now
+    att.minutes = clipped_minutes(shift, att.checked_in_at, now)
+    att.status = "partial" if att.minutes * 10 < shift.minutes * 6 else "pending"
+    db.session.flush()
+    log.info("checkout attendance=%s minutes=%s status=%s proof=%s/%s", att.id, att.minutes,
+             att.status, att.in_proof, att.out_proof)
+    if att.status == "pending" and shift.activity.auto_approve and att.proven_on_site:
+        _credit(att, None, att.minutes, "自动审核：签到、签退均由工作人员现场扫码核验", now)
+    return att
+
+
 def check_in(user: User, shift_id: int, lat: float, lng: float, code: str | None,
              now: datetime) -> tuple[Attendance, bool]:
     """(attendance, created). A repeated check-in returns the first one unchanged."""
@@ -90,19 +132,15 @@ def check_in(user: User, shift_id: int, lat: float, lng: float, code: str | None
     _check_window(shift, now, shift.ends_at)
     distance = _check_geofence(shift, lat, lng)
     code_ok = _check_code(shift, user, code, now)
-    att = Attendance(shift_id=shift.id, user_id=user.id, community_id=shift.community_id,
-                     status="checked_in", checked_in_at=now, in_distance_m=distance,
-                     in_code_ok=code_ok, created_at=now)
-    db.session.add(att)
-    db.session.flush()
-    log.info("checkin attendance=%s shift=%s user=%s", att.id, shift.id, user.id)
+    att = _open_attendance(shift, user.id, now, "code" if code_ok else "gps",
+                           distance=distance, code_ok=code_ok)
     return att, True
 
 
 def check_out(user: User, shift_id: int, lat: float, lng: float, code: str | None,
               now: datetime) -> Attendance:
-    """Minutes are clipped to the shift; under 60% of it is `partial` (staff review). With the
-    activity's auto-approval and presence verified at both ends, points are credited at once."""
+    """Check-out with the shift-wide code and the phone's position. It never credits on its
+    own: a code proves no presence, so the attendance waits for staff review."""
     shift = get_shift(shift_id)
     _locked_signup(user, shift)
     att = _attendance_of(user.id, shift.id)
@@ -113,14 +151,94 @@ def check_out(user: User, shift_id: int, lat: float, lng: float, code: str | Non
     _check_window(shift, now, shift.ends_at + GRACE)
     att.out_distance_m = _check_geofence(shift, lat, lng)
     att.out_code_ok = _check_code(shift, user, code, now)
-    att.checked_out_at = now
-    att.minutes = clipped_minutes(shift, att.checked_in_at, now)
-    att.status = "partial" if att.minutes * 10 < shift.minutes * 6 else "pending"
-    db.session.flush()
-    log.info("checkout attendance=%s minutes=%s status=%s", att.id, att.minutes, att.status)
-    if att.status == "pending" and shift.activity.auto_approve and att.verified:
-        _credit(att, None, att.minutes, "自动审核：现场定位与签到码均已核验", now)
-    return att
+    att.out_proof = "code" if att.out_code_ok else "gps"
+    return _close_attendance(att, shift, now)
+
+
+# -- personal passes, scanned by staff on site -------------------------------------------
+def issue_pass(user: User, shift_id: int, now: datetime) -> dict:
+    """A single-use pass for the volunteer's next step on the shift (`in`, then `out`), valid
+    for `codes.PASS_SECONDS`; only for a volunteer with a confirmed sign-up."""
+    shift = get_shift(shift_id)
+    if db.session.scalar(sa.select(Signup.id).where(
+            Signup.shift_id == shift.id, Signup.user_id == user.id,
+            Signup.status == "confirmed")) is None:
+        raise Conflict("not_signed_up", "您没有该班次的正式报名")
+    att = _attendance_of(user.id, shift.id)
+    if att is None:
+        kind = "in"
+    elif att.manual:
+        raise Conflict("attendance_exists", "工作人员已为您补录该班次")
+    elif att.status == "checked_in":
+        kind = "out"
+    else:
+        raise Conflict("already_checked_out", "您已签退该班次")
+    token = codes.new_pass(shift.secret, shift.id, user.id, kind, now)
+    return {"token": token, "expires_in": codes.PASS_SECONDS, "kind": kind,
+            "qr": f"llt:pass:{token}"}
+
+
+def _read_pass(shift: Shift, token: str, kind: str, now: datetime) -> codes.PassClaim:
+    parsed = codes.parse_pass(token)
+    if parsed is None:
+        raise Unprocessable("invalid_pass", "签到凭证无效")
+    claim, mac = parsed
+    if claim.shift_id != shift.id:
+        raise Unprocessable("pass_wrong_shift", "这不是本班次的签到凭证")
+    if not codes.pass_signed(shift.secret, claim, mac):
+        raise Unprocessable("invalid_pass", "签到凭证无效")
+    if now.timestamp() >= claim.expires:
+        raise Unprocessable("pass_expired", "签到凭证已过期，请志愿者刷新后重新出示")
+    if claim.kind != kind:
+        raise Unprocessable("pass_kind_mismatch",
+                            "这是签到凭证，请选择扫码签到" if claim.kind == "in"
+                            else "这是签退凭证，请选择扫码签退",
+                            details={"pass_kind": claim.kind})
+    return claim
+
+
+def _use_pass(claim: codes.PassClaim, staff: User, now: datetime) -> None:
+    """Record the pass as used, once across every process: a second scan of the same pass
+    (even one racing this one) finds the nonce taken and is refused."""
+    row_id = db.session.execute(
+        insert_ignoring_conflict(UsedPass, ["nonce"])
+        .values(nonce=claim.nonce, shift_id=claim.shift_id, user_id=claim.user_id,
+                kind=claim.kind, scanned_by_id=staff.id, used_at=now)
+        .returning(UsedPass.id)).scalar()
+    if row_id is None:
+        raise Conflict("pass_used", "该签到凭证已使用，请志愿者刷新后重新出示")
+
+
+def scan(staff: User, shift_id: int, token: str, kind: str, now: datetime) -> Attendance:
+    """Staff of the shift's community scan a volunteer's pass: check-in (`in`) or check-out
+    (`out`) of that volunteer, proven by the scan. The pass must be for this shift and this
+    kind, unexpired, correctly signed and never used before; nobody scans their own."""
+    shift = staff_shift(staff, shift_id)
+    claim = _read_pass(shift, token, kind, now)
+    if claim.user_id == staff.id:
+        raise Forbidden("self_scan", "不能为自己扫码签到")
+    volunteer = db.session.get(User, claim.user_id)
+    if volunteer is None:
+        raise Unprocessable("invalid_pass", "签到凭证无效")
+    _locked_signup(volunteer, shift)
+    _use_pass(claim, staff, now)
+    att = _attendance_of(volunteer.id, shift.id)
+    if kind == "in":
+        if att is not None and att.manual:
+            raise Conflict("attendance_exists", "工作人员已为该志愿者补录此班次")
+        if att is not None:
+            raise Conflict("already_checked_in", "该志愿者已签到",
+                           details={"attendance_id": att.id})
+        _check_window(shift, now, shift.ends_at)
+        return _open_attendance(shift, volunteer.id, now, "pass", scanned_by_id=staff.id)
+    if att is None or att.checked_in_at is None:
+        raise Conflict("not_checked_in", "该志愿者尚未签到，无法签退")
+    if att.checked_out_at is not None or att.status != "checked_in":
+        raise Conflict("already_checked_out", "该志愿者已签退",
+                       details={"attendance_id": att.id})
+    _check_window(shift, now, shift.ends_at + GRACE)
+    att.out_proof, att.out_scanned_by_id = "pass", staff.id
+    return _close_attendance(att, shift, now)
 
 
 # -- review -----------------------------------------------------------------------------

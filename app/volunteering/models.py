@@ -2,8 +2,9 @@
 
 Counters and states that must hold under concurrency are guarded in the database: a shift's
 `signed_up` can never pass its capacity (check constraint, changed under the shift row lock),
-one live sign-up and one attendance per volunteer and shift (unique indexes), and a check-in
-code step is used once per volunteer (unique row in `volunteer_used_codes`).
+one live sign-up and one attendance per volunteer and shift (unique indexes), a check-in
+code step is used once per volunteer (unique row in `volunteer_used_codes`), and a personal
+pass is scanned once (unique nonce in `volunteer_used_passes`).
 """
 from datetime import datetime
 
@@ -21,6 +22,12 @@ LIVE_SIGNUP = ("confirmed", "waitlisted", "no_show")
 # checked_in → pending | partial (checked out) → credited | rejected (staff review)
 ATTENDANCE_STATUSES = ("checked_in", "pending", "partial", "credited", "rejected")
 SHIFT_ROLES = ("volunteer", "party_member")
+# How presence was proven at one end of an attendance: `pass` (staff on site scanned the
+# volunteer's own single-use pass), `code` (the shift-wide code and the phone's position),
+# `gps` (the phone's position only, on a shift without a code). Only `pass` is proof of
+# presence; a code can be read from a photo anywhere.
+PROOFS = ("pass", "code", "gps")
+PASS_KINDS = ("in", "out")
 
 
 def _live(condition: str) -> dict:
@@ -150,7 +157,7 @@ class Activity(db.Model):
     team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("volunteer_teams.id"))
     title: Mapped[str] = mapped_column(sa.String(100))
     description: Mapped[str] = mapped_column(sa.String(2000), default="")
-    # Credit at check-out without review when both geofence and code were verified.
+    # Credit at check-out without review when staff scanned the volunteer's pass at both ends.
     auto_approve: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -250,6 +257,11 @@ class Attendance(db.Model):
     out_distance_m: Mapped[float | None] = mapped_column(sa.Float)
     in_code_ok: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     out_code_ok: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    in_proof: Mapped[str | None] = mapped_column(sa.String(8))
+    out_proof: Mapped[str | None] = mapped_column(sa.String(8))
+    # The staff member who scanned the volunteer's pass at that end.
+    in_scanned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    out_scanned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     minutes: Mapped[int] = mapped_column(sa.Integer, default=0)
     points: Mapped[int] = mapped_column(sa.Integer, default=0)
     reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -263,17 +275,25 @@ class Attendance(db.Model):
     __table_args__ = (
         sa.CheckConstraint(f"status IN {ATTENDANCE_STATUSES!r}", name="status_known"),
         sa.CheckConstraint("minutes >= 0 AND points >= 0", name="amounts_nonnegative"),
+        sa.CheckConstraint(f"in_proof IN {PROOFS!r}", name="in_proof_known"),
+        sa.CheckConstraint(f"out_proof IN {PROOFS!r}", name="out_proof_known"),
         sa.UniqueConstraint("shift_id", "user_id"),
         sa.Index("ix_volunteer_attendances_community_status", "community_id", "status", "id"),
     )
 
     @property
     def verified(self) -> bool:
-        """Presence proven on site at both ends by geofence and by code: the condition for
-        auto-approval. A shift without a code proves the geofence only, never this."""
+        """Checked at both ends, by a scanned pass or by code and geofence. A shift without a
+        code proves the geofence only, never this."""
         return (not self.manual and self.checked_out_at is not None
-                and self.in_code_ok and self.out_code_ok
-                and self.in_distance_m is not None and self.out_distance_m is not None)
+                and self.in_proof in ("pass", "code") and self.out_proof in ("pass", "code"))
+
+    @property
+    def proven_on_site(self) -> bool:
+        """Presence proven by staff on site scanning the volunteer's pass at both ends: the
+        only attendance an `auto_approve` activity credits without review."""
+        return (not self.manual and self.checked_out_at is not None
+                and self.in_proof == "pass" and self.out_proof == "pass")
 
     def __repr__(self):
         return f"<Attendance {self.id} shift={self.shift_id} user={self.user_id} {self.status}>"
@@ -293,3 +313,21 @@ class UsedCode(db.Model):
 
     def __repr__(self):
         return f"<UsedCode shift={self.shift_id} user={self.user_id} step={self.step}>"
+
+
+class UsedPass(db.Model):
+    """A personal pass already scanned (its nonce), shared by every process: a pass works once."""
+
+    __tablename__ = "volunteer_used_passes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nonce: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    shift_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteer_shifts.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(sa.String(3))
+    scanned_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (sa.CheckConstraint(f"kind IN {PASS_KINDS!r}", name="kind_known"),)
+
+    def __repr__(self):
+        return f"<UsedPass shift={self.shift_id} user={self.user_id} {self.kind}>"

@@ -146,10 +146,31 @@ def checkin(data, shift_id):
 @limiter.limit(_checkin_limit)
 @login_required
 def checkout(data, shift_id):
-    """Minutes clipped to the shift; `pending` until staff approve, or `credited` at once when
-    the activity auto-approves and presence was verified at both ends."""
+    """Minutes clipped to the shift; `pending` (or `partial`) until staff approve: the
+    shift-wide code never credits on its own, whatever the activity's auto-approval."""
     return attendance.check_out(require_user(), shift_id, data["lat"], data["lng"],
                                 data["code"], utcnow())
+
+
+@blp.route("/shifts/<int:shift_id>/pass", methods=["GET"])
+@blp.response(200, s.PassOut)
+@login_required
+def shift_pass(shift_id):
+    """The signed-up volunteer's personal pass, shown as a QR for staff on site to scan: for
+    check-in, then (once checked in) for check-out. Single-use, valid for 60 seconds."""
+    body = attendance.issue_pass(require_user(), shift_id, utcnow())
+    return body, 200, {"Cache-Control": "no-store"}
+
+
+@blp.route("/shifts/<int:shift_id>/scan", methods=["POST"])
+@idempotent
+@blp.arguments(s.ScanIn)
+@blp.response(200, s.ScanOut)
+@roles_required("staff", "admin")
+def scan_pass(data, shift_id):
+    """Staff of the shift's community scan a volunteer's pass to check them in (`in`) or out
+    (`out`), proven on site. A used, expired, forged or other shift's pass is refused."""
+    return attendance.scan(require_user(), shift_id, data["token"], data["kind"], utcnow())
 
 
 @blp.route("/shifts/<int:shift_id>/close", methods=["POST"])

@@ -138,7 +138,32 @@ class ShiftCloseOut(Schema):
 class OnSitePositionIn(Schema):
     lat = Lat(required=True)
     lng = Lng(required=True)
-    code = fields.String(load_default=None, validate=validate.Regexp(r"^\d{6}$"))
+    # ASCII digits only: `\d` would also take full-width and Arabic-Indic digits.
+    code = fields.String(load_default=None, validate=validate.Regexp(
+        r"^[0-9]{6}\Z", error="签到码须为6位数字"))
+
+
+class PassOut(Schema):
+    token = fields.String(metadata={"description": "单次有效的个人签到凭证"})
+    expires_in = fields.Integer(metadata={"description": "有效秒数（60）"})
+    kind = fields.String(metadata={"description": "in（签到）或 out（签退）"})
+    qr = fields.String(metadata={"description": "二维码内容：llt:pass:<token>"})
+
+
+class ScanIn(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(required=True, validate=validate.OneOf(["in", "out"]))
+
+
+class ScanOut(Schema):
+    attendance_id = fields.Integer(attribute="id")
+    kind = fields.Function(lambda a: "out" if a.checked_out_at else "in")
+    user = fields.Nested(VolunteerBrief)
+    status = fields.String()
+    checked_in_at = LocalDateTime()
+    checked_out_at = LocalDateTime(allow_none=True)
+    minutes = fields.Integer()
+    points = fields.Integer()
 
 
 class CheckinOut(Schema):
@@ -166,6 +191,8 @@ class AttendanceOut(Schema):
     status = fields.String()
     manual = fields.Boolean()
     verified = fields.Boolean()
+    in_proof = fields.String(allow_none=True)
+    out_proof = fields.String(allow_none=True)
     reason = fields.String()
     checked_in_at = LocalDateTime(allow_none=True)
     checked_out_at = LocalDateTime(allow_none=True)

@@ -10,6 +10,11 @@ module.exports = {
     code ? { lat, lng, code } : { lat, lng }, { idempotencyKey }),
   checkout: (shiftId, { lat, lng, code }) => http.post(`/shifts/${shiftId}/checkout`,
     code ? { lat, lng, code } : { lat, lng }),
+  /** My personal single-use pass for the shift: `{token, expires_in, kind: 'in'|'out', qr}`. */
+  shiftPass: (shiftId) => http.get(`/shifts/${shiftId}/pass`),
+  /** Staff on site: check a volunteer in or out with the pass scanned from their phone. */
+  scan: (shiftId, token, kind, idempotencyKey) => http.post(`/shifts/${shiftId}/scan`,
+    { token, kind }, { idempotencyKey }),
   /** Staff: a community's attendances; `status: 'pending'` is the review queue. */
   attendances: (query) => http.get('/attendances', query),
   myAttendances: (query) => http.get('/me/attendances', query),
@@ -32,4 +37,14 @@ function codeFromQr(result, shiftId) {
   return /^\d{6}$/.test(text) ? text : '';
 }
 
+/**
+ * What a volunteer's personal pass QR carries: `llt:pass:<token>`. Returns the token, or ''
+ * when the QR is something else (the site's check-in code, a voucher…).
+ */
+function passFromQr(result) {
+  const m = /^llt:pass:([0-9A-Za-z._-]{1,200})$/.exec(String(result || '').trim());
+  return m ? m[1] : '';
+}
+
 module.exports.codeFromQr = codeFromQr;
+module.exports.passFromQr = passFromQr;

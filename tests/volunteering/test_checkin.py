@@ -1,4 +1,5 @@
-"""On-site check-in and check-out: geofence, time window, rotating codes, idempotency."""
+"""On-site check-in and check-out: geofence, time window, rotating codes, idempotency, and
+personal passes scanned by staff."""
 from datetime import timedelta
 
 import pytest
@@ -191,3 +192,210 @@ def test_checkin_attempts_are_rate_limited_per_volunteer(world, running, app):
     finally:
         app.config.pop("CHECKIN_RATE_LIMIT")
     assert answers[3] == 429 and 429 not in answers[:3]
+
+
+WIDE = str.maketrans("0123456789", "０１２３４５６７８９")  # full-width digits
+
+
+@pytest.mark.parametrize("code", ["１２３４５６", "١٢٣٤٥٦", "۱۲۳۴۵۶", "12345６", "123456\n"])
+def test_a_code_of_anything_but_six_ascii_digits_is_422_not_500(world, running, clock, code):
+    """`\\d` and str.isdigit() take full-width and Arabic-Indic digits; the code is [0-9]{6}."""
+    error = err(world.checkin(running["id"], "vol", code=code), 422)
+    assert error["code"] == "validation_error" and "code" in error["details"]["fields"]
+    world.checkin(running["id"], "vol", expect=201)
+    clock.shift(timedelta(minutes=90))
+    error = err(world.checkout(running["id"], "vol", code=code), 422)
+    assert error["code"] == "validation_error"
+
+
+def test_non_ascii_digits_never_match_a_code():
+    from app.volunteering import codes
+
+    secret = codes.new_secret()
+    right, _ = codes.current(secret, T0)
+    wide = right.translate(WIDE)
+    assert codes.match(secret, wide, T0) == ("invalid", None)
+    assert codes.match(secret, right, T0)[0] == "ok"
+
+
+# -- personal passes scanned by staff ------------------------------------------------------
+def get_pass(world, shift_id, who="vol", expect=200):
+    return world.get(f"/shifts/{shift_id}/pass", who, expect=expect)
+
+
+def scan(world, shift_id, token, kind, who="staff1"):
+    return world.post(f"/shifts/{shift_id}/scan", who, {"token": token, "kind": kind})
+
+
+def scan_ok(world, shift_id, kind, volunteer="vol", who="staff1"):
+    token = get_pass(world, shift_id, volunteer)["token"]
+    resp = scan(world, shift_id, token, kind, who)
+    assert resp.status_code == 200, resp.get_json()
+    return resp.get_json()
+
+
+def test_pass_is_personal_short_lived_and_only_for_a_signed_up_volunteer(world, running):
+    body = get_pass(world, running["id"])
+    assert body["expires_in"] == 60 and body["kind"] == "in"
+    assert body["qr"] == f"llt:pass:{body['token']}"
+    assert get_pass(world, running["id"])["token"] != body["token"]
+    world.user("stranger")
+    error = get_pass(world, running["id"], "stranger", expect=409)["error"]
+    assert error["code"] == "not_signed_up"
+    get_pass(world, 999999, expect=404)
+
+
+def test_staff_scan_checks_the_volunteer_in_then_out_proven_by_the_pass(world, running, clock):
+    body = scan_ok(world, running["id"], "in")
+    assert body["status"] == "checked_in" and body["user"]["nickname"] == "vol"
+    assert body["checked_in_at"].startswith("2026-03-10T10:00")
+    assert get_pass(world, running["id"])["kind"] == "out"
+    clock.shift(timedelta(minutes=100))
+    out = scan_ok(world, running["id"], "out", who="staff1b")
+    assert (out["attendance_id"], out["minutes"], out["status"]) == \
+        (body["attendance_id"], 100, "pending")
+    att = world.attendance(body["attendance_id"])
+    assert (att.in_proof, att.out_proof) == ("pass", "pass")
+    assert (att.in_scanned_by_id, att.out_scanned_by_id) == \
+        (world.users["staff1"], world.users["staff1b"])
+    assert att.in_distance_m is None and att.in_code_ok is False
+
+
+@pytest.mark.parametrize("in_by, out_by, credited", [
+    ("pass", "pass", True), ("pass", "code", False), ("code", "pass", False),
+    ("code", "code", False)])
+def test_auto_approve_credits_only_a_pass_scanned_at_both_ends(world, clock, in_by, out_by,
+                                                               credited):
+    world.user("vol")
+    shift = world.shift(T0, minutes=120, auto_approve=True, points_per_hour=10)
+    world.signup(shift["id"], "vol")
+    if in_by == "pass":
+        att_id = scan_ok(world, shift["id"], "in")["attendance_id"]
+    else:
+        att_id = world.checkin(shift["id"], "vol", expect=201).get_json()["attendance_id"]
+    clock.shift(timedelta(minutes=120))
+    if out_by == "pass":
+        out = scan_ok(world, shift["id"], "out")
+    else:
+        out = world.checkout(shift["id"], "vol", expect=200).get_json()
+    assert (out["status"], out["points"]) == (("credited", 20) if credited else ("pending", 0))
+    assert world.balance("vol") == (20 if credited else 0)
+    assert world.shift_credits(att_id) == (1 if credited else 0)
+    att = world.get(f"/attendances/{att_id}", "staff1")
+    assert (att["in_proof"], att["out_proof"]) == (in_by, out_by)
+
+
+def test_a_short_stay_proven_by_passes_still_waits_for_review(world, clock):
+    world.user("vol")
+    shift = world.shift(T0, minutes=120, auto_approve=True)
+    world.signup(shift["id"], "vol")
+    scan_ok(world, shift["id"], "in")
+    clock.shift(timedelta(minutes=30))
+    out = scan_ok(world, shift["id"], "out")
+    assert (out["status"], out["points"]) == ("partial", 0) and world.balance("vol") == 0
+
+
+def test_a_replayed_pass_is_refused(world, running, clock):
+    token = get_pass(world, running["id"])["token"]
+    assert scan(world, running["id"], token, "in").status_code == 200
+    clock.shift(timedelta(seconds=5))
+    for who in ("staff1", "staff1b"):
+        assert err(scan(world, running["id"], token, "in", who), 409)["code"] == "pass_used"
+
+
+def test_two_passes_for_check_in_check_in_once(world, running):
+    first, second = (get_pass(world, running["id"])["token"] for _ in range(2))
+    assert scan(world, running["id"], first, "in").status_code == 200
+    assert err(scan(world, running["id"], second, "in"), 409)["code"] == "already_checked_in"
+
+
+def test_an_expired_pass_is_refused(world, running, clock):
+    token = get_pass(world, running["id"])["token"]
+    clock.shift(timedelta(seconds=60))
+    assert err(scan(world, running["id"], token, "in"), 422)["code"] == "pass_expired"
+    token = get_pass(world, running["id"])["token"]
+    clock.shift(timedelta(seconds=59))
+    assert scan(world, running["id"], token, "in").status_code == 200
+
+
+def test_a_pass_for_another_shift_is_refused(world, running):
+    other = world.shift(T0)
+    world.user("vol2")
+    world.signup(other["id"], "vol2")
+    token = get_pass(world, other["id"], "vol2")["token"]
+    assert err(scan(world, running["id"], token, "in"), 422)["code"] == "pass_wrong_shift"
+    # Unused by the refusal: it still works on its own shift.
+    assert scan(world, other["id"], token, "in").status_code == 200
+
+
+def test_a_forged_or_altered_pass_is_refused(world, running):
+    world.user("vol2")
+    world.signup(running["id"], "vol2")
+    token = get_pass(world, running["id"])["token"]
+    shift_id, user_id, kind, expires, nonce, mac = token.split(".")
+    vol2 = str(world.users["vol2"])
+    forged = [
+        ".".join([shift_id, vol2, kind, expires, nonce, mac]),           # another volunteer
+        ".".join([shift_id, user_id, kind, str(int(expires) + 600), nonce, mac]),  # longer life
+        ".".join([shift_id, user_id, kind, expires, nonce, "A" * 22]),   # made-up signature
+        "llt:pass:" + token, token + ".", "", "x" * 200,
+        token.replace(shift_id, shift_id.translate(WIDE), 1),
+    ]
+    for bad in forged:
+        error = err(scan(world, running["id"], bad, "in"), 422)
+        assert error["code"] in ("invalid_pass", "validation_error"), (bad, error)
+    out_kind = ".".join([shift_id, user_id, "out", expires, nonce, mac])
+    assert err(scan(world, running["id"], out_kind, "out"), 422)["code"] == "invalid_pass"
+    assert scan(world, running["id"], token, "in").status_code == 200
+
+
+def test_a_pass_is_scanned_for_its_own_kind_only(world, running, clock):
+    token = get_pass(world, running["id"])["token"]
+    error = err(scan(world, running["id"], token, "out"), 422)
+    assert error["code"] == "pass_kind_mismatch" and error["details"] == {"pass_kind": "in"}
+    assert scan(world, running["id"], token, "in").status_code == 200
+    err(scan(world, running["id"], "t", "sideways"), 422)
+
+
+def test_only_other_staff_of_the_shift_community_may_scan(world, running):
+    token = get_pass(world, running["id"])["token"]
+    assert scan(world, running["id"], token, "in", "staff2").status_code == 404
+    assert scan(world, running["id"], token, "in", "vol").status_code == 403
+    world.user("staff1b")
+    world.signup(running["id"], "staff1b")
+    own = get_pass(world, running["id"], "staff1b")["token"]
+    assert err(scan(world, running["id"], own, "in", "staff1b"), 403)["code"] == "self_scan"
+    assert scan(world, running["id"], token, "in").status_code == 200
+
+
+def test_scanning_follows_the_shift_window(world, clock):
+    world.user("vol")
+    shift = world.shift(T0 + timedelta(hours=1), minutes=60)
+    world.signup(shift["id"], "vol")
+    token = get_pass(world, shift["id"])["token"]
+    assert err(scan(world, shift["id"], token, "in"), 422)["code"] == "outside_shift_window"
+    clock.move_to(T0 + timedelta(minutes=40))
+    token = get_pass(world, shift["id"])["token"]
+    assert scan(world, shift["id"], token, "in").status_code == 200
+    clock.move_to(T0 + timedelta(hours=2, minutes=31))
+    token = get_pass(world, shift["id"])["token"]
+    assert err(scan(world, shift["id"], token, "out"), 422)["code"] == "outside_shift_window"
+
+
+def test_scan_out_needs_a_check_in_and_happens_once(world, running, clock):
+    world.checkin(running["id"], "vol", expect=201)
+    clock.shift(timedelta(minutes=90))
+    pass_ = get_pass(world, running["id"])
+    assert pass_["kind"] == "out"
+    assert scan(world, running["id"], pass_["token"], "out").status_code == 200
+    error = err(world.client.get(f"/api/v1/shifts/{running['id']}/pass",
+                                 headers=world.h("vol")), 409)
+    assert error["code"] == "already_checked_out"
+
+
+def test_a_make_up_record_gets_no_pass(world, running):
+    world.post("/attendances/manual", "staff1", {
+        "shift_id": running["id"], "user_id": world.users["vol"], "minutes": 60,
+        "reason": "补录"}, expect=201)
+    resp = world.client.get(f"/api/v1/shifts/{running['id']}/pass", headers=world.h("vol"))
+    assert err(resp, 409)["code"] == "attendance_exists"

@@ -115,3 +115,51 @@ def test_approve_called_concurrently_credits_exactly_once(world, live_server):
     assert codes == [200] + [409] * 15, [r.text for r in answers if r.status_code >= 500]
     assert world.shift_credits(att_id) == 1
     assert world.balance("vol") == 24
+
+
+def test_concurrent_scans_of_one_pass_check_in_exactly_once(world, live_server):
+    """Staff on two phones scan the same pass at the same moment, many times over: one scan
+    checks the volunteer in, every other one is refused as a used pass."""
+    from app.volunteering.models import Attendance, UsedPass
+
+    shift = world.shift(utcnow() - timedelta(minutes=10))
+    world.signup(shift["id"], "vol")
+    token = world.get(f"/shifts/{shift['id']}/pass", "vol")["token"]
+    staff = [world.h("staff1"), world.h("staff1b")]
+    body = {"token": token, "kind": "in"}
+    answers = parallel([post(live_server, f"/shifts/{shift['id']}/scan", staff[i % 2], body)
+                        for i in range(16)])
+    codes = sorted(r.status_code for r in answers)
+    assert codes == [200] + [409] * 15, [r.text for r in answers if r.status_code >= 500]
+    assert {r.json()["error"]["code"] for r in answers if r.status_code == 409} == {"pass_used"}
+    assert world.db_value(sa.select(sa.func.count()).select_from(Attendance)) == 1
+    assert world.db_value(sa.select(sa.func.count()).select_from(UsedPass)) == 1
+
+
+def test_concurrent_scans_of_one_check_out_pass_credit_exactly_once(world, live_server):
+    """The same race at check-out on an auto-approving activity: one check-out, one credit."""
+    from app.extensions import db
+    from app.volunteering.models import Attendance
+
+    shift = world.shift(utcnow() - timedelta(minutes=100), minutes=120, auto_approve=True,
+                        points_per_hour=12)
+    world.signup(shift["id"], "vol")
+    with world.app.app_context():
+        att = Attendance(shift_id=shift["id"], user_id=world.users["vol"],
+                         community_id=world.c1, status="checked_in", in_proof="pass",
+                         in_scanned_by_id=world.users["staff1"],
+                         checked_in_at=utcnow() - timedelta(minutes=100))
+        db.session.add(att)
+        db.session.commit()
+        att_id = att.id
+    token = world.get(f"/shifts/{shift['id']}/pass", "vol")["token"]
+    staff = [world.h("staff1"), world.h("staff1b")]
+    body = {"token": token, "kind": "out"}
+    answers = parallel([post(live_server, f"/shifts/{shift['id']}/scan", staff[i % 2], body)
+                        for i in range(16)])
+    codes = sorted(r.status_code for r in answers)
+    assert codes == [200] + [409] * 15, [r.text for r in answers if r.status_code >= 500]
+    (won,) = [r.json() for r in answers if r.status_code == 200]
+    assert (won["status"], won["points"]) == ("credited", 20)
+    assert world.shift_credits(att_id) == 1
+    assert world.balance("vol") == 20

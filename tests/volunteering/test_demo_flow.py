@@ -131,7 +131,8 @@ def test_openapi_document_lists_the_volunteering_paths(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     for path in ("/api/v1/activities", "/api/v1/shifts/{shift_id}/signup",
                  "/api/v1/shifts/{shift_id}/checkin", "/api/v1/shifts/{shift_id}/checkout",
-                 "/api/v1/shifts/{shift_id}/checkin-code",
+                 "/api/v1/shifts/{shift_id}/checkin-code", "/api/v1/shifts/{shift_id}/pass",
+                 "/api/v1/shifts/{shift_id}/scan",
                  "/api/v1/attendances/{attendance_id}/approve", "/api/v1/party/registrations",
                  "/api/v1/party/registrations/{registration_id}/approve"):
         assert path in spec["paths"], path

@@ -1,14 +1,44 @@
 /**
  * 现场签到码: pick a shift and show its rotating check-in code as a QR. The code expires in
  * `expires_in` seconds; the page fetches the next one in time, and stops when hidden.
+ * Staff also scan a volunteer's personal pass here (扫码签到 / 扫码签退): that checks the
+ * volunteer in or out, proven on site.
  */
 const volunteering = require('../../../services/volunteering');
+const http = require('../../../utils/request');
 const session = require('../../../utils/session');
-const { basePage, dataset, shortTime } = require('../../../utils/ui');
-const { messageOf } = require('../../../utils/errors');
+const { basePage, dataset, shortTime, showOk } = require('../../../utils/ui');
+const { ApiError, messageOf } = require('../../../utils/errors');
+
+/** Extra guidance under the API's own message, for refusals staff can act on. */
+const SCAN_HINTS = {
+  pass_used: '请志愿者刷新个人签到码后再扫。',
+  pass_expired: '请志愿者刷新个人签到码后再扫。',
+  pass_wrong_shift: '请先选择志愿者报名的班次。',
+  pass_kind_mismatch: '请换用另一个扫码按钮。',
+  not_signed_up: '该志愿者没有本班次的正式报名。',
+};
+
+function scanPassQr() {
+  return new Promise((resolve, reject) => {
+    wx.scanCode({
+      onlyFromCamera: true,
+      scanType: ['qrCode'],
+      success: (res) => {
+        const token = volunteering.passFromQr(res.result);
+        if (token) resolve(token);
+        else reject(new ApiError('not_pass_qr', '这不是志愿者的个人签到码'));
+      },
+      fail: () => reject(new ApiError('scan_cancelled', '未扫描到个人签到码')),
+    });
+  });
+}
 
 Page(basePage({
-  data: { shifts: [], state: 'loading', error: '', shiftId: 0, code: '', qr: '', expiresIn: 0, codeError: '' },
+  data: {
+    shifts: [], state: 'loading', error: '', shiftId: 0, code: '', qr: '', expiresIn: 0, codeError: '',
+    scanning: '', scanResult: '', scanError: '',
+  },
 
   onLoad(query) {
     this.shiftFromQuery = query && query.shift_id ? Number(query.shift_id) : 0;
@@ -37,7 +67,7 @@ Page(basePage({
 
   show(shiftId) {
     this.stop();
-    this.setData({ shiftId, code: '', codeError: '' });
+    this.setData({ shiftId, code: '', codeError: '', scanResult: '', scanError: '' });
     this.fetchCode();
   },
 
@@ -59,6 +89,33 @@ Page(basePage({
   stop() {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+  },
+
+  onScanIn() { return this.scanPass('in'); },
+  onScanOut() { return this.scanPass('out'); },
+
+  /** Scan a volunteer's pass and check them in or out of the chosen shift. */
+  async scanPass(kind) {
+    const { shiftId } = this.data;
+    if (!shiftId || this.data.scanning) return;
+    this.setData({ scanning: kind, scanResult: '', scanError: '' });
+    try {
+      const token = await scanPassQr();
+      const res = await volunteering.scan(shiftId, token, kind, http.newIdempotencyKey());
+      const name = (res.user && res.user.nickname) || '志愿者';
+      let result = `${name} 签到成功`;
+      if (kind === 'out') {
+        result = `${name} 签退成功，计 ${res.minutes} 分钟`;
+        if (res.status === 'credited') result += `，已发放 ${res.points} 积分`;
+      }
+      this.setData({ scanResult: result });
+      showOk(kind === 'in' ? '签到成功' : '签退成功');
+    } catch (e) {
+      const hint = SCAN_HINTS[e.code];
+      this.setData({ scanError: hint ? `${messageOf(e)}。${hint}` : messageOf(e) });
+    } finally {
+      this.setData({ scanning: '' });
+    }
   },
 
   onHide() { this.stop(); },

@@ -1,12 +1,18 @@
 /**
  * One shift: sign up or cancel; on site, check in with the phone's location (and the QR code
- * shown by staff when the shift asks for it), then check out. Refusals are shown in words.
+ * shown by staff when the shift asks for it), then check out. Or show my personal pass (a
+ * single-use QR, fetched again before it expires) for staff to scan: only a pass scanned on site
+ * proves presence. Refusals are shown in words.
  */
 const volunteering = require('../../../services/volunteering');
 const http = require('../../../utils/request');
 const { ApiError } = require('../../../utils/errors');
 const { basePage, showError, showOk } = require('../../../utils/ui');
 const { signupBadge, attendanceBadge } = require('../../../utils/status');
+
+const PASS_LABELS = { in: '签到凭证', out: '签退凭证' };
+// Fetch the next pass this many seconds before the shown one expires.
+const PASS_REFRESH_MARGIN = 10;
 
 /** Extra guidance under the API's own message, for refusals a volunteer can act on. */
 const HINTS = {
@@ -16,6 +22,7 @@ const HINTS = {
   code_replayed: '请等待二维码更新后重新扫描。',
   invalid_code: '请扫描工作人员出示的签到二维码。',
   not_signed_up: '请先报名本班次。',
+  already_checked_out: '本班次已完成签到和签退。',
 };
 
 function locate() {
@@ -49,7 +56,7 @@ function scanCode(shiftId) {
 }
 
 Page(basePage({
-  data: { shift: null, signup: null, attendance: null, refusal: '', busy: '' },
+  data: { shift: null, signup: null, attendance: null, refusal: '', busy: '', pass: null, passError: '' },
 
   onLoad(query) {
     this.targetId = Number(query.id);
@@ -106,6 +113,46 @@ Page(basePage({
       showOk('签到成功');
     });
   },
+
+  /** Show my pass; it is fetched again shortly before it expires, until hidden. */
+  onShowPass() {
+    this.stopPass();
+    this.setData({ passError: '' });
+    return this.fetchPass();
+  },
+
+  async fetchPass() {
+    try {
+      const res = await volunteering.shiftPass(this.targetId);
+      const previous = this.data.pass;
+      this.setData({
+        pass: { qr: res.qr || `llt:pass:${res.token}`, kind: res.kind, label: PASS_LABELS[res.kind] || '签到凭证', expiresIn: res.expires_in },
+        passError: '',
+      });
+      // The pass turned from check-in to check-out: staff scanned it.
+      if (previous && previous.kind === 'in' && res.kind === 'out') {
+        this.setData({ attendance: { ...(this.data.attendance || {}), badge: attendanceBadge('checked_in') } });
+      }
+      const wait = Math.max(5, Number(res.expires_in) - PASS_REFRESH_MARGIN) * 1000;
+      this.passTimer = setTimeout(() => this.fetchPass(), wait);
+    } catch (e) {
+      const hint = HINTS[e.code];
+      this.setData({ pass: null, passError: hint ? `${e.message}。${hint}` : e.message });
+    }
+  },
+
+  stopPass() {
+    if (this.passTimer) clearTimeout(this.passTimer);
+    this.passTimer = null;
+  },
+
+  onHidePass() {
+    this.stopPass();
+    this.setData({ pass: null });
+  },
+
+  onHide() { this.stopPass(); },
+  onUnload() { this.stopPass(); },
 
   onCheckout() {
     return this.run('checkout', async () => {
