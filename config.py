@@ -1,7 +1,8 @@
 """Configuration classes fed by environment variables.
 
 `create_app()` picks one by `APP_ENV` (development, testing, production) and calls
-`check()` so that production refuses to start with a missing or placeholder secret.
+`check()` so that production refuses to start with a weak secret, the fake WeChat client or
+missing WeChat credentials.
 """
 import os
 from pathlib import Path
@@ -101,7 +102,10 @@ class ProductionConfig(Config):
         secret = cfg.get("SECRET_KEY") or ""
         if secret == DEV_SECRET or len(secret) < 32:
             raise RuntimeError("production needs SECRET_KEY: at least 32 random characters")
-        if cfg["WECHAT_MODE"] == "real" and not (cfg["WECHAT_APPID"] and cfg["WECHAT_SECRET"]):
+        if cfg["WECHAT_MODE"] != "real":
+            # The fake client logs anyone in as any openid (`test:demo-admin`).
+            raise RuntimeError("production needs WECHAT_MODE=real")
+        if not (cfg["WECHAT_APPID"] and cfg["WECHAT_SECRET"]):
             raise RuntimeError("WECHAT_MODE=real needs WECHAT_APPID and WECHAT_SECRET")
 
 
