@@ -18,6 +18,7 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     register_converters(app)
     register_extensions(app)
     register_blueprints(app)
+    register_request_checks(app)
     register_errors(app)
     register_cli(app)
     return app
@@ -81,6 +82,16 @@ def register_blueprints(app: Flask) -> None:
     for domain in DOMAINS:
         api.register_blueprint(importlib.import_module(f"app.{domain}.routes").blp)
     app.register_blueprint(docs_assets)
+
+
+def register_request_checks(app: Flask) -> None:
+    """Before any view decorator runs (after the rate limits): the route's authentication,
+    then the JSON body's well-formedness; so an anonymous caller gets 401 whatever it sends."""
+    from app.auth.permissions import authenticate_first
+    from app.common.jsonbody import check_json_body
+
+    app.before_request(authenticate_first)
+    app.before_request(check_json_body)
 
 
 def register_errors(app: Flask) -> None:
