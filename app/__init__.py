@@ -15,6 +15,7 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     app.json.ensure_ascii = False  # Chinese text as itself, not \u escapes
 
     register_logging(app)
+    register_proxies(app)
     register_converters(app)
     register_extensions(app)
     register_blueprints(app)
@@ -28,6 +29,16 @@ def register_logging(app: Flask) -> None:
     from app.common.logging import configure_logging
 
     configure_logging()
+
+
+def register_proxies(app: Flask) -> None:
+    """Behind `TRUSTED_PROXIES` reverse proxies, the client address (rate limits) and scheme
+    come from their X-Forwarded-For / X-Forwarded-Proto; with 0 those headers are ignored."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def register_converters(app: Flask) -> None:

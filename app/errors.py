@@ -99,6 +99,9 @@ def http_error_response(error: HTTPException):
         headers["Allow"] = ", ".join(error.valid_methods)
     if status == 429:
         details["limit"] = rate_limit_text(str(getattr(error, "description", "")))
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after is not None and "Retry-After" not in headers:
+            headers["Retry-After"] = str(retry_after)
     return jsonify(error_body(code, message, details)), status, headers
 
 
