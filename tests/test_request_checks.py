@@ -147,3 +147,9 @@ def test_a_body_that_is_not_json_is_left_to_the_schema(client, login, seeded):
     resp = client.post("/api/v1/streets", data="[" * 30000, content_type="text/plain",
                        headers=login("demo-admin"))
     assert resp.status_code == 422  # not read as JSON: `name` is missing
+
+
+def test_options_is_still_answered_by_flask(client):
+    resp = client.options("/api/v1/me")
+    assert resp.status_code == 200
+    assert "PATCH" in resp.headers["Allow"]

@@ -102,7 +102,7 @@ def required_roles(view) -> tuple[str, ...] | None:
 
 def authenticate_first() -> None:
     """`before_request`: run the route's own authentication before its argument parsing."""
-    if request.endpoint is None:
+    if request.endpoint is None or request.method == "OPTIONS":  # Flask answers OPTIONS itself
         return
     roles = required_roles(current_app.view_functions.get(request.endpoint))
     if roles is not None:
