@@ -36,10 +36,10 @@ def _admit_openid(openid: str) -> None:
     enforce(current_app.config["LOGIN_OPENID_RATE_LIMIT"], "login-openid", digest)
 
 
-# Login limits, in the order they are counted: per client address (LOGIN_RATE_LIMIT, every
-# attempt, malformed ones included, before the body is read), one ceiling for the whole
-# deployment (LOGIN_GLOBAL_RATE_LIMIT, only attempts the client limit let through, so one
-# flooding address cannot use it up), then per openid (LOGIN_OPENID_RATE_LIMIT).
+# Login limits, in the order they are counted: per client address (LOGIN_RATE_LIMIT: every
+# attempt with a readable JSON body, before validation), one ceiling for the whole deployment
+# (LOGIN_GLOBAL_RATE_LIMIT: only attempts the client limit let through, so one flooding
+# address cannot use it up), then per openid (LOGIN_OPENID_RATE_LIMIT).
 @blp.route("/auth/wechat-login", methods=["POST"])
 @limiter.limit(_login_limit, key_func=get_remote_address)
 @blp.arguments(LoginIn)
