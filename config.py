@@ -1,7 +1,8 @@
 """Configuration classes fed by environment variables.
 
 `create_app()` picks one by `APP_ENV` (development, testing, production) and calls
-`check()` so that production refuses to start with a missing or placeholder secret.
+`check()` so that production refuses to start with a weak secret, the fake WeChat client or
+missing WeChat credentials.
 """
 import os
 from pathlib import Path
@@ -49,7 +50,14 @@ class Config:
     WECHAT_TIMEOUT = float(os.environ.get("WECHAT_TIMEOUT", "5"))
     TOKEN_TTL_SECONDS = int(os.environ.get("TOKEN_TTL_SECONDS", str(7 * 24 * 3600)))
     MAX_CONTENT_LENGTH = 64 * 1024
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute")
+    # Number of reverse proxies in front of the app whose X-Forwarded-For / X-Forwarded-Proto
+    # are trusted (werkzeug ProxyFix). 0: the peer address is the client.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # Login: per client address (a venue's Wi-Fi or a carrier NAT puts many people behind one),
+    # per WeChat account, and one ceiling for the whole deployment.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "120 per minute")
+    LOGIN_OPENID_RATE_LIMIT = os.environ.get("LOGIN_OPENID_RATE_LIMIT", "10 per minute")
+    LOGIN_GLOBAL_RATE_LIMIT = os.environ.get("LOGIN_GLOBAL_RATE_LIMIT", "1200 per minute")
     WRITE_RATE_LIMIT = os.environ.get("WRITE_RATE_LIMIT", "120 per minute")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
@@ -77,6 +85,8 @@ class Config:
         """Refuse configurations that must never run."""
         if cfg["WECHAT_MODE"] not in ("fake", "real"):
             raise RuntimeError("WECHAT_MODE must be 'fake' or 'real'")
+        if not isinstance(cfg["TRUSTED_PROXIES"], int) or cfg["TRUSTED_PROXIES"] < 0:
+            raise RuntimeError("TRUSTED_PROXIES must be a whole number, 0 or more")
 
 
 class DevelopmentConfig(Config):
@@ -89,6 +99,8 @@ class TestingConfig(Config):
     SECRET_KEY = "test-secret"  # noqa: S105
     WECHAT_MODE = "fake"
     LOGIN_RATE_LIMIT = os.environ.get("TEST_LOGIN_RATE_LIMIT", "1000 per minute")
+    LOGIN_OPENID_RATE_LIMIT = os.environ.get("TEST_LOGIN_OPENID_RATE_LIMIT", "1000 per minute")
+    LOGIN_GLOBAL_RATE_LIMIT = os.environ.get("TEST_LOGIN_GLOBAL_RATE_LIMIT", "100000 per minute")
     WRITE_RATE_LIMIT = "100000 per minute"
 
 
@@ -101,7 +113,10 @@ class ProductionConfig(Config):
         secret = cfg.get("SECRET_KEY") or ""
         if secret == DEV_SECRET or len(secret) < 32:
             raise RuntimeError("production needs SECRET_KEY: at least 32 random characters")
-        if cfg["WECHAT_MODE"] == "real" and not (cfg["WECHAT_APPID"] and cfg["WECHAT_SECRET"]):
+        if cfg["WECHAT_MODE"] != "real":
+            # The fake client logs anyone in as any openid (`test:demo-admin`).
+            raise RuntimeError("production needs WECHAT_MODE=real")
+        if not (cfg["WECHAT_APPID"] and cfg["WECHAT_SECRET"]):
             raise RuntimeError("WECHAT_MODE=real needs WECHAT_APPID and WECHAT_SECRET")
 
 

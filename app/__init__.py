@@ -15,9 +15,11 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     app.json.ensure_ascii = False  # Chinese text as itself, not \u escapes
 
     register_logging(app)
+    register_proxies(app)
     register_converters(app)
     register_extensions(app)
     register_blueprints(app)
+    register_request_checks(app)
     register_errors(app)
     register_cli(app)
     return app
@@ -27,6 +29,16 @@ def register_logging(app: Flask) -> None:
     from app.common.logging import configure_logging
 
     configure_logging()
+
+
+def register_proxies(app: Flask) -> None:
+    """Behind `TRUSTED_PROXIES` reverse proxies, the client address (rate limits) and scheme
+    come from their X-Forwarded-For / X-Forwarded-Proto; with 0 those headers are ignored."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def register_converters(app: Flask) -> None:
@@ -81,6 +93,16 @@ def register_blueprints(app: Flask) -> None:
     for domain in DOMAINS:
         api.register_blueprint(importlib.import_module(f"app.{domain}.routes").blp)
     app.register_blueprint(docs_assets)
+
+
+def register_request_checks(app: Flask) -> None:
+    """Before any view decorator runs (after the rate limits): the route's authentication,
+    then the JSON body's well-formedness; so an anonymous caller gets 401 whatever it sends."""
+    from app.auth.permissions import authenticate_first
+    from app.common.jsonbody import check_json_body
+
+    app.before_request(authenticate_first)
+    app.before_request(check_json_body)
 
 
 def register_errors(app: Flask) -> None:

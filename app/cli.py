@@ -20,9 +20,12 @@ def register(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo():
         """Create the demo communities and identities; running it again changes nothing."""
-        from app.demo import seed
+        from app.demo import DemoRefused, seed
 
-        created = seed()
+        try:
+            created = seed()
+        except DemoRefused as err:
+            raise click.ClickException(str(err)) from None
         db.session.commit()
         click.echo(f"demo data ready ({created} new rows)")
 

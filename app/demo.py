@@ -1,5 +1,6 @@
 """Demo data for `flask seed-demo`: get-or-create by natural keys, so it is idempotent."""
 import sqlalchemy as sa
+from flask import current_app
 
 from app.auth.models import RoleGrant, User
 from app.community.models import (
@@ -64,9 +65,18 @@ def get_or_create(model, defaults: dict | None = None, **keys):
     return obj
 
 
+class DemoRefused(RuntimeError):
+    """Demo data never goes into a production database."""
+
+
 def seed(skip: tuple[str, ...] = ()) -> int:
-    """Base data here, then each domain's own `demo.seed()`, lowest domain first."""
+    """Base data here, then each domain's own `demo.seed()`, lowest domain first.
+
+    Refused in production: the demo identities (an admin among them) have known openids."""
     global _created
+    if current_app.config["ENV_NAME"] == "production":
+        raise DemoRefused("seed-demo is refused in production (APP_ENV=production): the demo "
+                          "identities, an admin among them, have well-known openids")
     _created = 0
     _seed_base()
     import importlib

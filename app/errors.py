@@ -28,6 +28,7 @@ MESSAGES = {
     502: ("upstream_error", "上游服务暂时不可用"),
     503: ("service_unavailable", "服务暂时不可用，请稍后再试"),
 }
+OTHER_4XX = ("http_error", "请求无法处理")
 
 
 class ApiError(Exception):
@@ -83,19 +84,24 @@ def error_body(code: str, message: str, details: dict | None = None) -> dict:
 
 
 def http_error_response(error: HTTPException):
+    from app.common.messages import rate_limit_text, translate_fields
+
     status = error.code or 500
-    code, message = MESSAGES.get(status, ("http_error", error.name))
+    code, message = MESSAGES.get(status, MESSAGES[500] if status >= 500 else OTHER_4XX)
     details: dict = {}
     headers = {}
     data = getattr(error, "data", None) or {}
-    if "messages" in data:  # webargs / flask-smorest validation errors
-        details["fields"] = _flatten_locations(data["messages"])
+    if "messages" in data:  # webargs / flask-smorest validation errors, in Chinese
+        details["fields"] = translate_fields(_flatten_locations(data["messages"]))
     if "headers" in data:
-        headers = data["headers"]
+        headers = dict(data["headers"] or {})
     if status == 405 and error.valid_methods:
         headers["Allow"] = ", ".join(error.valid_methods)
     if status == 429:
-        details["limit"] = str(getattr(error, "description", ""))
+        details["limit"] = rate_limit_text(str(getattr(error, "description", "")))
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after is not None and "Retry-After" not in headers:
+            headers["Retry-After"] = str(retry_after)
     return jsonify(error_body(code, message, details)), status, headers
 
 
@@ -113,7 +119,12 @@ def _flatten_locations(messages: dict) -> dict:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError):
-        return jsonify(error_body(err.code, err.message, err.details)), err.status
+        from app.common.messages import translate_fields
+
+        details = err.details
+        if "fields" in details:
+            details = {**details, "fields": translate_fields(details["fields"])}
+        return jsonify(error_body(err.code, err.message, details)), err.status
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):

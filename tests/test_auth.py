@@ -203,3 +203,109 @@ def test_revoked_token_on_a_write_says_revoked(client):
     resp = client.patch("/api/v1/me", json={"nickname": "x"}, headers=h)
     assert resp.status_code == 401
     assert resp.get_json()["error"]["code"] == "token_revoked"
+
+
+# --- login limits: per client (behind trusted proxies), per openid, one global ceiling ---
+
+PROXY = "10.0.0.1"  # the TLS proxy: every request reaches the app from this address
+
+
+@pytest.fixture
+def proxied_app(backend, app):
+    """The suite's database and Redis, behind one trusted reverse proxy."""
+    from app import create_app
+    from app.extensions import db, limiter
+    from config import engine_options
+
+    db_url, redis_url = backend
+    proxied = create_app("testing", {"SQLALCHEMY_DATABASE_URI": db_url,
+                                     "SQLALCHEMY_ENGINE_OPTIONS": engine_options(db_url),
+                                     "REDIS_URL": redis_url, "TRUSTED_PROXIES": 1})
+    yield proxied
+    with proxied.app_context():
+        db.engine.dispose()
+    if proxied.extensions.get("redis") is not None:
+        proxied.extensions["redis"].close()
+    limiter.init_app(app)  # the limiter is one object: give it back to the suite's app
+
+
+def _login_via(client, forwarded_for: str, code: str) -> int:
+    return client.post("/api/v1/auth/wechat-login", json={"code": code},
+                       headers={"X-Forwarded-For": forwarded_for},
+                       environ_base={"REMOTE_ADDR": PROXY}).status_code
+
+
+def test_junk_logins_from_one_client_do_not_lock_out_the_others(proxied_app):
+    proxied_app.config["LOGIN_RATE_LIMIT"] = "5 per minute"
+    client = proxied_app.test_client()
+    junk = [_login_via(client, "203.0.113.9", "junk") for _ in range(8)]
+    volunteers = [_login_via(client, f"198.51.100.{i}", f"test:volunteer-{i}")
+                  for i in range(10)]
+    assert junk == [401] * 5 + [429] * 3
+    assert volunteers == [200] * 10
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_client_limit(proxied_app):
+    """The proxy appends the real address; only that last entry is trusted."""
+    proxied_app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    behind = proxied_app.test_client()
+    codes = [_login_via(behind, f"192.0.2.{i}, 203.0.113.9", f"test:forger@{i}")
+             for i in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
+
+
+def test_forwarded_for_is_ignored_without_trusted_proxies(app, client):
+    from app.extensions import limiter
+
+    assert app.config["TRUSTED_PROXIES"] == 0
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    try:
+        codes = [_login_via(client, f"192.0.2.{i}", f"test:spoofer@{i}") for i in range(5)]
+    finally:
+        app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
+        limiter.reset()
+    assert codes == [200, 200, 200, 429, 429]
+
+
+def test_one_wechat_account_is_limited_per_openid(app, client):
+    from app.extensions import limiter
+
+    app.config["LOGIN_OPENID_RATE_LIMIT"] = "2 per minute"
+    try:
+        same = [client.post("/api/v1/auth/wechat-login",
+                            json={"code": f"test:one-account@{i}"}) for i in range(3)]
+        other = client.post("/api/v1/auth/wechat-login", json={"code": "test:another@1"})
+    finally:
+        app.config["LOGIN_OPENID_RATE_LIMIT"] = "1000 per minute"
+        limiter.reset()
+    assert [r.status_code for r in same] == [200, 200, 429]
+    assert other.status_code == 200
+    err = same[2].get_json()["error"]
+    assert err["code"] == "rate_limited" and err["details"] == {"limit": "每 1 分钟最多 2 次"}
+    assert 1 <= int(same[2].headers["Retry-After"]) <= 61
+
+
+def test_the_global_ceiling_counts_only_what_the_client_limit_let_through(proxied_app):
+    proxied_app.config.update(LOGIN_RATE_LIMIT="2 per minute",
+                              LOGIN_GLOBAL_RATE_LIMIT="3 per minute")
+    client = proxied_app.test_client()
+    flooder = [_login_via(client, "203.0.113.9", f"test:flood@{i}") for i in range(6)]
+    second = [_login_via(client, "198.51.100.1", f"test:second@{i}") for i in range(2)]
+    third = _login_via(client, "198.51.100.2", "test:third@1")
+    assert flooder == [200, 200, 429, 429, 429, 429]  # its refusals cost the others nothing
+    assert second == [200, 429]  # the ceiling: 3 logins a minute in all
+    assert third == 429
+
+
+def test_default_login_limits_suit_a_venue_behind_one_address():
+    from limits import parse
+
+    from config import ProductionConfig
+
+    per_client = parse(ProductionConfig.LOGIN_RATE_LIMIT)
+    per_openid = parse(ProductionConfig.LOGIN_OPENID_RATE_LIMIT)
+    ceiling = parse(ProductionConfig.LOGIN_GLOBAL_RATE_LIMIT)
+    assert ProductionConfig.TRUSTED_PROXIES == 0
+    assert (per_client.amount, per_client.GRANULARITY.name) == (120, "minute")
+    assert (per_openid.amount, per_openid.GRANULARITY.name) == (10, "minute")
+    assert ceiling.GRANULARITY.name == "minute" and ceiling.amount > 5 * per_client.amount

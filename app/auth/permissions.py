@@ -4,8 +4,15 @@
 redirect). Object-level checks use `has_role(user, "staff", community_id=...)` or
 `require(condition)` inside services and routes, so a staff member of one community is refused
 in another. Admin passes every role check.
+
+Both decorators also mark the view, and `authenticate_first` (a `before_request`) applies the
+same check before any of the view's decorators run: a caller without a token, or without the
+role, is refused before the body or the query is validated, so validation errors never tell
+an anonymous caller which fields a route takes.
 """
 from functools import wraps
+
+from flask import current_app, request
 
 from app.auth.models import User
 from app.auth.tokens import load_session
@@ -49,12 +56,22 @@ def require(condition: bool, hide: bool = False) -> None:
         raise NotFound() if hide else Forbidden()
 
 
+AUTH_MARK = "llt_auth_roles"  # () for any signed-in user, else the roles of which one is needed
+
+
+def _check(roles: tuple[str, ...]) -> None:
+    user = require_user()
+    if roles and not any(has_role(user, r) for r in roles):
+        raise Forbidden()
+
+
 def login_required(fn):
     @wraps(fn)
     def wrapper(*args, **kwargs):
-        require_user()
+        _check(())
         return fn(*args, **kwargs)
 
+    setattr(wrapper, AUTH_MARK, ())
     return wrapper
 
 
@@ -62,11 +79,31 @@ def roles_required(*roles: str):
     def decorator(fn):
         @wraps(fn)
         def wrapper(*args, **kwargs):
-            user = require_user()
-            if not any(has_role(user, r) for r in roles):
-                raise Forbidden()
+            _check(roles)
             return fn(*args, **kwargs)
 
+        setattr(wrapper, AUTH_MARK, roles)
         return wrapper
 
     return decorator
+
+
+def required_roles(view) -> tuple[str, ...] | None:
+    """The mark left by `login_required` / `roles_required` anywhere in the view's decorator
+    chain (flask-smorest, webargs and the limiter wrap it further); None for a public view."""
+    seen = 0
+    while view is not None and seen < 32:
+        roles = getattr(view, AUTH_MARK, None)
+        if roles is not None:
+            return roles
+        view, seen = getattr(view, "__wrapped__", None), seen + 1
+    return None
+
+
+def authenticate_first() -> None:
+    """`before_request`: run the route's own authentication before its argument parsing."""
+    if request.endpoint is None or request.method == "OPTIONS":  # Flask answers OPTIONS itself
+        return
+    roles = required_roles(current_app.view_functions.get(request.endpoint))
+    if roles is not None:
+        _check(roles)

@@ -1,3 +1,5 @@
+import hashlib
+
 from flask import current_app
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
@@ -16,6 +18,7 @@ from app.auth.schemas import (
     ProfileIn,
 )
 from app.common.pagination import page
+from app.common.ratelimit import enforce
 from app.extensions import db, limiter
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="登录与身份")
@@ -25,13 +28,26 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _admit_openid(openid: str) -> None:
+    """Per WeChat account, counted once code2session has named it: a wx.login code is new at
+    every call, so a count per code would limit nothing, and the account is known only here.
+    The key is a digest, so the counters hold no openid."""
+    digest = hashlib.sha256(openid.encode()).hexdigest()[:32]
+    enforce(current_app.config["LOGIN_OPENID_RATE_LIMIT"], "login-openid", digest)
+
+
+# Login limits, in the order they are counted: per client address (LOGIN_RATE_LIMIT: every
+# attempt with a readable JSON body, before validation), one ceiling for the whole deployment
+# (LOGIN_GLOBAL_RATE_LIMIT: only attempts the client limit let through, so one flooding
+# address cannot use it up), then per openid (LOGIN_OPENID_RATE_LIMIT).
 @blp.route("/auth/wechat-login", methods=["POST"])
+@limiter.limit(_login_limit, key_func=get_remote_address)
 @blp.arguments(LoginIn)
 @blp.response(200, LoginOut)
-@limiter.limit(_login_limit, key_func=get_remote_address)
 def wechat_login(data):
     """Exchange a wx.login code for a token. The fake client takes `test:<openid>` once."""
-    user, token, ttl = service.login_with_wechat(data["code"])
+    enforce(current_app.config["LOGIN_GLOBAL_RATE_LIMIT"], "login-global", "all")
+    user, token, ttl = service.login_with_wechat(data["code"], admit=_admit_openid)
     db.session.commit()
     return {"token": token, "expires_in": ttl, "user": user}
 

@@ -18,8 +18,11 @@ STAFF_GRANTABLE = {"volunteer", "party_member"}
 GRANTABLE = set(ROLE_SCOPE) | {"admin"}
 
 
-def login_with_wechat(code: str) -> tuple[User, str, int]:
+def login_with_wechat(code: str, admit=None) -> tuple[User, str, int]:
+    """`admit(openid)`, if given, may refuse the login once WeChat has named the account."""
     session = get_client().code2session(code)  # session_key stays in this frame
+    if admit is not None:
+        admit(session.openid)
     user = _get_or_create_user(session.openid, session.unionid)
     user.last_login_at = utcnow()
     token, ttl = issue_token(user)
