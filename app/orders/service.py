@@ -347,7 +347,7 @@ def escalate(now=None) -> dict:
     for status in ALERTS:
         for request_id in _overdue(status, now, unescalated=True):
             try:
-                counts["escalated"] += _alert(request_id, status, now)
+                counts["escalated"] += int(_alert(request_id, status, now))
                 db.session.commit()
             except ApiError as err:
                 db.session.rollback()
@@ -382,7 +382,7 @@ def _alert(request_id: int, status: str, now) -> bool:
     db.session.add(machine.RequestEvent(
         request_id=req.id, action="escalate", from_status=status, to_status=status,
         actor_id=None, actor_role="system", at=now,
-        data={"notified": list(audiences), "deadline_at": req.deadline_at.isoformat()}))
+        data={"notified": list(audiences)}))
     for uid in told:
         notify(uid, "overdue", title, f"{req.category.name} #{req.id}", f"request:{req.id}")
     log.info("request %s escalated in %s to %s", req.id, status, ",".join(audiences))

@@ -32,7 +32,9 @@ const REQUEST_ACTIONS = {
   resolve: '处理异议',
   cancel: '取消',
   auto_confirm: '系统自动确认',
-  escalate: '超时退回',
+  expire: '超时退回',
+  recall: '收回待派',
+  escalate: '超时提醒',
 };
 
 const RESOLVE_OUTCOMES = {
