@@ -106,6 +106,7 @@ const ROLES = {
   partner_member: '合伙人',
   merchant: '商家',
   staff: '社区工作者',
+  street_admin: '街道管理员',
   admin: '管理员',
 };
 
