@@ -74,6 +74,11 @@ def grant_role(actor: User, user_id: int, role: str, scope: dict) -> RoleGrant:
         from app.community.service import get_community
 
         get_community(scope[key])
+    if key == "street_id":
+        from app.community.models import Street
+
+        if db.session.get(Street, scope[key]) is None:
+            raise NotFound(message="街道不存在")
     existing = db.session.scalar(sa.select(RoleGrant).where(
         RoleGrant.user_id == user_id, RoleGrant.role == role, RoleGrant.revoked_at.is_(None),
         *[getattr(RoleGrant, k) == v for k, v in scope.items()]))

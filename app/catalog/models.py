@@ -35,6 +35,8 @@ class ServiceCategory(db.Model):
     accept_hours: Mapped[int] = mapped_column(sa.Integer, default=12)
     start_hours: Mapped[int] = mapped_column(sa.Integer, default=48)
     confirm_window_hours: Mapped[int] = mapped_column(sa.Integer, default=72)
+    # A dispute left unresolved this long is escalated to the street admin.
+    resolve_hours: Mapped[int] = mapped_column(sa.Integer, default=72, server_default="72")
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
 
     __table_args__ = (

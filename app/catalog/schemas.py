@@ -18,6 +18,7 @@ class CategoryOut(Schema):
     accept_hours = fields.Integer()
     start_hours = fields.Integer()
     confirm_window_hours = fields.Integer()
+    resolve_hours = fields.Integer()
 
 
 _hours = dict(validate=validate.Range(min=1, max=24 * 30))
@@ -34,6 +35,7 @@ class CategoryIn(Schema):
     accept_hours = fields.Integer(load_default=12, **_hours)
     start_hours = fields.Integer(load_default=48, **_hours)
     confirm_window_hours = fields.Integer(load_default=72, **_hours)
+    resolve_hours = fields.Integer(load_default=72, **_hours)
 
 
 class CategoryPatch(CategoryIn):

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from app.auth.models import User
 from app.auth.permissions import has_role
 from app.catalog import service as catalog
+from app.catalog.models import Partner
 from app.common.timeutil import utcnow
 from app.errors import ApiError, Conflict, Forbidden, NotFound
 from app.extensions import db
@@ -28,6 +29,8 @@ OPEN = ("dispatched", "accepted", "in_service")
 
 ROWS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("submitted", "dispatch", "staff", ("dispatched", "pooled")),
+    ("pooled", "dispatch", "staff", ("dispatched",)),
+    ("pooled", "recall", "staff", ("submitted",)),
     ("pooled", "claim", "pool_partner", ("accepted",)),
     ("dispatched", "accept", "partner", ("accepted",)),
     ("dispatched", "decline", "partner", ("submitted",)),
@@ -40,7 +43,10 @@ ROWS: list[tuple[str, str, str, tuple[str, ...]]] = [
     *[(s, "cancel", "staff", ("cancelled",)) for s in BEFORE_CONFIRMED],
     ("completed", "auto_confirm", "system", ("confirmed",)),
     ("dispatched", "expire", "system", ("submitted",)),
+    ("pooled", "expire", "system", ("submitted",)),
 ]
+# Steps that give a partner a new task: they take a free place under `capacity` atomically.
+TAKES_PLACE = ("dispatch", "claim")
 ACTIONS = {row[1] for row in ROWS}
 
 
@@ -89,12 +95,16 @@ def can_view(user: User, req: ServiceRequest) -> bool:
 
 
 def deadline_for(status: str, req: ServiceRequest, now):
+    """When the step `status` is overdue; every status but the final ones has a deadline."""
+    if status == "in_service":  # the longest billable duration, from the start
+        return now + timedelta(minutes=req.max_minutes)
     hours = {
         "submitted": req.category.dispatch_hours,
         "dispatched": req.category.accept_hours,
         "pooled": req.category.accept_hours,
         "accepted": req.category.start_hours,
         "completed": req.category.confirm_window_hours,
+        "disputed": req.category.resolve_hours,
     }.get(status)
     return now + timedelta(hours=hours) if hours else None
 
@@ -127,7 +137,7 @@ def transition(req: ServiceRequest, action: str, actor: User | None, params: dic
 def _apply(step: Step, from_status: str) -> None:
     req, now = step.request, utcnow()
     old_partner = req.partner_id
-    values = {"status": step.to, "updated_at": now,
+    values = {"status": step.to, "updated_at": now, "escalated_at": None,
               "deadline_at": deadline_for(step.to, req, now), **step.values}
     moved = db.session.execute(
         sa.update(ServiceRequest)
@@ -139,10 +149,15 @@ def _apply(step: Step, from_status: str) -> None:
                        details={"status": req.status, "action": step.action})
     db.session.refresh(req)  # the row as updated, relationships (partner) included
     new_partner = req.partner_id
-    if from_status in OPEN and old_partner:
-        catalog.change_open_tasks(old_partner, -1)
-    if step.to in OPEN and new_partner:
-        catalog.change_open_tasks(new_partner, +1)
+    held_before = old_partner if from_status in OPEN else None
+    held_after = new_partner if step.to in OPEN else None
+    if held_before and held_before != held_after:
+        catalog.change_open_tasks(held_before, -1)
+    if held_after and held_after != held_before:
+        if step.action in TAKES_PLACE:
+            _take_place(held_after)
+        else:  # a redo after a dispute: the partner owes the work whatever its load
+            catalog.change_open_tasks(held_after, +1)
     db.session.add(RequestEvent(
         request_id=req.id, action=step.action, from_status=from_status, to_status=step.to,
         actor_id=step.actor.id if step.actor else None, actor_role=step.role, at=now,
@@ -152,6 +167,22 @@ def _apply(step: Step, from_status: str) -> None:
         effect()
     log.info("request %s %s: %s -> %s by %s", req.id, step.action, from_status, step.to,
              step.actor.id if step.actor else "system")
+
+
+def _take_place(partner_id: int) -> None:
+    """One more open task for the partner, only while it has a free place: the conditional
+    UPDATE holds the partner's row until commit, so two racing dispatches or claims for its
+    last place cannot both win (the loser's transaction is rolled back)."""
+    taken = db.session.execute(
+        sa.update(Partner).where(Partner.id == partner_id,
+                                 Partner.open_tasks < Partner.capacity)
+        .values(open_tasks=Partner.open_tasks + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    if not taken:
+        load = db.session.execute(sa.select(Partner.open_tasks, Partner.capacity)
+                                  .where(Partner.id == partner_id)).one()
+        raise Conflict("partner_at_capacity", "该合伙人任务已满",
+                       details={"open_tasks": load.open_tasks, "capacity": load.capacity})
 
 
 class NotEligible(ApiError):

@@ -32,7 +32,16 @@ class ServiceRequest(db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     minutes: Mapped[int | None] = mapped_column(sa.Integer)
     rating: Mapped[int | None] = mapped_column(sa.Integer)
+    # The terms priced when the request was created: settlement uses these, never the
+    # category's current values, so a later price change cannot break a held request.
+    payer: Mapped[str] = mapped_column(sa.String(12))
+    points_per_hour: Mapped[int] = mapped_column(sa.Integer)
+    max_minutes: Mapped[int] = mapped_column(sa.Integer)
     held_points: Mapped[int] = mapped_column(sa.Integer, default=0)
+    # How many times it was dispatched: the n of its ledger key `request:<id>:reserve:<n>`.
+    dispatches: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    # Set when the current step's deadline was escalated; every transition clears it.
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     points_settled: Mapped[int | None] = mapped_column(sa.Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

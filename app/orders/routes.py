@@ -101,7 +101,7 @@ def _action(name: str, schema):
     return view
 
 
-for _name, _schema in (("dispatch", s.DispatchIn), ("claim", s.EmptyIn),
+for _name, _schema in (("dispatch", s.DispatchIn), ("recall", s.RecallIn), ("claim", s.EmptyIn),
                        ("accept", s.EmptyIn), ("decline", s.ReasonIn), ("start", s.EmptyIn),
                        ("complete", s.CompleteIn), ("confirm", s.ConfirmIn),
                        ("dispute", s.ReasonIn), ("resolve", s.ResolveIn),

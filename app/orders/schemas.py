@@ -29,6 +29,10 @@ class ReasonIn(Schema):
     reason = text(500)
 
 
+class RecallIn(Schema):
+    reason = text(500, required=False, load_default=None)
+
+
 class CompleteIn(Schema):
     minutes = fields.Integer(required=True, validate=validate.Range(min=1, max=24 * 60))
     note = fields.String(load_default=None, validate=validate.Length(max=500))

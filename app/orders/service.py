@@ -7,7 +7,7 @@ from app.auth import service as auth_service
 from app.auth.models import User
 from app.catalog import service as catalog
 from app.common.timeutil import utcnow
-from app.community.service import household_of_user
+from app.community.service import get_community, household_of_user
 from app.errors import ApiError, Conflict, NotFound, Unprocessable
 from app.extensions import db
 from app.notifications.service import notify
@@ -36,19 +36,20 @@ def create_request(user: User, data: dict) -> ServiceRequest:
         raise Unprocessable(details={"fields": {"preferred_end": ["结束时间须晚于开始时间"]}})
     content_ok = screen(data["description"], user.openid)
     now = utcnow()
+    # Priced now: the request keeps these terms whatever later happens to the category.
     req = ServiceRequest(
         community_id=household.community_id, household_id=household.id, resident_id=user.id,
         category_id=category.id, description=data["description"], content_ok=content_ok,
         status="submitted", preferred_start=start, preferred_end=end, created_at=now,
-        updated_at=now)
+        updated_at=now, payer=category.payer, points_per_hour=category.points_per_hour,
+        max_minutes=category.max_minutes)
     req.category = category
     req.deadline_at = machine.deadline_for("submitted", req, now)
     db.session.add(req)
     db.session.flush()
-    if category.payer == "resident" and category.points_per_hour:
+    if req.payer == "resident" and req.points_per_hour:
         # Escrow: the most this service can cost is held now, so settlement cannot fail later.
-        req.held_points = timebank.points_for_minutes(category.max_minutes,
-                                                      category.points_per_hour)
+        req.held_points = _most_points(req)
         timebank.hold_points(user_id=user.id, amount=req.held_points,
                              key=f"request:{req.id}:hold", ref=f"request:{req.id}",
                              memo=f"{category.name} 预扣")
@@ -79,24 +80,44 @@ def _note(step: machine.Step, text: str | None, required: bool = False) -> None:
 
 
 def _dispatch(step, params):
+    """To a partner, or into the pool; a pooled request may be dispatched to a partner."""
     req = step.request
     if not req.content_ok:
         raise Conflict("content_under_review", "内容审核中，暂不能派单")
+    step.values = {"dispatched_at": utcnow(), "dispatches": req.dispatches + 1}
     if params.get("pool"):
+        if req.status == "pooled":
+            raise Conflict("invalid_transition", "已在抢单池中",
+                           details={"status": req.status, "action": "dispatch"})
         step.to = "pooled"
-        step.values = {"dispatched_at": utcnow()}
+        _reserve(step)
         return
     if not params.get("partner_id"):
         raise Unprocessable(details={"fields": {"partner_id": ["请选择合伙人或放入抢单池"]}})
     partner = catalog.get_partner(params["partner_id"])
     if not catalog.serves(partner, req.category_id, req.community_id):
         raise machine.NotEligible()
-    if partner.open_tasks >= partner.capacity:
+    if partner.open_tasks >= partner.capacity:  # the transition re-checks it atomically
         raise Conflict("partner_at_capacity", "该合伙人任务已满", details={
             "open_tasks": partner.open_tasks, "capacity": partner.capacity})
     step.to = "dispatched"
-    step.values = {"partner_id": partner.id, "dispatched_at": utcnow()}
+    step.values["partner_id"] = partner.id
     step.data = {"partner_id": partner.id}
+    _reserve(step)
+
+
+def _recall(step, params):
+    """Staff take a pooled request back into their queue."""
+    _note(step, params.get("reason"))
+    _release(step)
+
+
+def _expire(step, params):
+    """Nobody accepted or claimed it in time: back to the queue, reservation released."""
+    step.values = {"partner_id": None, "assignee_id": None}
+    if step.request.partner_id:
+        step.data = {"partner_id": step.request.partner_id}
+    _release(step)
 
 
 def _claim(step, params):
@@ -118,13 +139,14 @@ def _decline(step, params):
     _note(step, params.get("reason"), required=True)
     step.values = {"partner_id": None, "assignee_id": None}
     step.data = {"partner_id": step.request.partner_id}
+    _release(step)
 
 
 def _complete(step, params):
     minutes = params["minutes"]
-    if minutes > step.request.category.max_minutes:
+    if minutes > step.request.max_minutes:
         raise Unprocessable(details={"fields": {"minutes": [
-            f"服务时长不能超过 {step.request.category.max_minutes} 分钟"]}})
+            f"服务时长不能超过 {step.request.max_minutes} 分钟"]}})
     _note(step, params.get("note"))
     step.values = {"minutes": minutes}
     step.data = {"minutes": minutes}
@@ -150,7 +172,7 @@ def _resolve(step, params):
     _note(step, params.get("note"))
     if outcome == "confirm":
         if params.get("minutes") is not None:
-            if params["minutes"] > step.request.category.max_minutes:
+            if params["minutes"] > step.request.max_minutes:
                 raise Unprocessable(details={"fields": {"minutes": ["超过该类别的最长时长"]}})
             step.values["minutes"] = params["minutes"]
             step.data["minutes"] = params["minutes"]
@@ -170,49 +192,86 @@ def _auto_confirm(step, params):
 
 
 # -- points ---------------------------------------------------------------------------
-def _settle(step: machine.Step) -> None:
-    """Price the work now; pay the partner member who did it once the step has won
-    (`request:<id>:settle` makes the credit exactly-once whatever races)."""
+# Ledger keys of a request: `request:<id>:hold` and `:release` (the resident's escrow, taken at
+# creation), `request:<id>:reserve:<n>` and `:reserve:<n>:release` (the community's points set
+# aside by the n-th dispatch), `request:<id>:settle` (the payment).
+def _most_points(req: ServiceRequest) -> int:
+    """What the request can cost at most, at the price it was created with."""
+    return timebank.points_for_minutes(req.max_minutes, req.points_per_hour)
+
+
+def _reserve(step: machine.Step) -> None:
+    """A community-paid request sets its community's points aside when it is dispatched,
+    so that confirming it can never fail on the budget (409 `budget_exhausted` here)."""
     req = step.request
-    category = req.category
+    if req.payer != "community" or _most_points(req) <= 0:
+        return
+    community_id, ref, name = req.community_id, f"request:{req.id}", req.category.name
+    n, amount, was_pooled = step.values["dispatches"], _most_points(req), req.status == "pooled"
+
+    def reserve():
+        if was_pooled:  # the pool's reservation moves to this dispatch
+            timebank.release_reserve(community_id=community_id, ref=ref,
+                                     key=f"{ref}:reserve:{n - 1}:release", memo="改派，释放预留")
+        timebank.reserve_points(community_id=community_id, amount=amount, ref=ref,
+                                key=f"{ref}:reserve:{n}", memo=f"{name} 派单预留")
+
+    step.effects.append(reserve)
+
+
+def _settle(step: machine.Step) -> None:
+    """Price the work at the request's own terms; pay the partner member who did it once the
+    step has won (`request:<id>:settle` makes the credit exactly-once whatever races)."""
+    req = step.request
     minutes = step.values.get("minutes", req.minutes) or 0
-    points = timebank.points_for_minutes(minutes, category.points_per_hour)
+    points = timebank.points_for_minutes(minutes, req.points_per_hour)
     step.values["points_settled"] = points
     step.data["points"] = points
+    ref = f"request:{req.id}"
 
     def pay():
-        if category.payer != "none" and points > 0:
+        reserved = req.payer == "community" and \
+            timebank.reserved_for(req.community_id, ref) > 0
+        if req.payer != "none" and points > 0:
             timebank.settle_service(
-                payer=category.payer, community_id=req.community_id,
-                payee_user_id=req.assignee_id, points=points, key=f"request:{req.id}:settle",
-                ref=f"request:{req.id}", memo=f"{category.name} {minutes} 分钟",
+                payer=req.payer, community_id=req.community_id,
+                payee_user_id=req.assignee_id, points=points, key=f"{ref}:settle",
+                ref=ref, memo=f"{req.category.name} {minutes} 分钟",
                 resident_user_id=req.resident_id, minutes=minutes,
-                actor_id=step.actor.id if step.actor else None)
-        left = req.held_points - (points if category.payer == "resident" else 0)
+                actor_id=step.actor.id if step.actor else None, from_reserve=reserved)
+        left = req.held_points - (points if req.payer == "resident" else 0)
         if left > 0:
             timebank.release_hold(user_id=req.resident_id, amount=left,
-                                  key=f"request:{req.id}:release", ref=f"request:{req.id}",
-                                  memo="预扣积分退回")
+                                  key=f"{ref}:release", ref=ref, memo="预扣积分退回")
+        if reserved:
+            timebank.release_reserve(community_id=req.community_id, ref=ref,
+                                     key=f"{ref}:reserve:{req.dispatches}:release",
+                                     memo="结算后释放剩余预留")
 
     step.effects.append(pay)
 
 
 def _release(step: machine.Step) -> None:
+    """Give back the resident's escrow (on cancel) and the community's reservation."""
     req = step.request
+    ref, n = f"request:{req.id}", req.dispatches
+    cancelled = step.to == "cancelled"
 
     def release():
-        if req.held_points:
+        if cancelled and req.held_points:
             timebank.release_hold(user_id=req.resident_id, amount=req.held_points,
-                                  key=f"request:{req.id}:release", ref=f"request:{req.id}",
-                                  memo="取消，预扣积分退回")
+                                  key=f"{ref}:release", ref=ref, memo="取消，预扣积分退回")
+        if req.payer == "community" and n:
+            timebank.release_reserve(community_id=req.community_id, ref=ref,
+                                     key=f"{ref}:reserve:{n}:release", memo="释放派单预留")
 
     step.effects.append(release)
 
 
 HANDLERS = {
-    "dispatch": _dispatch, "claim": _claim, "accept": _accept, "decline": _decline,
-    "complete": _complete, "confirm": _confirm, "dispute": _dispute, "resolve": _resolve,
-    "cancel": _cancel, "auto_confirm": _auto_confirm,
+    "dispatch": _dispatch, "recall": _recall, "claim": _claim, "accept": _accept,
+    "decline": _decline, "complete": _complete, "confirm": _confirm, "dispute": _dispute,
+    "resolve": _resolve, "cancel": _cancel, "auto_confirm": _auto_confirm, "expire": _expire,
 }
 
 
@@ -240,7 +299,7 @@ def _after(req: ServiceRequest, action: str) -> None:
         return
     to_staff = {"decline": ("declined", "合伙人拒单，请重新派单"),
                 "dispute": ("disputed", "居民对服务有异议"),
-                "expire": ("overdue", "派单超时未接单，已退回待派单")}
+                "expire": ("overdue", "超时无人接单，已退回待派单")}
     if action in to_staff:
         kind, title = to_staff[action]
         for uid in auth_service.holders("staff", community_id=req.community_id):
@@ -252,21 +311,30 @@ def _after(req: ServiceRequest, action: str) -> None:
 
 
 # -- deadlines ------------------------------------------------------------------------
+# Overdue steps that move on their own: the system's transition and its counter.
+MOVES = (("dispatched", "expire", "expired"), ("pooled", "expire", "pool_expired"),
+         ("completed", "auto_confirm", "auto_confirmed"))
+# Overdue steps that wait for a person: who is told, and what.
+ALERTS = {
+    "submitted": (("staff",), "居民点单超时未派单"),
+    "accepted": (("staff", "partner"), "已接单超时未开始服务"),
+    "in_service": (("staff",), "服务超过最长时长仍未完成"),
+    "disputed": (("street_admin",), "服务争议超时未处理"),
+}
+
+
 def escalate(now=None) -> dict:
-    """Return overdue dispatches to the queue and auto-confirm silent completions.
+    """Every overdue step escalates once: dispatches and the pool go back to the queue,
+    silent completions are confirmed, and the other steps alert whoever must act.
 
     Each request is its own transaction; a racing resident confirm simply wins or loses the
     conditional update, and the ledger key makes a double credit impossible either way.
     """
     now = now or utcnow()
-    counts = {"expired": 0, "auto_confirmed": 0, "failed": 0}
-    for status, action, counter in (("dispatched", "expire", "expired"),
-                                    ("completed", "auto_confirm", "auto_confirmed")):
-        ids = list(db.session.scalars(sa.select(ServiceRequest.id).where(
-            ServiceRequest.status == status, ServiceRequest.deadline_at < now)
-            .order_by(ServiceRequest.id).limit(1000)))
-        db.session.rollback()
-        for request_id in ids:
+    counts = {"expired": 0, "pool_expired": 0, "auto_confirmed": 0, "escalated": 0,
+              "failed": 0}
+    for status, action, counter in MOVES:
+        for request_id in _overdue(status, now):
             try:
                 act(get_request(request_id), action, None, {})
                 db.session.commit()
@@ -276,4 +344,61 @@ def escalate(now=None) -> dict:
                 if err.code != "invalid_transition":
                     counts["failed"] += 1
                     log.warning("escalation of request %s failed: %s", request_id, err.code)
+    for status in ALERTS:
+        for request_id in _overdue(status, now, unescalated=True):
+            try:
+                counts["escalated"] += int(_alert(request_id, status, now))
+                db.session.commit()
+            except ApiError as err:
+                db.session.rollback()
+                counts["failed"] += 1
+                log.warning("escalation of request %s failed: %s", request_id, err.code)
     return counts
+
+
+def _overdue(status: str, now, unescalated: bool = False) -> list[int]:
+    stmt = sa.select(ServiceRequest.id).where(ServiceRequest.status == status,
+                                              ServiceRequest.deadline_at < now)
+    if unescalated:
+        stmt = stmt.where(ServiceRequest.escalated_at.is_(None))
+    ids = list(db.session.scalars(stmt.order_by(ServiceRequest.id).limit(1000)))
+    db.session.rollback()
+    return ids
+
+
+def _alert(request_id: int, status: str, now) -> bool:
+    """Escalate one overdue step once: a conditional UPDATE marks it (a concurrent run or a
+    step that moved the request on loses), then the event and the inbox rows follow."""
+    marked = db.session.execute(
+        sa.update(ServiceRequest)
+        .where(ServiceRequest.id == request_id, ServiceRequest.status == status,
+               ServiceRequest.deadline_at < now, ServiceRequest.escalated_at.is_(None))
+        .values(escalated_at=now).execution_options(synchronize_session=False)).rowcount
+    if not marked:
+        return False
+    req = get_request(request_id)
+    audiences, title = ALERTS[status]
+    told = _recipients(req, audiences)
+    db.session.add(machine.RequestEvent(
+        request_id=req.id, action="escalate", from_status=status, to_status=status,
+        actor_id=None, actor_role="system", at=now,
+        data={"notified": list(audiences)}))
+    for uid in told:
+        notify(uid, "overdue", title, f"{req.category.name} #{req.id}", f"request:{req.id}")
+    log.info("request %s escalated in %s to %s", req.id, status, ",".join(audiences))
+    return True
+
+
+def _recipients(req: ServiceRequest, audiences) -> list[int]:
+    ids: list[int] = []
+    for audience in audiences:
+        if audience == "staff":
+            ids += auth_service.holders("staff", community_id=req.community_id)
+        elif audience == "partner" and req.partner_id:
+            ids += catalog.partner_member_ids(req.partner_id)
+        elif audience == "street_admin":
+            street_id = get_community(req.community_id).street_id
+            # no street admin yet: the admins above it hear of it instead
+            ids += auth_service.holders("street_admin", street_id=street_id) or \
+                auth_service.holders("admin")
+    return sorted(set(ids))

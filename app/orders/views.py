@@ -22,8 +22,8 @@ def request_view(req: ServiceRequest, viewer: User, in_list: bool = False) -> di
         "status": req.status,
         "community_id": req.community_id,
         "category": {"id": req.category.id, "code": req.category.code,
-                     "name": req.category.name, "payer": req.category.payer,
-                     "points_per_hour": req.category.points_per_hour},
+                     "name": req.category.name, "payer": req.payer,
+                     "points_per_hour": req.points_per_hour},  # this request's own price
         "description": req.description if (req.content_ok or trusted) else HELD_TEXT,
         "content_held": not req.content_ok,
         "household": {"id": household.id,

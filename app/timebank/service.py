@@ -7,7 +7,8 @@ nothing. Refusals are `ApiError`s (409 `insufficient_points`, `budget_exhausted`
 
 Accounts: one personal account per user, one hold (escrow) account per user for points
 reserved against a resident-paid request, one issuing account per community (it may go below
-zero down to the community's budget), one per merchant, and system accounts.
+zero down to the community's budget) and one reserve (a hold account of the community) for
+community-paid requests dispatched and not yet settled, one per merchant, and system accounts.
 """
 import sqlalchemy as sa
 from flask import current_app
@@ -54,6 +55,11 @@ def community_account(community_id: int) -> Account:
     """The community's issuing account: pays community-sponsored services and shifts."""
     budget = current_app.config.get("TIMEBANK_DEFAULT_BUDGET", DEFAULT_COMMUNITY_BUDGET)
     return _get_or_create("community", "community_id", community_id, -budget)
+
+
+def reserve_account(community_id: int) -> Account:
+    """What a community has set aside for requests it dispatched and has not yet settled."""
+    return _get_or_create("hold", "community_id", community_id, 0)
 
 
 def merchant_account(merchant_id: int) -> Account:
@@ -146,7 +152,15 @@ def grant_from_community(*, community_id: int, user_id: int, points: int, key: s
 
 def held_for(user_id: int, ref: str) -> int:
     """What is still reserved for `ref` in the user's hold account."""
-    account_id = hold_account(user_id).id
+    return _held(hold_account(user_id).id, ref)
+
+
+def reserved_for(community_id: int, ref: str) -> int:
+    """What is still reserved for `ref` in the community's reserve."""
+    return _held(reserve_account(community_id).id, ref)
+
+
+def _held(account_id: int, ref: str) -> int:
     signed = sa.case((Transfer.credit_account_id == account_id, Transfer.amount),
                      else_=-Transfer.amount)
     total = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(signed), 0)).where(
@@ -171,8 +185,35 @@ def release_hold(*, user_id: int, amount: int, key: str, ref: str, memo: str = "
                        credit_id=user_account(user_id).id, amount=amount, ref=ref, memo=memo)
 
 
+def reserve_points(*, community_id: int, amount: int, key: str, ref: str,
+                   memo: str = "") -> Transfer:
+    """Set a community's points aside for a request it dispatches, so that settling it later
+    cannot fail: 409 `budget_exhausted` now if the budget does not cover `amount`."""
+    return ledger.post(key=key, kind="hold", debit_id=community_account(community_id).id,
+                       credit_id=reserve_account(community_id).id, amount=amount, ref=ref,
+                       memo=memo)
+
+
+def release_reserve(*, community_id: int, key: str, ref: str,
+                    memo: str = "") -> Transfer | None:
+    """Give whatever is still reserved for `ref` back to the community's issuing account,
+    once per `key`; None when nothing is reserved."""
+    existing = ledger.find_transfer(key)
+    if existing is not None:
+        return existing
+    amount = reserved_for(community_id, ref)
+    if amount <= 0:
+        return None
+    return ledger.post(key=key, kind="release", debit_id=reserve_account(community_id).id,
+                       credit_id=community_account(community_id).id, amount=amount, ref=ref,
+                       memo=memo)
+
+
 def _require_held(user_id: int, ref: str, amount: int) -> int:
-    held = held_for(user_id, ref)
+    return _require_enough(held_for(user_id, ref), amount)
+
+
+def _require_enough(held: int, amount: int) -> int:
     if amount > held:
         raise ApiError("hold_insufficient", "预留积分不足", 409, {"held": held, "required": amount})
     return held
@@ -180,16 +221,25 @@ def _require_held(user_id: int, ref: str, amount: int) -> int:
 
 def settle_service(*, payer: str, community_id: int, payee_user_id: int, points: int, key: str,
                    ref: str, memo: str = "", resident_user_id: int | None = None,
-                   minutes: int = 0, actor_id: int | None = None) -> Transfer:
+                   minutes: int = 0, actor_id: int | None = None,
+                   from_reserve: bool = False) -> Transfer:
     """Pay the partner member for a confirmed service.
 
-    payer "community": from the community's issuing account (kind service_credit).
+    payer "community": from the community's issuing account (kind service_credit), or with
+    `from_reserve` from what `reserve_points` set aside for this `ref` (409
+    `hold_insufficient` beyond it; the rest stays reserved until `release_reserve`).
     payer "resident": from what `hold_points` reserved for this `ref` (409 `hold_insufficient`
     beyond it); whatever is left of the hold stays reserved until `release_hold` gives it back.
     """
     if payer == "community":
-        return ledger.post(key=key, kind="service_credit",
-                           debit_id=community_account(community_id).id,
+        source = community_account(community_id)
+        if from_reserve:
+            existing = ledger.find_transfer(key)
+            if existing is not None:
+                return existing
+            _require_enough(reserved_for(community_id, ref), points)
+            source = reserve_account(community_id)
+        return ledger.post(key=key, kind="service_credit", debit_id=source.id,
                            credit_id=user_account(payee_user_id).id, amount=points, ref=ref,
                            memo=memo, minutes=minutes, actor_id=actor_id)
     if payer != "resident" or resident_user_id is None:

@@ -32,7 +32,9 @@ const REQUEST_ACTIONS = {
   resolve: '处理异议',
   cancel: '取消',
   auto_confirm: '系统自动确认',
-  escalate: '超时退回',
+  expire: '超时退回',
+  recall: '收回待派',
+  escalate: '超时提醒',
 };
 
 const RESOLVE_OUTCOMES = {
@@ -104,6 +106,7 @@ const ROLES = {
   partner_member: '合伙人',
   merchant: '商家',
   staff: '社区工作者',
+  street_admin: '街道管理员',
   admin: '管理员',
 };
 

@@ -80,3 +80,73 @@ def test_confirm_racing_auto_confirm_credits_once(flow, live_server, app):
         steps = db.session.scalars(sa.select(RequestEvent.action).where(
             RequestEvent.request_id == rid, RequestEvent.to_status == "confirmed")).all()
     assert len(steps) == 1
+
+
+def _one_free_place(app, partner_id):
+    from app.catalog.models import Partner
+    from app.extensions import db
+
+    with app.app_context():
+        partner = db.session.get(Partner, partner_id)
+        partner.capacity = partner.open_tasks + 1
+        db.session.commit()
+
+
+def _load(app, partner_id):
+    from app.catalog.models import Partner
+    from app.extensions import db
+    from app.orders.machine import OPEN
+    from app.orders.models import ServiceRequest
+
+    with app.app_context():
+        partner = db.session.get(Partner, partner_id)
+        holding = db.session.scalar(sa.select(sa.func.count()).select_from(ServiceRequest)
+                                    .where(ServiceRequest.partner_id == partner_id,
+                                           ServiceRequest.status.in_(OPEN)))
+        return partner.open_tasks, partner.capacity, holding
+
+
+def _race(calls):
+    with cf.ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(lambda call: call(), calls))
+
+
+def test_concurrent_dispatches_never_exceed_capacity(flow, live_server, app):
+    partner = flow.partner_id()
+    rids = [flow.create(description=f"空调不制冷 {i}")["id"] for i in range(10)]
+    _one_free_place(app, partner)
+    staff = [_login(live_server, "demo-staff-1", 200 + i) for i in range(len(rids))]
+
+    def dispatch(rid, h):
+        return lambda: requests.post(f"{live_server}/api/v1/requests/{rid}/dispatch",
+                                     headers=h, json={"partner_id": partner}, timeout=30)
+
+    answers = _race([dispatch(rid, h) for rid, h in zip(rids, staff, strict=True)])
+    codes = sorted(a.status_code for a in answers)
+    assert codes == [200] + [409] * (len(rids) - 1), [a.text for a in answers]
+    assert {a.json()["error"]["code"] for a in answers if a.status_code == 409} \
+        == {"partner_at_capacity"}
+    assert _load(app, partner) == (1, 1, 1)
+    statuses = [flow.get(rid)["status"] for rid in rids]
+    assert statuses.count("dispatched") == 1 and statuses.count("submitted") == len(rids) - 1
+
+
+def test_concurrent_claims_never_exceed_capacity(flow, live_server, app, make_user):
+    partner = flow.partner_id()
+    rids = [flow.to_state("pooled") for _ in range(10)]
+    members = [f"claimer-{i}" for i in range(len(rids))]
+    for m in members:
+        make_user(m, roles=[("partner_member", {"partner_id": partner})])
+    _one_free_place(app, partner)
+    headers = [_login(live_server, m, 300 + i) for i, m in enumerate(members)]
+
+    def claim(rid, h):
+        return lambda: requests.post(f"{live_server}/api/v1/requests/{rid}/claim",
+                                     headers=h, json={}, timeout=30)
+
+    answers = _race([claim(rid, h) for rid, h in zip(rids, headers, strict=True)])
+    codes = sorted(a.status_code for a in answers)
+    assert codes == [200] + [409] * (len(rids) - 1), [a.text for a in answers]
+    assert _load(app, partner) == (1, 1, 1)
+    statuses = [flow.get(rid)["status"] for rid in rids]
+    assert statuses.count("accepted") == 1 and statuses.count("pooled") == len(rids) - 1

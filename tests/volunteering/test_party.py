@@ -213,7 +213,8 @@ def test_summary_counts_service_requests_the_member_completed_in_the_quarter(wor
                                (T0 - timedelta(days=1), resident)):
             req = ServiceRequest(community_id=world.c1, household_id=world.home1,
                                  resident_id=resident, category_id=category.id,
-                                 description="代购药品", status="completed", assignee_id=actor)
+                                 description="代购药品", status="completed", assignee_id=actor,
+                                 payer="community", points_per_hour=10, max_minutes=240)
             db.session.add(req)
             db.session.flush()
             db.session.add(RequestEvent(request_id=req.id, action="complete",
