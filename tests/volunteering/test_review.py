@@ -92,7 +92,8 @@ def test_manual_record_is_capped_per_volunteer_per_month(world, clock, app):
     app.config["VOLUNTEER_MANUAL_CAP_MINUTES"] = 180
     try:
         world.user("vol")
-        shifts = [world.shift(T0 - timedelta(days=d), minutes=120) for d in (1, 2, 3)]
+        shifts = [world.past_shift(T0 - timedelta(days=d), minutes=120, signups=["vol"])
+                  for d in (1, 2, 3)]
         first = world.post("/attendances/manual", "staff1", {
             "shift_id": shifts[0]["id"], "user_id": world.users["vol"], "minutes": 120,
             "reason": "忘记签到，现场照片为证"}, expect=201).get_json()
@@ -108,7 +109,7 @@ def test_manual_record_is_capped_per_volunteer_per_month(world, clock, app):
         # A shift in the previous month counts against that month, not this one.
         clock.move_to(T0 + timedelta(days=30, hours=3))
         world.forget_logins()
-        april = world.shift(T0 + timedelta(days=30), minutes=120)
+        april = world.past_shift(T0 + timedelta(days=30), minutes=120, signups=["vol"])
         world.post("/attendances/manual", "staff1", {
             "shift_id": april["id"], "user_id": world.users["vol"], "minutes": 120,
             "reason": "补录"}, expect=201)
@@ -120,7 +121,7 @@ def test_rejected_manual_records_do_not_count_against_the_cap(world, clock, app)
     app.config["VOLUNTEER_MANUAL_CAP_MINUTES"] = 120
     try:
         world.user("vol")
-        one, two = (world.shift(T0 - timedelta(days=d)) for d in (1, 2))
+        one, two = (world.past_shift(T0 - timedelta(days=d), signups=["vol"]) for d in (1, 2))
         att = world.post("/attendances/manual", "staff1", {
             "shift_id": one["id"], "user_id": world.users["vol"], "minutes": 120,
             "reason": "补录"}, expect=201).get_json()["id"]
@@ -134,7 +135,7 @@ def test_rejected_manual_records_do_not_count_against_the_cap(world, clock, app)
 
 def test_manual_record_refusals(world, clock):
     world.user("vol")
-    past = world.shift(T0 - timedelta(days=1), minutes=60)
+    past = world.past_shift(T0 - timedelta(days=1), minutes=60, signups=["vol"])
     future = world.shift(T0 + timedelta(days=1))
     body = {"shift_id": past["id"], "user_id": world.users["vol"], "minutes": 30,
             "reason": "补录"}
@@ -171,7 +172,7 @@ def test_no_show_marking_after_the_grace(world, clock):
     assert statuses == {"came": "confirmed", "forgot_out": "confirmed", "absent": "no_show"}
     pending = world.get(f"/attendances?community_id={world.c1}&status=partial", "staff1")
     assert [(a["user"]["nickname"], a["minutes"], a["review_note"]) for a in pending["items"]] \
-        == [("forgot_out", 60, "未签退")]
+        == [("forgot_out", 0, "未签退")]
     assert world.get("/me/volunteer-record", "absent")["no_shows"] == 1
 
 
@@ -194,7 +195,7 @@ def test_record_shows_verified_manual_and_pending_apart(world, clock):
     one = served(world, clock, minutes=120)
     world.post(f"/attendances/{one['attendance_id']}/approve", "staff1", expect=200)
     served(world, clock, minutes=120, start=T0 + timedelta(hours=3))  # left pending
-    past = world.shift(T0 - timedelta(days=2), minutes=60)
+    past = world.past_shift(T0 - timedelta(days=2), minutes=60, signups=["vol"])
     manual = world.post("/attendances/manual", "staff1", {
         "shift_id": past["id"], "user_id": world.users["vol"], "minutes": 60,
         "reason": "补录"}, expect=201).get_json()["id"]
