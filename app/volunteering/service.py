@@ -98,14 +98,15 @@ def add_shift(user: User, activity_id: int, spec: dict, now: datetime) -> Shift:
 
 def _new_shift(activity: Activity, community: Community, spec: dict, now: datetime) -> Shift:
     """A shift starts no earlier than a short grace before now (no back-dated shifts), and
-    pays no more points per hour than the community's ceiling, which only admins set."""
+    pays no more points per hour than the community's ceiling, which only admins set (and
+    never more than the platform's `MAX_POINTS_PER_HOUR`)."""
     grace = timedelta(minutes=current_app.config["SHIFT_BACKDATE_GRACE_MINUTES"])
     if spec["starts_at"] < now - grace:
         minutes = int(grace.total_seconds() // 60)
         raise Unprocessable("shift_in_past", f"班次开始时间不能早于当前时间{minutes}分钟以上",
                             details={"fields": {"starts_at": ["开始时间已过"]},
                                      "earliest": local_iso(now - grace)})
-    ceiling = community.max_points_per_hour
+    ceiling = min(community.max_points_per_hour, current_app.config["MAX_POINTS_PER_HOUR"])
     if spec["points_per_hour"] > ceiling:
         raise Unprocessable("points_ceiling_exceeded",
                             f"每小时积分不能超过本社区上限{ceiling}",

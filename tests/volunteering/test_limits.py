@@ -89,6 +89,16 @@ def test_shift_points_per_hour_stay_within_the_community_ceiling(world):
     assert resp.status_code == 422
 
 
+def test_the_platform_ceiling_bounds_every_community(world, app):
+    app.config["MAX_POINTS_PER_HOUR"] = 20
+    try:
+        resp = create(world, [spec(T0 + timedelta(hours=1), points_per_hour=21)])
+        assert resp.status_code == 422
+        assert resp.get_json()["error"]["details"]["max_points_per_hour"] == 20
+    finally:
+        app.config["MAX_POINTS_PER_HOUR"] = 60
+
+
 # -- make-up records ----------------------------------------------------------------------------
 def test_make_up_records_need_a_place_on_that_shift(world):
     shift = world.past_shift(T0 - timedelta(days=1), signups=["vol"])
