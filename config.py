@@ -59,6 +59,11 @@ class Config:
     LOGIN_OPENID_RATE_LIMIT = os.environ.get("LOGIN_OPENID_RATE_LIMIT", "10 per minute")
     LOGIN_GLOBAL_RATE_LIMIT = os.environ.get("LOGIN_GLOBAL_RATE_LIMIT", "1200 per minute")
     WRITE_RATE_LIMIT = os.environ.get("WRITE_RATE_LIMIT", "120 per minute")
+    # Points per hour: the ceiling of every service category, and of what an admin may set as
+    # a community's ceiling for its volunteer shifts.
+    MAX_POINTS_PER_HOUR = int(os.environ.get("MAX_POINTS_PER_HOUR", "60"))
+    # How far in the past a new volunteer shift may start (late entry of a shift just begun).
+    SHIFT_BACKDATE_GRACE_MINUTES = int(os.environ.get("SHIFT_BACKDATE_GRACE_MINUTES", "15"))
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True

@@ -242,3 +242,71 @@ def test_revoked_staff_loses_power_at_once(client, seeded, login, db):
 def test_missing_objects_are_404(client, seeded, login, path):
     resp = client.get(path, headers=login("demo-staff-1"))
     assert resp.status_code == 404
+
+
+def test_only_admins_set_a_communitys_ceilings_and_each_change_is_audited(client, seeded, login,
+                                                                          db):
+    from app.audit.models import AuditEntry
+    from app.auth.models import User
+
+    path = "/api/v1/communities/1/limits"
+    body = {"max_points_per_hour": 25, "manual_budget_minutes": 600}
+    for who in ("demo-staff-1", "demo-staff-2", "demo-resident-1"):
+        assert client.patch(path, json=body, headers=login(who)).status_code == 403
+    admin = login("demo-admin")
+    before = client.get("/api/v1/communities/1", headers=admin).get_json()
+    assert (before["max_points_per_hour"], before["manual_budget_minutes"]) == (30, 1200)
+    resp = client.patch(path, json=body, headers=admin)
+    assert resp.status_code == 200, resp.get_json()
+    assert (resp.get_json()["max_points_per_hour"],
+            resp.get_json()["manual_budget_minutes"]) == (25, 600)
+    # Partial: the field not sent stays.
+    resp = client.patch(path, json={"manual_budget_minutes": 900}, headers=admin)
+    assert (resp.get_json()["max_points_per_hour"],
+            resp.get_json()["manual_budget_minutes"]) == (25, 900)
+    assert client.patch(path, json={"manual_budget_minutes": 900},
+                        headers=admin).status_code == 200  # no change, nothing audited
+    # Never above the platform's ceiling, never negative, never empty.
+    resp = client.patch(path, json={"max_points_per_hour": 61}, headers=admin)
+    assert resp.status_code == 422
+    assert resp.get_json()["error"]["code"] == "points_ceiling_exceeded"
+    assert client.patch(path, json={"manual_budget_minutes": -1},
+                        headers=admin).status_code == 422
+    assert client.patch(path, json={}, headers=admin).status_code == 422
+    assert client.patch("/api/v1/communities/99/limits", json=body,
+                        headers=admin).status_code == 404
+    admin_id = db.session.scalar(sa.select(User.id).where(User.openid == "demo-admin"))
+    entries = [(e.action, e.actor_id, e.target_type, e.target_id, e.details) for e in
+               db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "config")
+                                  .order_by(AuditEntry.id))]
+    assert entries == [
+        ("config", admin_id, "community", 1, {"changes": {"max_points_per_hour": [30, 25],
+                                                          "manual_budget_minutes": [1200, 600]}}),
+        ("config", admin_id, "community", 1, {"changes": {"manual_budget_minutes": [600, 900]}})]
+    assert client.get("/api/v1/communities/2", headers=admin).get_json()[
+        "max_points_per_hour"] == 30
+
+
+def test_category_points_per_hour_stay_within_the_platform_ceiling(client, seeded, login,
+                                                                   app):
+    admin = login("demo-admin")
+    body = {"code": "night_care", "name": "夜间陪护", "payer": "community",
+            "points_per_hour": 1000}
+    resp = client.post("/api/v1/categories", json=body, headers=admin)
+    assert resp.status_code == 422
+    assert resp.get_json()["error"]["code"] == "points_ceiling_exceeded"
+    assert resp.get_json()["error"]["details"]["max_points_per_hour"] == 60
+    created = client.post("/api/v1/categories", json=dict(body, points_per_hour=60),
+                          headers=admin)
+    assert created.status_code == 201, created.get_json()
+    category = created.get_json()["id"]
+    resp = client.patch(f"/api/v1/categories/{category}", json=dict(body, points_per_hour=61),
+                        headers=admin)
+    assert resp.status_code == 422
+    app.config["MAX_POINTS_PER_HOUR"] = 100
+    try:
+        resp = client.patch(f"/api/v1/categories/{category}",
+                            json=dict(body, points_per_hour=100), headers=admin)
+        assert resp.status_code == 200 and resp.get_json()["points_per_hour"] == 100
+    finally:
+        app.config["MAX_POINTS_PER_HOUR"] = 60

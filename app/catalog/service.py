@@ -1,11 +1,12 @@
 """Categories and partners; what the request state machine asks of them."""
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import RoleGrant, User
 from app.auth.permissions import scope_ids
 from app.catalog.models import Partner, ServiceCategory, partner_categories, partner_communities
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, NotFound, Unprocessable
 from app.extensions import db
 
 
@@ -64,7 +65,17 @@ def add_rating(partner_id: int, rating: int) -> None:
                        .execution_options(synchronize_session=False))
 
 
+def check_points_ceiling(points_per_hour: int | None) -> None:
+    """Categories are global: their points per hour stay within `MAX_POINTS_PER_HOUR`."""
+    ceiling = current_app.config["MAX_POINTS_PER_HOUR"]
+    if points_per_hour is not None and points_per_hour > ceiling:
+        raise Unprocessable("points_ceiling_exceeded", f"每小时积分不能超过上限{ceiling}",
+                            details={"fields": {"points_per_hour": [f"不能超过{ceiling}"]},
+                                     "max_points_per_hour": ceiling})
+
+
 def create_category(data: dict) -> ServiceCategory:
+    check_points_ceiling(data.get("points_per_hour"))
     if db.session.scalar(sa.select(ServiceCategory.id).where(
             ServiceCategory.code == data["code"])):
         raise Conflict("already_exists", "类别代码已存在")
@@ -75,6 +86,7 @@ def create_category(data: dict) -> ServiceCategory:
 
 
 def update_category(category: ServiceCategory, changes: dict) -> ServiceCategory:
+    check_points_ceiling(changes.get("points_per_hour"))
     for key, value in changes.items():
         setattr(category, key, value)
     return category

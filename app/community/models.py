@@ -9,6 +9,10 @@ from app.extensions import db
 COMPOUND_KINDS = ("formal", "old_courtyard", "scattered")  # 建制小区 / 老旧院落 / 零散楼栋
 STATION_KINDS = ("party_service", "v_station")  # 党群服务站 / 志愿V站
 BINDING_STATUSES = ("pending", "approved", "rejected")
+# Limits an admin sets per community (never its own staff): the points per hour a volunteer
+# shift may pay, and the minutes of make-up records (补录) its shifts of one month may carry.
+DEFAULT_MAX_POINTS_PER_HOUR = 30
+DEFAULT_MANUAL_BUDGET_MINUTES = 1200
 
 
 class Street(db.Model):
@@ -25,9 +29,19 @@ class Community(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     street_id: Mapped[int] = mapped_column(sa.ForeignKey("streets.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(64))
+    max_points_per_hour: Mapped[int] = mapped_column(
+        sa.Integer, default=DEFAULT_MAX_POINTS_PER_HOUR,
+        server_default=str(DEFAULT_MAX_POINTS_PER_HOUR))
+    manual_budget_minutes: Mapped[int] = mapped_column(
+        sa.Integer, default=DEFAULT_MANUAL_BUDGET_MINUTES,
+        server_default=str(DEFAULT_MANUAL_BUDGET_MINUTES))
     street: Mapped[Street] = relationship(lazy="joined")
 
-    __table_args__ = (sa.UniqueConstraint("street_id", "name"),)
+    __table_args__ = (
+        sa.UniqueConstraint("street_id", "name"),
+        sa.CheckConstraint("max_points_per_hour >= 0 AND manual_budget_minutes >= 0",
+                           name="limits_nonnegative"),
+    )
 
     def __repr__(self):
         return f"<Community {self.id} {self.name}>"

@@ -63,6 +63,18 @@ def get_community(community_id):
     return service.get_community(community_id)
 
 
+@blp.route("/communities/<int:community_id>/limits", methods=["PATCH"])
+@blp.arguments(s.CommunityLimitsPatch)
+@blp.response(200, s.CommunityOut)
+@roles_required("admin")
+def set_limits(data, community_id):
+    """Admins only: the ceiling of points per hour of the community's volunteer shifts and its
+    monthly budget of make-up minutes (补录). Each change is written to the audit log."""
+    community = service.set_limits(require_user(), community_id, data)
+    db.session.commit()
+    return community
+
+
 @blp.route("/communities/<int:community_id>/compounds", methods=["GET"])
 @blp.arguments(s.ListArgs, location="query")
 @blp.response(200, s.CompoundPage)

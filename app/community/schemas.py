@@ -1,4 +1,4 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.common.pagination import PageArgs
 from app.common.schemas import LocalDateTime, page_schema, text
@@ -37,6 +37,18 @@ class BuildingPatch(Schema):
     grid_id = fields.Integer(allow_none=True)
 
 
+class CommunityLimitsPatch(Schema):
+    """Either or both; a field not sent stays as it is."""
+
+    max_points_per_hour = fields.Integer(validate=validate.Range(min=0, max=1000))
+    manual_budget_minutes = fields.Integer(validate=validate.Range(min=0, max=1_000_000))
+
+    @validates_schema
+    def _something(self, data, **kwargs):
+        if not data:
+            raise ValidationError("请至少填写一项上限")
+
+
 class HouseholdIn(Schema):
     unit = fields.String(load_default="", validate=validate.Length(max=16))
     room = text(16)
@@ -68,6 +80,8 @@ class CommunityOut(Schema):
     id = fields.Integer()
     name = fields.String()
     street = fields.Nested(StreetOut)
+    max_points_per_hour = fields.Integer()
+    manual_budget_minutes = fields.Integer()
 
 
 class CompoundOut(Schema):

@@ -6,9 +6,11 @@ shape (403, or 404 where existence must not leak).
 import logging
 
 import sqlalchemy as sa
+from flask import current_app
 
+from app.audit.service import record
 from app.auth.models import User
-from app.auth.permissions import has_role, require
+from app.auth.permissions import has_role, is_admin, require
 from app.common.timeutil import utcnow
 from app.community.models import (
     Building,
@@ -20,7 +22,7 @@ from app.community.models import (
     Station,
     Street,
 )
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, NotFound, Unprocessable
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,35 @@ def get_community(community_id: int) -> Community:
 
 def require_staff(user: User, community_id: int) -> None:
     require(has_role(user, "staff", community_id=community_id))
+
+
+LIMIT_FIELDS = ("max_points_per_hour", "manual_budget_minutes")
+
+
+def set_limits(user: User, community_id: int, changes: dict) -> Community:
+    """An admin sets a community's ceilings (never its own staff); each change is audited."""
+    require(is_admin(user))
+    community = db.session.scalar(sa.select(Community).where(Community.id == community_id)
+                                  .with_for_update(of=Community, key_share=True)
+                                  .execution_options(populate_existing=True))
+    if community is None:
+        raise NotFound(message="社区不存在")
+    ceiling = current_app.config["MAX_POINTS_PER_HOUR"]
+    if changes.get("max_points_per_hour", 0) > ceiling:
+        raise Unprocessable("points_ceiling_exceeded", f"每小时积分不能超过全局上限{ceiling}",
+                            details={"fields": {"max_points_per_hour": [f"不能超过{ceiling}"]},
+                                     "max_points_per_hour": ceiling})
+    diff = {k: [getattr(community, k), v] for k, v in changes.items()
+            if k in LIMIT_FIELDS and getattr(community, k) != v}
+    for key, (_, value) in diff.items():
+        setattr(community, key, value)
+    if diff:
+        db.session.flush()
+        record("config", actor_id=user.id, target_type="community", target_id=community.id,
+               details={"changes": diff})
+        log.info("community limits id=%s changed=%s by=%s", community.id, sorted(diff),
+                 user.id)
+    return community
 
 
 # -- hierarchy ----------------------------------------------------------------

@@ -11,6 +11,12 @@ retried request finds the first one's attendance and returns it (idempotent). Ap
 the attendance from `pending`/`partial` to `credited` with a conditional UPDATE: of two
 concurrent approvals exactly one changes the row, and only that one credits points, through
 `timebank.credit_shift` with the key `attendance:<id>:credit`, in the same transaction.
+
+Minutes that staff enter — a make-up record (补录), or the minutes of a check-in never checked
+out — are `manual`: a second staff member approves them (never the one who entered them, nor
+the volunteer), and they count against the volunteer's monthly cap and the community's
+monthly budget. Both are checked under the community's row lock, then the volunteer's, so two
+staff recording at once cannot both pass a limit.
 """
 import logging
 from datetime import datetime
@@ -18,10 +24,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import current_app
 
+from app.audit.service import record
 from app.auth.models import User
 from app.auth.permissions import has_role, require
 from app.common.idempotency import insert_ignoring_conflict
 from app.common.timeutil import SHANGHAI, local_iso
+from app.community.models import Community
 from app.errors import Conflict, Forbidden, Unprocessable
 from app.extensions import db
 from app.volunteering import codes
@@ -248,15 +256,37 @@ def staff_attendance(user: User, attendance_id: int) -> Attendance:
     return att
 
 
+def _locked(att: Attendance) -> Attendance:
+    """The attendance re-read under its row lock: reviews and entries of it take turns."""
+    return db.session.scalar(sa.select(Attendance).where(Attendance.id == att.id)
+                             .with_for_update(of=Attendance)
+                             .execution_options(populate_existing=True))
+
+
+def _unfinished(att: Attendance) -> bool:
+    """Checked in, never checked out, and no minutes entered by staff yet."""
+    return not att.manual and att.checked_in_at is not None and att.checked_out_at is None
+
+
 def approve(user: User, attendance_id: int, minutes: int | None, note: str,
             now: datetime) -> Attendance:
-    """Staff may lower the minutes of a partial record, never raise them."""
-    att = staff_attendance(user, attendance_id)
+    """Staff may lower the minutes of a partial record, never raise them. Four eyes: the
+    approver is neither the volunteer nor whoever entered the minutes."""
+    att = _locked(staff_attendance(user, attendance_id))
     if att.user_id == user.id:
         raise Forbidden("self_review", "不能审核自己的志愿记录")
+    if att.recorded_by_id == user.id:
+        raise Forbidden("recorder_review",
+                        "录入时长的工作人员不能审核该记录，请由其他工作人员审核")
+    if att.status in REVIEWABLE and _unfinished(att):
+        raise Conflict("minutes_not_entered", "该记录未签退，请先由工作人员填写服务时长",
+                       details={"max_minutes": _unfinished_cap(att)})
     if minutes is not None and minutes > att.minutes:
         raise Unprocessable(details={"fields": {"minutes": [f"不能超过记录的{att.minutes}分钟"]}})
-    return _credit(att, user.id, att.minutes if minutes is None else minutes, note, now)
+    _credit(att, user.id, att.minutes if minutes is None else minutes, note, now)
+    record("approve", actor_id=user.id, target_type="attendance", target_id=att.id,
+           details={"manual": att.manual, "minutes": att.minutes, "points": att.points})
+    return att
 
 
 def _credit(att: Attendance, reviewer_id: int | None, minutes: int, note: str,
@@ -285,6 +315,7 @@ def _credit(att: Attendance, reviewer_id: int | None, minutes: int, note: str,
 
 
 def reject(user: User, attendance_id: int, note: str, now: datetime) -> Attendance:
+    """Whoever entered the minutes may withdraw them; the volunteer never reviews their own."""
     att = staff_attendance(user, attendance_id)
     if att.user_id == user.id:
         raise Forbidden("self_review", "不能审核自己的志愿记录")
@@ -297,6 +328,8 @@ def reject(user: User, attendance_id: int, note: str, now: datetime) -> Attendan
     if not done:
         raise Conflict("invalid_transition", "该记录已审核或尚未签退",
                        details={"status": att.status})
+    record("reject", actor_id=user.id, target_type="attendance", target_id=att.id,
+           details={"manual": att.manual, "minutes": att.minutes})
     log.info("attendance rejected id=%s by=%s", att.id, user.id)
     return att
 
@@ -310,10 +343,45 @@ def month_bounds(moment: datetime) -> tuple[datetime, datetime]:
     return start, end
 
 
+def _lock_community(community_id: int) -> Community:
+    """FOR NO KEY UPDATE: serialises manual minutes of one community (and a change of its
+    budget), while ledger postings that reference the community still go through."""
+    return db.session.scalar(sa.select(Community).where(Community.id == community_id)
+                             .with_for_update(of=Community, key_share=True)
+                             .execution_options(populate_existing=True))
+
+
+def _check_manual_limits(community: Community, shift: Shift, user_id: int, minutes: int,
+                         replacing: int | None = None) -> None:
+    """The volunteer's monthly cap and the community's monthly budget of manual minutes, by
+    the calendar month of the shift; rejected records count for neither. `replacing`: an
+    attendance whose minutes these replace. Callers hold the community and volunteer locks."""
+    start, end = month_bounds(shift.starts_at)
+    used_stmt = (sa.select(sa.func.coalesce(sa.func.sum(Attendance.minutes), 0))
+                 .join(Shift, Shift.id == Attendance.shift_id)
+                 .where(Attendance.manual.is_(True), Attendance.status != "rejected",
+                        Shift.starts_at >= start, Shift.starts_at < end))
+    if replacing is not None:
+        used_stmt = used_stmt.where(Attendance.id != replacing)
+    cap = current_app.config.get("VOLUNTEER_MANUAL_CAP_MINUTES", DEFAULT_MANUAL_CAP_MINUTES)
+    used = db.session.scalar(used_stmt.where(Attendance.user_id == user_id))
+    if used + minutes > cap:
+        raise Conflict("manual_cap_exceeded", f"该志愿者本月补录已达上限（{cap}分钟）",
+                       details={"cap_minutes": cap, "used_minutes": used})
+    budget = community.manual_budget_minutes
+    spent = db.session.scalar(used_stmt.where(Attendance.community_id == community.id))
+    if spent + minutes > budget:
+        left = max(0, budget - spent)
+        raise Conflict("manual_budget_exhausted",
+                       f"本社区本月补录额度不足（每月{budget}分钟，剩余{left}分钟）",
+                       details={"budget_minutes": budget, "used_minutes": spent})
+
+
 def record_manual(staff: User, shift_id: int, user_id: int, minutes: int, reason: str,
                   now: datetime) -> Attendance:
-    """A make-up attendance, marked manual and kept apart from verified hours; the minutes of
-    a volunteer's make-up records in one calendar month (of the shift) are capped."""
+    """A make-up attendance for a volunteer with a place on the shift (confirmed, or marked
+    no-show), marked manual and kept apart from verified hours; capped per volunteer and per
+    community each calendar month (of the shift)."""
     shift = get_shift(shift_id)
     require(has_role(staff, "staff", community_id=shift.community_id), hide=True)
     get_or_404(User, user_id, "用户")
@@ -324,24 +392,17 @@ def record_manual(staff: User, shift_id: int, user_id: int, minutes: int, reason
     if minutes > shift.minutes:
         raise Unprocessable(details={"fields": {
             "minutes": [f"不能超过班次时长{shift.minutes}分钟"]}})
+    community = _lock_community(shift.community_id)
     lock_user(user_id)
     # The volunteer's own check-in on this shift holds this row; wait for it to finish.
-    db.session.execute(sa.select(Signup.id).where(
+    signup = db.session.scalar(sa.select(Signup).where(
         Signup.shift_id == shift.id, Signup.user_id == user_id,
         Signup.status != "cancelled").with_for_update(of=Signup))
+    if signup is None or signup.status not in ("confirmed", "no_show"):
+        raise Conflict("not_signed_up", "该志愿者没有此班次的正式报名，不能补录")
     if _attendance_of(user_id, shift.id) is not None:
         raise Conflict("attendance_exists", "该志愿者在此班次已有记录")
-    cap = current_app.config.get("VOLUNTEER_MANUAL_CAP_MINUTES", DEFAULT_MANUAL_CAP_MINUTES)
-    start, end = month_bounds(shift.starts_at)
-    used = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(Attendance.minutes), 0))
-        .join(Shift, Shift.id == Attendance.shift_id)
-        .where(Attendance.user_id == user_id, Attendance.manual.is_(True),
-               Attendance.status != "rejected", Shift.starts_at >= start,
-               Shift.starts_at < end))
-    if used + minutes > cap:
-        raise Conflict("manual_cap_exceeded", f"该志愿者本月补录已达上限（{cap}分钟）",
-                       details={"cap_minutes": cap, "used_minutes": used})
+    _check_manual_limits(community, shift, user_id, minutes)
     att = Attendance(shift_id=shift.id, user_id=user_id, community_id=shift.community_id,
                      status="pending", manual=True, reason=reason, recorded_by_id=staff.id,
                      minutes=minutes, created_at=now)
@@ -356,3 +417,35 @@ def record_manual(staff: User, shift_id: int, user_id: int, minutes: int, reason
              staff.id)
     return att
 
+
+def _unfinished_cap(att: Attendance) -> int:
+    """From the check-in to the shift's end, clipped to the shift."""
+    return clipped_minutes(att.shift, att.checked_in_at, att.shift.ends_at)
+
+
+def enter_minutes(staff: User, attendance_id: int, minutes: int, reason: str,
+                  now: datetime) -> Attendance:
+    """The minutes of a check-in never checked out (closed as `partial` with 0 minutes), at
+    most from the check-in to the shift's end. They become manual minutes, within the same
+    monthly cap and budget as make-up records, and wait for another staff member's approval.
+    Entering again before approval replaces them."""
+    att = staff_attendance(staff, attendance_id)
+    if att.user_id == staff.id:
+        raise Forbidden("self_review", "不能为自己填写志愿时长")
+    community = _lock_community(att.community_id)
+    lock_user(att.user_id)
+    att = _locked(att)
+    open_entry = att.status == "partial" and att.checked_in_at is not None \
+        and att.checked_out_at is None
+    if not open_entry:
+        raise Conflict("invalid_transition", "只有未签退且待审核的记录可以填写时长",
+                       details={"status": att.status})
+    cap = _unfinished_cap(att)
+    if minutes > cap:
+        raise Unprocessable(details={"fields": {
+            "minutes": [f"不能超过签到至班次结束的{cap}分钟"]}, "max_minutes": cap})
+    _check_manual_limits(community, att.shift, att.user_id, minutes, replacing=att.id)
+    att.minutes, att.manual, att.reason, att.recorded_by_id = minutes, True, reason, staff.id
+    db.session.flush()
+    log.info("minutes entered attendance=%s minutes=%s by=%s", att.id, minutes, staff.id)
+    return att

@@ -49,7 +49,7 @@ def list_activities(args):
 @blp.response(201, s.ActivityOut)
 @roles_required("staff", "admin")
 def create_activity(data):
-    activity = service.create_activity(require_user(), data)
+    activity = service.create_activity(require_user(), data, utcnow())
     db.session.commit()
     return activity
 
@@ -66,7 +66,7 @@ def get_activity(activity_id):
 @blp.response(201, s.ShiftOut)
 @roles_required("staff", "admin")
 def add_shift(data, activity_id):
-    shift = service.add_shift(require_user(), activity_id, data)
+    shift = service.add_shift(require_user(), activity_id, data, utcnow())
     db.session.commit()
     return shift
 

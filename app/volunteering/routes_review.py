@@ -61,7 +61,8 @@ def get_attendance(attendance_id):
 @blp.response(200, s.AttendanceOut)
 @roles_required("staff", "admin")
 def approve_attendance(data, attendance_id):
-    """Credits `shift_credit` points from the community's issuing account, exactly once."""
+    """Credits `shift_credit` points from the community's issuing account, exactly once.
+    Never by the volunteer, nor by the staff member who entered the minutes."""
     return attendance.approve(require_user(), attendance_id, data["minutes"], data["note"],
                               utcnow())
 
@@ -76,13 +77,27 @@ def reject_attendance(data, attendance_id):
     return att
 
 
+@blp.route("/attendances/<int:attendance_id>/minutes", methods=["POST"])
+@idempotent
+@blp.arguments(s.AttendanceMinutesIn)
+@blp.response(200, s.AttendanceOut)
+@roles_required("staff", "admin")
+def enter_minutes(data, attendance_id):
+    """The minutes of a check-in never checked out (at most up to the shift's end), with a
+    reason; another staff member then approves them. They count as make-up minutes."""
+    return attendance.enter_minutes(require_user(), attendance_id, data["minutes"],
+                                    data["reason"], utcnow())
+
+
 @blp.route("/attendances/manual", methods=["POST"])
 @idempotent
 @blp.arguments(s.ManualAttendanceIn)
 @blp.response(201, s.AttendanceOut)
 @roles_required("staff", "admin")
 def record_manual(data):
-    """A make-up attendance (补录) with a reason; pending review, capped per month."""
+    """A make-up attendance (补录) with a reason, for a volunteer with a place on the shift;
+    pending another staff member's review, capped per volunteer and per community each
+    month."""
     return attendance.record_manual(require_user(), data["shift_id"], data["user_id"],
                                     data["minutes"], data["reason"], utcnow())
 

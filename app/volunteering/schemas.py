@@ -202,6 +202,9 @@ class AttendanceOut(Schema):
     points = fields.Integer()
     review_note = fields.String()
     reviewed_at = LocalDateTime(allow_none=True)
+    # Staff who entered the minutes (a make-up record, or a check-in never checked out);
+    # they may not approve it.
+    recorded_by_id = fields.Integer(allow_none=True)
 
 
 AttendancePage = page_schema(AttendanceOut, "AttendancePage")
@@ -221,6 +224,11 @@ class AttendanceApproveIn(Schema):
 
 class AttendanceRejectIn(Schema):
     note = text(200)
+
+
+class AttendanceMinutesIn(Schema):
+    minutes = fields.Integer(required=True, validate=validate.Range(min=1, max=24 * 60))
+    reason = text(200)
 
 
 class ManualAttendanceIn(Schema):

@@ -10,12 +10,13 @@ import logging
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload, with_expression
 
 from app.auth.models import User
 from app.auth.permissions import has_role, require
 from app.common.timeutil import local_iso
-from app.community.models import Station
+from app.community.models import Community, Station
 from app.community.service import get_community, require_staff
 from app.errors import ApiError, Conflict, NotFound, Unprocessable
 from app.extensions import db
@@ -61,14 +62,17 @@ def lock_shift(shift_id: int) -> Shift:
 
 
 def lock_user(user_id: int) -> None:
-    """Serialises one volunteer's sign-ups and make-up records across processes."""
-    db.session.execute(sa.select(User.id).where(User.id == user_id).with_for_update())
+    """Serialises one volunteer's sign-ups and make-up records across processes. The lock is
+    FOR NO KEY UPDATE, so rows that merely reference the user (a check-in, a ledger posting)
+    are still written meanwhile instead of deadlocking against it."""
+    db.session.execute(sa.select(User.id).where(User.id == user_id)
+                       .with_for_update(key_share=True))
 
 
 # -- activities and shifts ------------------------------------------------------------
-def create_activity(user: User, data: dict) -> Activity:
+def create_activity(user: User, data: dict, now: datetime) -> Activity:
     community_id = data["community_id"]
-    get_community(community_id)
+    community = get_community(community_id)
     require_staff(user, community_id)
     team_id = data.get("team_id")
     if team_id is not None:
@@ -81,18 +85,33 @@ def create_activity(user: User, data: dict) -> Activity:
     db.session.add(activity)
     db.session.flush()
     for spec in data.get("shifts", []):
-        _new_shift(activity, spec)
+        _new_shift(activity, community, spec, now)
     log.info("activity created id=%s community=%s by=%s", activity.id, community_id, user.id)
     return activity
 
 
-def add_shift(user: User, activity_id: int, spec: dict) -> Shift:
+def add_shift(user: User, activity_id: int, spec: dict, now: datetime) -> Shift:
     activity = get_activity(activity_id)
     require_staff(user, activity.community_id)
-    return _new_shift(activity, spec)
+    return _new_shift(activity, get_community(activity.community_id), spec, now)
 
 
-def _new_shift(activity: Activity, spec: dict) -> Shift:
+def _new_shift(activity: Activity, community: Community, spec: dict, now: datetime) -> Shift:
+    """A shift starts no earlier than a short grace before now (no back-dated shifts), and
+    pays no more points per hour than the community's ceiling, which only admins set (and
+    never more than the platform's `MAX_POINTS_PER_HOUR`)."""
+    grace = timedelta(minutes=current_app.config["SHIFT_BACKDATE_GRACE_MINUTES"])
+    if spec["starts_at"] < now - grace:
+        minutes = int(grace.total_seconds() // 60)
+        raise Unprocessable("shift_in_past", f"班次开始时间不能早于当前时间{minutes}分钟以上",
+                            details={"fields": {"starts_at": ["开始时间已过"]},
+                                     "earliest": local_iso(now - grace)})
+    ceiling = min(community.max_points_per_hour, current_app.config["MAX_POINTS_PER_HOUR"])
+    if spec["points_per_hour"] > ceiling:
+        raise Unprocessable("points_ceiling_exceeded",
+                            f"每小时积分不能超过本社区上限{ceiling}",
+                            details={"fields": {"points_per_hour": [f"不能超过{ceiling}"]},
+                                     "max_points_per_hour": ceiling})
     spec = dict(spec)
     station_id = spec.pop("station_id", None)
     if station_id is not None:
@@ -219,7 +238,8 @@ def cancel_signup(user: User, shift_id: int, now: datetime) -> Signup:
 # -- closing a shift: no-shows and forgotten check-outs ----------------------------------
 def close_shift(shift_id: int, now: datetime) -> dict:
     """After the check-out grace: confirmed volunteers with no attendance become `no_show`;
-    attendances never checked out become `partial` for staff review. Runs once per shift."""
+    attendances never checked out become `partial` with 0 minutes, for staff to enter the
+    minutes and review. Runs once per shift."""
     shift = get_shift(shift_id)
     if now < shift.ends_at + GRACE:
         raise Conflict("shift_not_ended", "班次尚未结束（含30分钟签退宽限）",
@@ -239,8 +259,10 @@ def close_shift(shift_id: int, now: datetime) -> dict:
         Attendance.shift_id == shift.id, Attendance.status == "checked_in")
         .with_for_update(of=Attendance)).all()
     for att in unfinished:
+        # Only the check-in was verified, so no minute after it is proven: 0 minutes. Staff
+        # enter the minutes (`attendance.enter_minutes`) and another staff member approves.
         att.status = "partial"
-        att.minutes = clipped_minutes(shift, att.checked_in_at, shift.ends_at)
+        att.minutes = 0
         att.review_note = "未签退"
     db.session.flush()
     log.info("shift closed id=%s no_shows=%s unfinished=%s", shift.id, no_shows,

@@ -78,13 +78,36 @@ class World:
 
     def shift(self, start, minutes=120, capacity=5, code_required=True, auto_approve=False,
               radius_m=200, points_per_hour=10, roles=(), community=None):
-        """One activity with one shift starting at `start` (aware datetime); the shift dict."""
+        """One activity with one shift starting at `start` (aware datetime), created by staff
+        of its community; the shift dict."""
         spec = {"starts_at": start.isoformat(),
                 "ends_at": (start + timedelta(minutes=minutes)).isoformat(),
                 "capacity": capacity, "location_name": "观湖志愿V站", "lat": SITE[0],
                 "lng": SITE[1], "radius_m": radius_m, "points_per_hour": points_per_hour,
                 "code_required": code_required, "required_roles": list(roles)}
-        return self.activity([spec], community=community, auto_approve=auto_approve)["shifts"][0]
+        who = "staff2" if community == self.c2 else "staff1"
+        return self.activity([spec], community=community, auto_approve=auto_approve,
+                             who=who)["shifts"][0]
+
+    def past_shift(self, start, minutes=120, signups=(), **kw):
+        """A shift that ran at `start` (in the past), with `signups` confirmed on it: created
+        and signed up ahead of time, then moved to `start`, as shifts are never created
+        back-dated."""
+        from app.common.timeutil import utcnow
+        from app.extensions import db
+        from app.volunteering.models import Shift
+
+        now = utcnow()
+        # Ahead of now by as much as `start` is behind it: past shifts that do not overlap
+        # are created without overlapping either.
+        shift = self.shift(now + (now - start) + timedelta(days=1), minutes=minutes, **kw)
+        for who in signups:
+            self.signup(shift["id"], who)
+        with self.app.app_context():
+            db.session.execute(sa.update(Shift).where(Shift.id == shift["id"]).values(
+                starts_at=start, ends_at=start + timedelta(minutes=minutes)))
+            db.session.commit()
+        return shift
 
     def post(self, path, who, body=None, expect=None):
         resp = self.client.post(f"/api/v1{path}", json=body if body is not None else {},

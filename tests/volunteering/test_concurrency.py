@@ -98,7 +98,7 @@ def test_approve_called_concurrently_credits_exactly_once(world, live_server):
     from app.extensions import db
     from app.volunteering.models import Attendance
 
-    shift = world.shift(utcnow() - timedelta(minutes=90), minutes=120, points_per_hour=12)
+    shift = world.past_shift(utcnow() - timedelta(minutes=90), minutes=120, points_per_hour=12)
     world.user("vol")
     with world.app.app_context():
         att = Attendance(shift_id=shift["id"], user_id=world.users["vol"],
@@ -163,3 +163,30 @@ def test_concurrent_scans_of_one_check_out_pass_credit_exactly_once(world, live_
     assert (won["status"], won["points"]) == ("credited", 20)
     assert world.shift_credits(att_id) == 1
     assert world.balance("vol") == 20
+
+
+def test_two_staff_recording_make_up_minutes_at_once_never_pass_the_monthly_budget(
+        world, live_server):
+    """Budget 300 minutes, 16 make-up records of 60 minutes sent at once by two staff members:
+    exactly five are recorded, the others are refused with manual_budget_exhausted."""
+    from app.community.models import Community
+    from app.extensions import db
+    from app.volunteering.models import Attendance
+
+    with world.app.app_context():
+        db.session.execute(sa.update(Community).where(Community.id == world.c1)
+                           .values(manual_budget_minutes=300))
+        db.session.commit()
+    names = [f"v{i}" for i in range(16)]
+    shift = world.past_shift(utcnow() - timedelta(hours=3), minutes=120, capacity=16,
+                             signups=names)
+    staff = [world.h("staff1"), world.h("staff1b")]
+    answers = parallel([post(live_server, "/attendances/manual", staff[i % 2], {
+        "shift_id": shift["id"], "user_id": world.users[name], "minutes": 60,
+        "reason": "纸质签到表"}) for i, name in enumerate(names)])
+    codes = sorted(r.status_code for r in answers)
+    assert codes == [201] * 5 + [409] * 11, [r.text for r in answers if r.status_code >= 500]
+    assert {r.json()["error"]["code"] for r in answers if r.status_code == 409} == \
+        {"manual_budget_exhausted"}
+    assert world.db_value(sa.select(sa.func.sum(Attendance.minutes)).where(
+        Attendance.manual.is_(True))) == 300

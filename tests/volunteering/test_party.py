@@ -141,6 +141,7 @@ def test_quarterly_summary_and_csv_export_content(world, clock):
     _serve(world, clock, "member", T0 + timedelta(days=1), 90)
     missed = world.shift(T0 + timedelta(days=2), minutes=60)
     world.signup(missed["id"], "member")
+    world.signup(missed["id"], "other")
     clock.move_to(T0 + timedelta(days=2, hours=2))
     world.post(f"/shifts/{missed['id']}/close", "staff1", expect=200)
     manual = world.post("/attendances/manual", "staff1", {

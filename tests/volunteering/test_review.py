@@ -94,7 +94,8 @@ def test_manual_record_is_capped_per_volunteer_per_month(world, clock, app):
     app.config["VOLUNTEER_MANUAL_CAP_MINUTES"] = 180
     try:
         world.user("vol")
-        shifts = [world.shift(T0 - timedelta(days=d), minutes=120) for d in (1, 2, 3)]
+        shifts = [world.past_shift(T0 - timedelta(days=d), minutes=120, signups=["vol"])
+                  for d in (1, 2, 3)]
         first = world.post("/attendances/manual", "staff1", {
             "shift_id": shifts[0]["id"], "user_id": world.users["vol"], "minutes": 120,
             "reason": "忘记签到，现场照片为证"}, expect=201).get_json()
@@ -110,7 +111,7 @@ def test_manual_record_is_capped_per_volunteer_per_month(world, clock, app):
         # A shift in the previous month counts against that month, not this one.
         clock.move_to(T0 + timedelta(days=30, hours=3))
         world.forget_logins()
-        april = world.shift(T0 + timedelta(days=30), minutes=120)
+        april = world.past_shift(T0 + timedelta(days=30), minutes=120, signups=["vol"])
         world.post("/attendances/manual", "staff1", {
             "shift_id": april["id"], "user_id": world.users["vol"], "minutes": 120,
             "reason": "补录"}, expect=201)
@@ -122,7 +123,7 @@ def test_rejected_manual_records_do_not_count_against_the_cap(world, clock, app)
     app.config["VOLUNTEER_MANUAL_CAP_MINUTES"] = 120
     try:
         world.user("vol")
-        one, two = (world.shift(T0 - timedelta(days=d)) for d in (1, 2))
+        one, two = (world.past_shift(T0 - timedelta(days=d), signups=["vol"]) for d in (1, 2))
         att = world.post("/attendances/manual", "staff1", {
             "shift_id": one["id"], "user_id": world.users["vol"], "minutes": 120,
             "reason": "补录"}, expect=201).get_json()["id"]
@@ -136,7 +137,7 @@ def test_rejected_manual_records_do_not_count_against_the_cap(world, clock, app)
 
 def test_manual_record_refusals(world, clock):
     world.user("vol")
-    past = world.shift(T0 - timedelta(days=1), minutes=60)
+    past = world.past_shift(T0 - timedelta(days=1), minutes=60, signups=["vol"])
     future = world.shift(T0 + timedelta(days=1))
     body = {"shift_id": past["id"], "user_id": world.users["vol"], "minutes": 30,
             "reason": "补录"}
@@ -173,7 +174,7 @@ def test_no_show_marking_after_the_grace(world, clock):
     assert statuses == {"came": "confirmed", "forgot_out": "confirmed", "absent": "no_show"}
     pending = world.get(f"/attendances?community_id={world.c1}&status=partial", "staff1")
     assert [(a["user"]["nickname"], a["minutes"], a["review_note"]) for a in pending["items"]] \
-        == [("forgot_out", 60, "未签退")]
+        == [("forgot_out", 0, "未签退")]
     assert world.get("/me/volunteer-record", "absent")["no_shows"] == 1
 
 
@@ -196,7 +197,7 @@ def test_record_shows_verified_manual_and_pending_apart(world, clock):
     one = served(world, clock, minutes=120)
     world.post(f"/attendances/{one['attendance_id']}/approve", "staff1", expect=200)
     served(world, clock, minutes=120, start=T0 + timedelta(hours=3))  # left pending
-    past = world.shift(T0 - timedelta(days=2), minutes=60)
+    past = world.past_shift(T0 - timedelta(days=2), minutes=60, signups=["vol"])
     manual = world.post("/attendances/manual", "staff1", {
         "shift_id": past["id"], "user_id": world.users["vol"], "minutes": 60,
         "reason": "补录"}, expect=201).get_json()["id"]
@@ -236,3 +237,139 @@ def test_leaderboards_rank_verified_hours_of_the_period(world, clock):
     team_board = world.get(f"/teams/{team['id']}/leaderboard", "a")["items"]
     assert [r["nickname"] for r in team_board] == ["b"]
     assert world.get(f"/communities/{world.c2}/leaderboard", "a")["items"] == []
+
+
+def _forgot_checkout(world, clock, who="vol", checkin_after=30):
+    """`who` checks in `checkin_after` minutes into a 120-minute shift at T0, never checks
+    out, and the shift is closed; the attendance id."""
+    shift = world.shift(T0, minutes=120)
+    world.signup(shift["id"], who)
+    clock.move_to(T0 + timedelta(minutes=checkin_after))
+    att = world.checkin(shift["id"], who, expect=201).get_json()["attendance_id"]
+    clock.move_to(T0 + timedelta(minutes=151))
+    world.post(f"/shifts/{shift['id']}/close", "staff1", expect=200)
+    return att
+
+
+def test_a_check_in_never_checked_out_is_not_credited_in_one_tap(world, clock):
+    att = _forgot_checkout(world, clock)
+    row = world.get(f"/attendances/{att}", "staff1")
+    assert (row["status"], row["minutes"], row["review_note"]) == ("partial", 0, "未签退")
+    resp = world.post(f"/attendances/{att}/approve", "staff1", expect=409)
+    assert resp.get_json()["error"]["code"] == "minutes_not_entered"
+    assert resp.get_json()["error"]["details"] == {"max_minutes": 90}
+    assert world.balance("vol") == 0 and world.shift_credits(att) == 0
+
+
+def test_staff_enter_the_minutes_of_a_missing_check_out_and_another_approves(world, clock):
+    att = _forgot_checkout(world, clock)
+    # Up to the shift's end from the check-in: 90 minutes.
+    resp = world.post(f"/attendances/{att}/minutes", "staff1",
+                      {"minutes": 91, "reason": "现场照片"}, expect=422)
+    assert "minutes" in resp.get_json()["error"]["details"]["fields"]
+    world.post(f"/attendances/{att}/minutes", "staff2", {"minutes": 60, "reason": "x"},
+               expect=404)
+    world.post(f"/attendances/{att}/minutes", "vol", {"minutes": 60, "reason": "x"},
+               expect=403)
+    body = world.post(f"/attendances/{att}/minutes", "staff1",
+                      {"minutes": 80, "reason": "现场照片，提前离开"}, expect=200).get_json()
+    assert (body["status"], body["minutes"], body["manual"], body["verified"],
+            body["recorded_by_id"]) == ("partial", 80, True, False, world.users["staff1"])
+    resp = world.post(f"/attendances/{att}/approve", "staff1", expect=403)
+    assert resp.get_json()["error"]["code"] == "recorder_review"
+    world.post(f"/attendances/{att}/approve", "staff1b", {"minutes": 81}, expect=422)
+    body = world.post(f"/attendances/{att}/approve", "staff1b", expect=200).get_json()
+    assert (body["status"], body["minutes"], body["points"]) == ("credited", 80, 13)
+    assert world.balance("vol") == 13
+    # Entered minutes are not verified hours: shown as manual, never on the leaderboard.
+    record = world.get("/me/volunteer-record", "vol")
+    assert (record["verified_minutes"], record["manual_minutes"]) == (0, 80)
+    assert world.get(f"/communities/{world.c1}/leaderboard", "vol")["items"] == []
+    resp = world.post(f"/attendances/{att}/minutes", "staff1b", {"minutes": 90, "reason": "x"},
+                      expect=409)
+    assert resp.get_json()["error"]["code"] == "invalid_transition"
+
+
+def test_the_approver_is_neither_the_volunteer_nor_who_entered_the_minutes(world, clock):
+    world.user("staff1c", [("staff", {"community_id": world.c1})])
+    world.user("staff1", [("staff", {"community_id": world.c1})])
+    att = _forgot_checkout(world, clock, who="staff1")
+    resp = world.post(f"/attendances/{att}/minutes", "staff1", {"minutes": 90, "reason": "x"},
+                      expect=403)
+    assert resp.get_json()["error"]["code"] == "self_review"
+    world.post(f"/attendances/{att}/minutes", "staff1b", {"minutes": 90, "reason": "签到表"},
+               expect=200)
+    assert world.post(f"/attendances/{att}/approve", "staff1",
+                      expect=403).get_json()["error"]["code"] == "self_review"
+    assert world.post(f"/attendances/{att}/approve", "staff1b",
+                      expect=403).get_json()["error"]["code"] == "recorder_review"
+    world.post(f"/attendances/{att}/approve", "staff1c", expect=200)
+    assert world.balance("staff1") == 15
+
+
+def test_minutes_are_entered_only_for_a_closed_check_in_without_check_out(world, clock):
+    shift = world.shift(T0, minutes=120)
+    ids = {}
+    for who in ("in_only", "both"):
+        world.signup(shift["id"], who)
+        ids[who] = world.checkin(shift["id"], who, expect=201).get_json()["attendance_id"]
+    clock.move_to(T0 + timedelta(minutes=120))
+    world.checkout(shift["id"], "both", expect=200)
+    for att in ids.values():  # the shift is not closed yet; "both" checked out
+        world.post(f"/attendances/{att}/minutes", "staff1", {"minutes": 10, "reason": "x"},
+                   expect=409)
+    clock.move_to(T0 + timedelta(minutes=151))
+    world.post(f"/shifts/{shift['id']}/close", "staff1", expect=200)
+    world.post(f"/attendances/{ids['both']}/minutes", "staff1",
+               {"minutes": 10, "reason": "x"}, expect=409)
+    world.post(f"/attendances/{ids['in_only']}/minutes", "staff1",
+               {"minutes": 10, "reason": "x"}, expect=200)
+
+
+def test_entered_minutes_count_against_the_monthly_cap_and_budget(world, clock, app):
+    from app.community.models import Community
+    from app.extensions import db
+
+    app.config["VOLUNTEER_MANUAL_CAP_MINUTES"] = 100
+    try:
+        att = _forgot_checkout(world, clock, checkin_after=0)
+        resp = world.post(f"/attendances/{att}/minutes", "staff1",
+                          {"minutes": 101, "reason": "x"}, expect=409)
+        assert resp.get_json()["error"]["code"] == "manual_cap_exceeded"
+        world.post(f"/attendances/{att}/minutes", "staff1", {"minutes": 100, "reason": "x"},
+                   expect=200)
+        # Entering again replaces the minutes instead of adding to them.
+        world.post(f"/attendances/{att}/minutes", "staff1", {"minutes": 90, "reason": "x"},
+                   expect=200)
+    finally:
+        app.config.pop("VOLUNTEER_MANUAL_CAP_MINUTES")
+    with app.app_context():
+        db.session.execute(sa.update(Community).where(Community.id == world.c1)
+                           .values(manual_budget_minutes=100))
+        db.session.commit()
+    late = world.past_shift(T0 - timedelta(days=1), signups=["late"])
+    resp = world.post("/attendances/manual", "staff1", {
+        "shift_id": late["id"], "user_id": world.users["late"], "minutes": 11,
+        "reason": "补录"}, expect=409)
+    assert resp.get_json()["error"]["code"] == "manual_budget_exhausted"
+
+
+def test_approvals_and_rejections_are_audited(world, clock):
+    from app.audit.models import AuditEntry
+    from app.extensions import db
+
+    served_att = served(world, clock)["attendance_id"]
+    world.post(f"/attendances/{served_att}/approve", "staff1", {"note": "ok"}, expect=200)
+    past = world.past_shift(T0 - timedelta(days=1), signups=["other"])
+    made_up = world.post("/attendances/manual", "staff1", {
+        "shift_id": past["id"], "user_id": world.users["other"], "minutes": 30,
+        "reason": "补录"}, expect=201).get_json()["id"]
+    world.post(f"/attendances/{made_up}/reject", "staff1b", {"note": "无凭据"}, expect=200)
+    with world.app.app_context():
+        entries = [(e.action, e.actor_id, e.target_type, e.target_id, e.details) for e in
+                   db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id))]
+    assert entries == [
+        ("approve", world.users["staff1"], "attendance", served_att,
+         {"manual": False, "minutes": 120, "points": 20}),
+        ("reject", world.users["staff1b"], "attendance", made_up,
+         {"manual": True, "minutes": 30})]
