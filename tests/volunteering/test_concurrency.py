@@ -141,9 +141,8 @@ def test_concurrent_scans_of_one_check_out_pass_credit_exactly_once(world, live_
     from app.extensions import db
     from app.volunteering.models import Attendance
 
-    shift = world.shift(utcnow() - timedelta(minutes=100), minutes=120, auto_approve=True,
-                        points_per_hour=12)
-    world.signup(shift["id"], "vol")
+    shift = world.past_shift(utcnow() - timedelta(minutes=100), minutes=120, auto_approve=True,
+                             points_per_hour=12, signups=["vol"])
     with world.app.app_context():
         att = Attendance(shift_id=shift["id"], user_id=world.users["vol"],
                          community_id=world.c1, status="checked_in", in_proof="pass",
