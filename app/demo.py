@@ -1,7 +1,7 @@
 """Demo data for `flask seed-demo`: get-or-create by natural keys, so it is idempotent."""
 import sqlalchemy as sa
 
-from app.auth.models import RoleGrant, User
+from app.auth.models import Consent, RoleGrant, User
 from app.community.models import (
     Building,
     Community,
@@ -104,6 +104,8 @@ def _seed_base() -> None:
 
     for openid, (nickname, phone, roles, home) in IDENTITIES.items():
         user = get_or_create(User, {"nickname": nickname, "phone": phone}, openid=openid)
+        if phone:  # a bound phone implies its consent
+            get_or_create(Consent, {"granted": True}, user_id=user.id, kind="phone")
         for role, scope in roles:
             keys = {"community_id": communities[scope["community"]].id} if scope else {}
             get_or_create(RoleGrant, user_id=user.id, role=role, revoked_at=None, **keys)

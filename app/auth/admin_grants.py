@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from app.audit.service import record
 from app.auth.models import AdminGrantRequest, RoleGrant, User
 from app.auth.permissions import is_admin, require
+from app.auth.service import record_grant
 from app.common.timeutil import utcnow
 from app.errors import ApiError, Conflict, NotFound
 from app.extensions import db
@@ -99,8 +100,6 @@ def approve(actor: User, request_id: int) -> AdminGrantRequest:
     req.grant_id = grant.id
     record("approve", actor_id=actor.id, target_type="admin_grant_request", target_id=req.id,
            details={"user_id": req.user_id, "requested_by_id": req.requested_by_id})
-    from app.auth.service import record_grant
-
     record_grant(actor.id, grant, request_id=req.id, requested_by_id=req.requested_by_id)
     db.session.flush()
     log.info("admin grant approved id=%s user=%s by=%s", req.id, req.user_id, actor.id)

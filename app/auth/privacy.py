@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from app.audit.service import record
 from app.auth.models import AdminGrantRequest, AuthSession, Consent, RoleGrant, User
+from app.auth.service import record_revoke
 from app.common.timeutil import local_iso, utcnow
 from app.errors import ApiError, Conflict
 from app.extensions import db
@@ -184,11 +185,9 @@ def cancel_account(user: User, actor_id: int | None, reason: str = "user") -> Us
     now = utcnow()
     revoked = []
     for grant in db.session.scalars(sa.select(RoleGrant).where(
-            RoleGrant.user_id == user.id, RoleGrant.revoked_at.is_(None))):
+            RoleGrant.user_id == user.id, RoleGrant.revoked_at.is_(None))).all():
         grant.revoked_at, grant.revoked_by_id = now, actor_id
         revoked.append(grant.id)
-        from app.auth.service import record_revoke
-
         record_revoke(actor_id, grant, reason="account_cancel")
     db.session.execute(sa.update(AdminGrantRequest).where(
         AdminGrantRequest.user_id == user.id, AdminGrantRequest.status == "pending")
