@@ -183,6 +183,12 @@ def cancel_account(user: User, actor_id: int | None, reason: str = "user") -> Us
         raise ApiError("open_requests", "还有未完成的服务订单，请完成或取消后再注销",
                        status=409)
     now = utcnow()
+    # Conditional update first: of two cancellations racing, one proceeds, one gets 409.
+    claimed = db.session.execute(
+        sa.update(User).where(User.id == user.id, User.cancelled_at.is_(None))
+        .values(cancelled_at=now).execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        raise Conflict("account_cancelled", "该账户已注销")
     revoked = []
     for grant in db.session.scalars(sa.select(RoleGrant).where(
             RoleGrant.user_id == user.id, RoleGrant.revoked_at.is_(None))).all():
