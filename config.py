@@ -64,6 +64,10 @@ class Config:
     MAX_POINTS_PER_HOUR = int(os.environ.get("MAX_POINTS_PER_HOUR", "60"))
     # How far in the past a new volunteer shift may start (late entry of a shift just begun).
     SHIFT_BACKDATE_GRACE_MINUTES = int(os.environ.get("SHIFT_BACKDATE_GRACE_MINUTES", "15"))
+    # Audit log: kept at least six months (184 days covers any six calendar months).
+    AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "184"))
+    # Accounts nobody has logged in to for this long are anonymised like a cancellation.
+    INACTIVE_ACCOUNT_DAYS = int(os.environ.get("INACTIVE_ACCOUNT_DAYS", str(3 * 365)))
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True

@@ -67,7 +67,7 @@ def register_extensions(app: Flask) -> None:
 
 
 # Domain packages, lowest first. Each has models.py and routes.py (a flask-smorest `blp`).
-DOMAINS = ("auth", "community", "notifications", "timebank", "catalog", "orders",
+DOMAINS = ("audit", "auth", "community", "notifications", "timebank", "catalog", "orders",
            "volunteering")
 
 
@@ -75,7 +75,6 @@ def _import_models() -> None:
     """Every table is known to the metadata (migrations, tests) without importing routes."""
     import importlib
 
-    import app.audit.models  # noqa: F401
     import app.wechat.models  # noqa: F401
 
     for domain in DOMAINS:

@@ -32,13 +32,19 @@ def register(app: Flask) -> None:
     @app.cli.command("grant-admin")
     @click.argument("openid")
     def grant_admin(openid):
-        """Make the user with this openid an admin (bootstraps a new deployment)."""
+        """Make the user with this openid an admin (bootstraps a new deployment; in the app a
+        new admin needs a second admin's approval)."""
         from app.auth.models import RoleGrant, User
 
         user = db.session.scalar(sa.select(User).where(User.openid == openid))
         if user is None:
             raise click.ClickException("no user with that openid has logged in yet")
         if not any(g.role == "admin" for g in user.grants):
-            db.session.add(RoleGrant(user_id=user.id, role="admin"))
+            from app.auth.service import record_grant
+
+            grant = RoleGrant(user_id=user.id, role="admin")
+            db.session.add(grant)
+            db.session.flush()
+            record_grant(None, grant, via="cli")
             db.session.commit()
         click.echo(f"user {user.id} is admin")

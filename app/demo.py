@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 from flask import current_app
 
-from app.auth.models import RoleGrant, User
+from app.auth.models import Consent, RoleGrant, User
 from app.community.models import (
     Building,
     Community,
@@ -114,6 +114,8 @@ def _seed_base() -> None:
 
     for openid, (nickname, phone, roles, home) in IDENTITIES.items():
         user = get_or_create(User, {"nickname": nickname, "phone": phone}, openid=openid)
+        if phone:  # a bound phone implies its consent
+            get_or_create(Consent, {"granted": True}, user_id=user.id, kind="phone")
         for role, scope in roles:
             keys = {"community_id": communities[scope["community"]].id} if scope else {}
             get_or_create(RoleGrant, user_id=user.id, role=role, revoked_at=None, **keys)

@@ -115,6 +115,7 @@ def test_profile_update_rejects_privileged_fields(client):
 
 def test_bind_phone_is_masked_and_single_use(client):
     h = {"Authorization": f"Bearer {_token(client)}"}
+    client.post("/api/v1/me/consents", json={"kind": "phone", "granted": True}, headers=h)
     resp = client.post("/api/v1/me/phone", json={"code": "test-phone:13912345678"}, headers=h)
     assert resp.status_code == 200
     assert resp.get_json()["phone"] == "139****5678"
@@ -158,6 +159,7 @@ def test_phone_numbers_never_reach_logs(client, caplog):
     caplog.set_level(logging.DEBUG)
     h = {"Authorization": f"Bearer {_token(client)}"}
     logging.getLogger("app.test").info("user phone is 13912345678")
+    client.post("/api/v1/me/consents", json={"kind": "phone", "granted": True}, headers=h)
     client.post("/api/v1/me/phone", json={"code": "test-phone:13912345679"}, headers=h)
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "13912345678" not in text and "13912345679" not in text

@@ -100,6 +100,7 @@ def test_household_detail_hidden_from_others(client, seeded, login):
 
 def test_lists_mask_phones_and_addresses(client, seeded, login):
     resident = login("masked-user")
+    client.post("/api/v1/me/consents", json={"kind": "phone", "granted": True}, headers=resident)
     client.post("/api/v1/me/phone", json={"code": "test-phone:13911112222"}, headers=resident)
     hh = _household_in(client, resident, 1)
     client.post("/api/v1/household-bindings", json={"household_id": hh}, headers=resident)

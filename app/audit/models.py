@@ -1,7 +1,8 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.common.timeutil import UTCDateTime, utcnow
 from app.extensions import db
@@ -22,7 +23,8 @@ ACTIONS = (
 
 
 class AuditEntry(db.Model):
-    """One act. Rows are only ever inserted: no code path updates or deletes them."""
+    """One act. Rows are only ever inserted: the ORM refuses to update or delete them (below),
+    and on PostgreSQL a trigger refuses it too, except the retention purge of old rows."""
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,3 +40,31 @@ class AuditEntry(db.Model):
         sa.CheckConstraint(f"action IN {ACTIONS!r}", name="action_known"),
         sa.Index("ix_audit_log_target", "target_type", "target_id"),
     )
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    """Raised when code tries to change or remove an audit entry."""
+
+
+# The only statement allowed to delete entries (the retention purge) passes this option.
+PURGE_OPTION = "audit_purge"
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changed_entries(session, flush_context, instances):
+    for obj in session.deleted:
+        if isinstance(obj, AuditEntry):
+            raise AuditLogIsAppendOnly("audit entries are never deleted")
+    for obj in session.dirty:
+        if isinstance(obj, AuditEntry) and session.is_modified(obj):
+            raise AuditLogIsAppendOnly("audit entries are never changed")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_changes(state):
+    if not (state.is_update or state.is_delete):
+        return
+    if any(m.class_ is AuditEntry for m in state.all_mappers):
+        if state.is_delete and state.execution_options.get(PURGE_OPTION):
+            return
+        raise AuditLogIsAppendOnly("audit entries are never changed or deleted")

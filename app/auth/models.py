@@ -7,6 +7,8 @@ from app.common.masking import mask_phone
 from app.common.timeutil import UTCDateTime, utcnow
 from app.extensions import db
 
+CONSENT_KINDS = ("location", "phone")
+ADMIN_REQUEST_STATUSES = ("pending", "approved", "rejected")
 ROLES = ("resident", "volunteer", "party_member", "partner_member", "merchant", "staff",
          "street_admin", "admin")
 # Which scope column each role carries; roles missing here are global.
@@ -29,6 +31,8 @@ class User(db.Model):
     phone: Mapped[str | None] = mapped_column(sa.String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the account is cancelled (注销): its personal data is then erased.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     grants: Mapped[list["RoleGrant"]] = relationship(
         primaryjoin="and_(User.id == RoleGrant.user_id, RoleGrant.revoked_at.is_(None))",
@@ -89,3 +93,55 @@ class RoleGrant(db.Model):
 
     def __repr__(self):
         return f"<RoleGrant {self.id} {self.role} user={self.user_id}>"
+
+
+class Consent(db.Model):
+    """A user's consent to one use of personal information, or its withdrawal, with its time.
+
+    Rows are only added: the latest row of a kind is the one in force, the rest is the record.
+    """
+
+    __tablename__ = "user_consents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    granted: Mapped[bool] = mapped_column(sa.Boolean)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        sa.CheckConstraint(f"kind IN {CONSENT_KINDS!r}", name="kind_known"),
+        sa.Index("ix_user_consents_user_kind", "user_id", "kind", "id"),
+    )
+
+    def __repr__(self):
+        return f"<Consent {self.id} {self.kind}={self.granted} user={self.user_id}>"
+
+
+class AdminGrantRequest(db.Model):
+    """Making someone an admin: one admin asks, another approves; only then is the role granted.
+
+    (`flask grant-admin` on the server is the other way, for the first admin.)
+    """
+
+    __tablename__ = "admin_grant_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(sa.String(10), default="pending")
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    grant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("role_grants.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+
+    __table_args__ = (
+        sa.CheckConstraint(f"status IN {ADMIN_REQUEST_STATUSES!r}", name="status_known"),
+        # At most one pending request per future admin.
+        sa.Index("uq_admin_grant_requests_pending", "user_id", unique=True,
+                 sqlite_where=sa.text("status = 'pending'"),
+                 postgresql_where=sa.text("status = 'pending'")),
+    )
+
+    def __repr__(self):
+        return f"<AdminGrantRequest {self.id} user={self.user_id} {self.status}>"

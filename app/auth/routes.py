@@ -120,3 +120,6 @@ def list_grants(args):
 
     stmt = service.list_grants_stmt(require_user(), args.get("community_id"))
     return page(stmt, RoleGrant.id, args)
+
+
+from app.auth import routes_privacy, routes_roles  # noqa: E402, F401  (more routes on blp)

@@ -1,8 +1,9 @@
 from marshmallow import Schema, fields, validate
 
-from app.auth.models import ROLES
+from app.auth.models import ADMIN_REQUEST_STATUSES, CONSENT_KINDS, ROLES
 from app.common.pagination import PageArgs
 from app.common.schemas import LocalDateTime, page_schema, text
+from app.common.timeutil import local_iso
 
 
 class LoginIn(Schema):
@@ -41,6 +42,15 @@ class MeOut(Schema):
     phone = fields.String(attribute="phone_masked", allow_none=True)
     roles = fields.Method("get_roles")
     households = fields.Method("get_households")
+    consents = fields.Method("get_consents", metadata={
+        "description": "{location: {granted, at}, phone: {granted, at}}; `at` null: never asked"})
+
+    def get_consents(self, user):
+        from app.auth.privacy import current_consents
+
+        return {kind: {"granted": bool(row and row.granted),
+                       "at": local_iso(row.at) if row else None}
+                for kind, row in current_consents(user.id).items()}
 
     def get_roles(self, user):
         out = [{"role": "resident"}]
@@ -84,3 +94,55 @@ class GrantListArgs(PageArgs):
 
 
 GrantPage = page_schema(GrantOut, "GrantPage")
+
+
+class AdminRequestIn(Schema):
+    user_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class AdminRequestOut(Schema):
+    id = fields.Integer()
+    user_id = fields.Integer()
+    user_nickname = fields.Function(lambda r: r.user.nickname if r.user else None)
+    status = fields.String()
+    requested_by_id = fields.Integer()
+    requested_at = LocalDateTime()
+    decided_by_id = fields.Integer(allow_none=True)
+    decided_at = LocalDateTime(allow_none=True)
+    grant_id = fields.Integer(allow_none=True)
+
+
+class AdminRequestListArgs(PageArgs):
+    status = fields.String(load_default=None, validate=validate.OneOf(ADMIN_REQUEST_STATUSES))
+
+
+AdminRequestPage = page_schema(AdminRequestOut, "AdminRequestPage")
+
+
+class ConsentIn(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(CONSENT_KINDS))
+    granted = fields.Boolean(required=True)
+
+
+class ConsentOut(Schema):
+    kind = fields.String()
+    granted = fields.Boolean()
+    at = LocalDateTime()
+
+
+class CancelIn(Schema):
+    confirm = fields.Boolean(required=True, validate=validate.Equal(True, error="请确认注销"),
+                             metadata={"description": "must be true"})
+
+
+class ExportOut(Schema):
+    """The user's own data; `records` holds the rows of other tables about the user."""
+
+    exported_at = fields.String()
+    user = fields.Dict()
+    consents = fields.List(fields.Dict())
+    roles = fields.List(fields.Dict())
+    sessions = fields.List(fields.Dict())
+    households = fields.List(fields.Dict())
+    timebank = fields.Dict()
+    records = fields.Dict()

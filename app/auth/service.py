@@ -4,6 +4,7 @@ import logging
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from app.audit.service import record
 from app.auth.models import ROLE_SCOPE, RoleGrant, User
 from app.auth.permissions import has_role, is_admin
 from app.auth.tokens import issue_token, revoke_current
@@ -16,6 +17,8 @@ log = logging.getLogger(__name__)
 # Roles staff may grant inside their own community; everything else needs an admin.
 STAFF_GRANTABLE = {"volunteer", "party_member"}
 GRANTABLE = set(ROLE_SCOPE) | {"admin"}
+# Logins by holders of these roles are written to the audit log.
+AUDITED_LOGIN_ROLES = {"staff", "admin", "street_admin"}
 
 
 def login_with_wechat(code: str, admit=None) -> tuple[User, str, int]:
@@ -26,6 +29,10 @@ def login_with_wechat(code: str, admit=None) -> tuple[User, str, int]:
     user = _get_or_create_user(session.openid, session.unionid)
     user.last_login_at = utcnow()
     token, ttl = issue_token(user)
+    roles = sorted({g.role for g in user.grants} & AUDITED_LOGIN_ROLES)
+    if roles:
+        record("login", actor_id=user.id, target_type="user", target_id=user.id,
+               details={"roles": roles})
     log.info("login user=%s", user.id)
     return user, token, ttl
 
@@ -51,6 +58,9 @@ def logout() -> None:
 
 
 def bind_phone(user: User, code: str) -> User:
+    from app.auth.privacy import require_consent
+
+    require_consent(user, "phone")  # before the single-use code is spent
     info = get_client().phone_number(code)
     user.phone = info.phone
     log.info("phone bound user=%s", user.id)
@@ -70,6 +80,9 @@ def grant_role(actor: User, user_id: int, role: str, scope: dict) -> RoleGrant:
     if not key and scope:
         raise Unprocessable(details={"fields": {"role": ["该角色不带范围"]}})
     _require_can_manage(actor, role, scope)
+    if role == "admin":
+        raise ApiError("admin_grant_needs_approval",
+                       "授予管理员须由另一位管理员审批，请提交授予申请", status=403)
     if key == "community_id":
         from app.community.service import get_community
 
@@ -87,8 +100,19 @@ def grant_role(actor: User, user_id: int, role: str, scope: dict) -> RoleGrant:
     grant = RoleGrant(user_id=user_id, role=role, granted_by_id=actor.id, **scope)
     db.session.add(grant)
     db.session.flush()
+    record_grant(actor.id, grant)
     log.info("role granted id=%s role=%s user=%s by=%s", grant.id, role, user_id, actor.id)
     return grant
+
+
+def record_grant(actor_id: int | None, grant: RoleGrant, **details) -> None:
+    record("role_grant", actor_id=actor_id, target_type="user", target_id=grant.user_id,
+           details={"grant_id": grant.id, "role": grant.role, **grant.scope, **details})
+
+
+def record_revoke(actor_id: int | None, grant: RoleGrant, **details) -> None:
+    record("role_revoke", actor_id=actor_id, target_type="user", target_id=grant.user_id,
+           details={"grant_id": grant.id, "role": grant.role, **grant.scope, **details})
 
 
 def revoke_role(actor: User, grant_id: int) -> RoleGrant:
@@ -102,6 +126,7 @@ def revoke_role(actor: User, grant_id: int) -> RoleGrant:
         raise ApiError("cannot_revoke_self", "不能撤销自己的管理员角色", status=409)
     grant.revoked_at = utcnow()
     grant.revoked_by_id = actor.id
+    record_revoke(actor.id, grant)
     log.info("role revoked id=%s by=%s", grant.id, actor.id)
     return grant
 

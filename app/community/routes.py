@@ -1,6 +1,7 @@
 import sqlalchemy as sa
 from flask_smorest import Blueprint
 
+from app.audit.service import record
 from app.auth.permissions import login_required, require, require_user, roles_required
 from app.common.pagination import page
 from app.community import schemas as s
@@ -153,13 +154,18 @@ def create_household(data, building_id):
 @login_required
 def get_household(household_id):
     """Full address and residents: staff of its community and its bound residents only."""
+    user = require_user()
     household = service.get_household(household_id)
-    require(service.can_view_household(require_user(), household), hide=True)
-    residents = db.session.scalars(sa.select(HouseholdBinding).where(
-        HouseholdBinding.household_id == household_id, HouseholdBinding.status == "approved"))
+    require(service.can_view_household(user, household), hide=True)
+    residents = list(db.session.scalars(sa.select(HouseholdBinding).where(
+        HouseholdBinding.household_id == household_id, HouseholdBinding.status == "approved")))
+    if user.id not in {b.user_id for b in residents}:  # staff seeing another's home address
+        record("unmask", actor_id=user.id, target_type="household", target_id=household.id,
+               details={"fields": ["address"]})
+        db.session.commit()
     return {"id": household.id, "building_id": household.building_id, "unit": household.unit,
             "room": household.room, "community_id": household.community_id,
-            "address": household.address, "residents": list(residents)}
+            "address": household.address, "residents": residents}
 
 
 @blp.route("/communities/<int:community_id>/grids", methods=["GET"])

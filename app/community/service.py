@@ -217,6 +217,9 @@ def decide_binding(user: User, binding_id: int, approve: bool, note: str = "") -
     if not done:
         raise Conflict("invalid_transition", "该申请已处理", details={"status": binding.status})
     db.session.refresh(binding)
+    record("approve" if approve else "reject", actor_id=user.id, target_type="household_binding",
+           target_id=binding.id, details={"user_id": binding.user_id,
+                                          "household_id": binding.household_id})
     log.info("binding %s id=%s by=%s", binding.status, binding.id, user.id)
     return binding
 

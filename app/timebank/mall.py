@@ -86,6 +86,9 @@ def add_member(actor: User, merchant: Merchant, user_id: int) -> RoleGrant:
                       granted_by_id=actor.id)
     db.session.add(grant)
     db.session.flush()
+    from app.auth.service import record_grant
+
+    record_grant(actor.id, grant)
     log.info("merchant member added merchant=%s user=%s by=%s", merchant.id, user_id, actor.id)
     return grant
 

@@ -7,6 +7,7 @@ from flask import current_app
 from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload
 
+from app.audit.service import record
 from app.auth.permissions import has_role, login_required, require, require_user, roles_required
 from app.common.idempotency import idempotent, run_with_retry
 from app.common.pagination import PageArgs, page
@@ -111,7 +112,15 @@ def set_budget(data, community_id):
     from app.community.service import get_community
 
     get_community(community_id)
-    account = committed(lambda: service.set_budget(community_id, data["budget"]))
+    user = require_user()
+
+    def unit():
+        account = service.set_budget(community_id, data["budget"])
+        record("config", actor_id=user.id, target_type="community", target_id=community_id,
+               details={"setting": "points_budget", "value": data["budget"]})
+        return account
+
+    account = committed(unit)
     return _community_account_out(community_id, account)
 
 

@@ -2,6 +2,7 @@
 import sqlalchemy as sa
 from flask import Response
 
+from app.audit.service import record
 from app.auth.permissions import (
     has_role,
     login_required,
@@ -63,6 +64,8 @@ def approve_registration(data, registration_id):
     places the member in the given grid and teams."""
     reg = party.decide(require_user(), registration_id, True, utcnow(), data["note"],
                        data["grid_id"], data["team_ids"])
+    record("approve", actor_id=reg.decided_by_id, target_type="party_registration",
+           target_id=reg.id, details={"user_id": reg.user_id})
     db.session.commit()
     return reg
 
@@ -73,6 +76,8 @@ def approve_registration(data, registration_id):
 @roles_required("staff", "admin")
 def reject_registration(data, registration_id):
     reg = party.decide(require_user(), registration_id, False, utcnow(), data["note"])
+    record("reject", actor_id=reg.decided_by_id, target_type="party_registration",
+           target_id=reg.id, details={"user_id": reg.user_id})
     db.session.commit()
     return reg
 
@@ -101,6 +106,11 @@ def export_summaries(args):
     """CSV of every approved party member of the community for the quarter (Excel-ready)."""
     require_staff(require_user(), args["community_id"])
     rows = party.summaries(args["community_id"], args["year"], args["quarter"])
+    record("export", actor_id=require_user().id, target_type="community",
+           target_id=args["community_id"], details={
+               "kind": "party_summaries", "year": args["year"], "quarter": args["quarter"],
+               "rows": len(rows)})
+    db.session.commit()
     name = f"party-summary-{args['community_id']}-{args['year']}Q{args['quarter']}.csv"
     return Response(party.summaries_csv(rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -114,6 +124,7 @@ def export_summaries(args):
 def create_pairing(data):
     pairing = party.create_pairing(require_user(), data["registration_id"],
                                    data["household_id"], data["reason"], utcnow())
+    _record_address_shown(pairing)
     db.session.commit()
     return pairing
 
@@ -139,7 +150,16 @@ def list_pairings(args):
 @login_required
 def get_pairing(pairing_id):
     """Full address for the paired member and the community's staff, who visit the home."""
-    return party.visible_pairing(require_user(), pairing_id)
+    pairing = party.visible_pairing(require_user(), pairing_id)
+    _record_address_shown(pairing)
+    db.session.commit()
+    return pairing
+
+
+def _record_address_shown(pairing: Pairing) -> None:
+    record("unmask", actor_id=require_user().id, target_type="household",
+           target_id=pairing.household_id, details={"fields": ["address"],
+                                                    "pairing_id": pairing.id})
 
 
 @blp.route("/party/pairings/<int:pairing_id>/end", methods=["POST"])
