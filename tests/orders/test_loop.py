@@ -308,3 +308,62 @@ def test_claim_of_a_request_not_pooled_for_the_caller_is_404(flow, state, make_u
                            headers=flow.h("rival-member")).status_code == 404
     pooled = flow.to_state("pooled")
     assert flow.do(pooled, "claim", "rival-member")["partner"]["id"] == rival_id
+
+
+def _join_partner(app, openid, partner_id):
+    """Make an existing user (e.g. a resident) a member of a partner too."""
+    from app.auth.models import RoleGrant, User
+    from app.extensions import db
+
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.openid == openid))
+        db.session.add(RoleGrant(user_id=user.id, role="partner_member", partner_id=partner_id))
+        db.session.commit()
+        return user.id
+
+
+def test_a_resident_who_is_a_partner_member_cannot_take_their_own_order(flow, app):
+    partner = flow.partner_id()
+    _join_partner(app, "demo-resident-1", partner)
+    rid = flow.create()["id"]
+    flow.do(rid, "dispatch", "demo-staff-1", {"partner_id": partner})
+    resp = flow.do(rid, "accept", "demo-resident-1", expect=403)
+    assert resp["error"]["code"] == "self_dealing"
+    assert flow.get(rid)["status"] == "dispatched"
+    pooled = flow.to_state("pooled")
+    resp = flow.do(pooled, "claim", "demo-resident-1", expect=403)
+    assert resp["error"]["code"] == "self_dealing"
+    assert flow.get(pooled)["status"] == "pooled"
+    # another member of the partner may take it
+    assert flow.do(rid, "accept", "demo-partner-1")["assignee_id"] != flow.get(rid)[
+        "resident"]["id"]
+
+
+def test_a_self_served_order_cannot_be_confirmed_by_its_resident(flow, app):
+    from app.extensions import db
+    from app.orders.models import ServiceRequest
+
+    rid = flow.to_state("completed")
+    resident = _join_partner(app, "demo-resident-1", flow.partner_id())
+    with app.app_context():  # as a request taken before the guard existed would be
+        db.session.get(ServiceRequest, rid).assignee_id = resident
+        db.session.commit()
+    before = flow.balance("demo-resident-1")
+    resp = flow.do(rid, "confirm", "demo-resident-1", {"rating": 5}, expect=403)
+    assert resp["error"]["code"] == "self_dealing"
+    assert flow.get(rid)["status"] == "completed"
+    assert flow.balance("demo-resident-1") == before
+    partner = flow.client.get(f"/api/v1/partners/{flow.partner_id()}",
+                              headers=flow.h("demo-staff-1")).get_json()
+    assert partner["rating"] is None
+
+
+def test_a_member_rating_their_own_partner_never_counts(flow, app):
+    partner = flow.partner_id()
+    rid = flow.to_state("completed")  # served by demo-partner-1
+    _join_partner(app, "demo-resident-1", partner)
+    confirmed = flow.do(rid, "confirm", "demo-resident-1", {"rating": 5})
+    assert confirmed["status"] == "confirmed" and confirmed["points_settled"] == 30
+    assert flow.events(rid)[-1]["data"]["rating_counted"] is False
+    view = flow.client.get(f"/api/v1/partners/{partner}", headers=flow.h("demo-staff-1"))
+    assert view.get_json()["rating"] is None
