@@ -203,3 +203,16 @@ def test_revoked_token_on_a_write_says_revoked(client):
     resp = client.patch("/api/v1/me", json={"nickname": "x"}, headers=h)
     assert resp.status_code == 401
     assert resp.get_json()["error"]["code"] == "token_revoked"
+
+
+def test_nicknames_go_through_the_content_check(client):
+    h = {"Authorization": f"Bearer {_token(client)}"}
+    assert client.patch("/api/v1/me", json={"nickname": "小张"}, headers=h).status_code == 200
+    resp = client.patch("/api/v1/me", json={"nickname": "违禁词"}, headers=h)
+    assert resp.status_code == 422
+    assert resp.get_json()["error"]["code"] == "content_rejected"
+    assert "nickname" in resp.get_json()["error"]["details"]["fields"]
+    resp = client.patch("/api/v1/me", json={"nickname": "老张 [wechat-down]"}, headers=h)
+    assert resp.status_code == 503
+    assert resp.get_json()["error"]["code"] == "content_check_unavailable"
+    assert client.get("/api/v1/me", headers=h).get_json()["nickname"] == "小张"

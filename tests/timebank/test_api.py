@@ -112,6 +112,15 @@ def test_transfer_beyond_balance_is_409_insufficient_points(bank, client):
     assert (bank.balance(a), bank.balance(b)) == (10, 0)
 
 
+def test_gift_memos_go_through_the_content_check(bank, client):
+    a, b = bank.user(points=10), bank.user()
+    resp = client.post(f"{API}/transfers", headers={**bank.headers(a), "Idempotency-Key": "m"},
+                       json={"to_user_id": b, "amount": 1, "memo": "违禁词"})
+    assert resp.status_code == 422
+    assert resp.get_json()["error"]["code"] == "content_rejected"
+    assert (bank.balance(a), bank.balance(b)) == (10, 0)
+
+
 def test_verify_is_for_admins_only(bank, client):
     admin = bank.user(roles=[("admin", {})])
     staff = bank.user(roles=[("staff", {"community_id": bank.community()})])
