@@ -2,8 +2,6 @@
 contract end, and what they mean for candidates, dispatch and the pool."""
 from datetime import timedelta
 
-from app.catalog.service import today
-
 API = "/api/v1"
 
 
@@ -129,14 +127,23 @@ def test_a_partner_edits_its_own_offer(flow, app):
     assert resp["error"]["code"] == "partner_not_eligible"
 
 
-def test_a_partner_whose_contract_ended_is_not_a_candidate_nor_dispatched_to(flow):
-    admin, pid = flow.h("demo-admin"), flow.partner_id()
+def _end_contract(app, partner_id, on):
+    from app.catalog.models import Partner
+    from app.extensions import db
+
+    with app.app_context():
+        db.session.get(Partner, partner_id).contract_end = on
+        db.session.commit()
+
+
+def test_a_partner_whose_contract_ended_is_not_a_candidate_nor_dispatched_to(flow, app):
+    from app.common.timeutil import SHANGHAI, utcnow
+
+    today = utcnow().astimezone(SHANGHAI).date()
+    pid = flow.partner_id()
     rid = flow.create()["id"]
     pooled = flow.to_state("pooled")
-    yesterday = (today() - timedelta(days=1)).isoformat()
-    resp = flow.client.patch(f"{API}/partners/{pid}", headers=admin,
-                             json={"contract_end": yesterday})
-    assert resp.status_code == 200 and resp.get_json()["contract_end"] == yesterday
+    _end_contract(app, pid, today - timedelta(days=1))
     candidates = flow.client.get(f"{API}/requests/{rid}/candidates",
                                  headers=flow.h("demo-staff-1")).get_json()["items"]
     assert pid not in [c["partner_id"] for c in candidates]
@@ -150,7 +157,17 @@ def test_a_partner_whose_contract_ended_is_not_a_candidate_nor_dispatched_to(flo
                                headers=flow.h("demo-resident-1")).get_json()["items"]
     assert pid not in [p["id"] for p in services]
     # a contract ending today still runs today
-    flow.client.patch(f"{API}/partners/{pid}", headers=admin,
-                      json={"contract_end": today().isoformat()})
+    _end_contract(app, pid, today)
     flow.do(rid, "dispatch", "demo-staff-1", {"partner_id": pid})
     assert flow.get(rid)["status"] == "dispatched"
+
+
+def test_an_admin_ends_a_contract_through_the_api(flow):
+    from app.catalog.service import today
+
+    pid, yesterday = flow.partner_id(), (today() - timedelta(days=1)).isoformat()
+    resp = flow.client.patch(f"{API}/partners/{pid}", headers=flow.h("demo-admin"),
+                             json={"contract_end": yesterday})
+    assert resp.status_code == 200 and resp.get_json()["contract_end"] == yesterday
+    listed = flow.client.get(f"{API}/partners", headers=flow.h("demo-resident-1"))
+    assert pid not in [p["id"] for p in listed.get_json()["items"]]
