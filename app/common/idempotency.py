@@ -234,7 +234,6 @@ def idempotent(view=None, *, required: bool = False):
             return run_with_retry(lambda: _run(fn, args, kwargs, user_id, key, fingerprint))
 
         wrapper.idempotent = True
-        wrapper.idempotency_required = required
         description = "重试安全：24 小时内同一用户同一键同一请求体返回首次结果"
         if required:
             description += "。必填：缺少时返回 422 idempotency_key_required"
