@@ -311,3 +311,16 @@ def test_default_login_limits_suit_a_venue_behind_one_address():
     assert (per_client.amount, per_client.GRANULARITY.name) == (120, "minute")
     assert (per_openid.amount, per_openid.GRANULARITY.name) == (10, "minute")
     assert ceiling.GRANULARITY.name == "minute" and ceiling.amount > 5 * per_client.amount
+
+
+def test_nicknames_go_through_the_content_check(client):
+    h = {"Authorization": f"Bearer {_token(client)}"}
+    assert client.patch("/api/v1/me", json={"nickname": "小张"}, headers=h).status_code == 200
+    resp = client.patch("/api/v1/me", json={"nickname": "违禁词"}, headers=h)
+    assert resp.status_code == 422
+    assert resp.get_json()["error"]["code"] == "content_rejected"
+    assert "nickname" in resp.get_json()["error"]["details"]["fields"]
+    resp = client.patch("/api/v1/me", json={"nickname": "老张 [wechat-down]"}, headers=h)
+    assert resp.status_code == 503
+    assert resp.get_json()["error"]["code"] == "content_check_unavailable"
+    assert client.get("/api/v1/me", headers=h).get_json()["nickname"] == "小张"

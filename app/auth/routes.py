@@ -68,13 +68,14 @@ def me():
 
 
 @blp.route("/me", methods=["PATCH"])
-@blp.arguments(ProfileIn)
+@blp.arguments(ProfileIn(partial=True))
 @blp.response(200, MeOut)
 @login_required
 def update_me(data):
-    """Only the nickname can change here; roles, phone and openid have their own flows."""
+    """Only the nickname can change here; roles, phone and openid have their own flows. Others
+    see the nickname, so it goes through the content check first."""
     user = require_user()
-    user.nickname = data["nickname"]
+    service.update_profile(user, data)
     db.session.commit()
     return user
 

@@ -67,6 +67,16 @@ def bind_phone(user: User, code: str) -> User:
     return user
 
 
+def update_profile(user: User, changes: dict) -> User:
+    """Apply a (partial) profile change; text others see is checked before it is kept."""
+    from app.wechat.content import require_clean
+
+    if "nickname" in changes:
+        require_clean({"nickname": changes["nickname"]}, user.openid)
+        user.nickname = changes["nickname"]
+    return user
+
+
 def grant_role(actor: User, user_id: int, role: str, scope: dict) -> RoleGrant:
     if role not in GRANTABLE:
         raise Unprocessable(details={"fields": {"role": ["该角色不可授予"]}})

@@ -1,7 +1,7 @@
 import sqlalchemy as sa
 from flask_smorest import Blueprint
 
-from app.auth.permissions import login_required, roles_required
+from app.auth.permissions import is_admin, login_required, require_user, roles_required
 from app.catalog import schemas as s
 from app.catalog import service
 from app.catalog.models import Partner, ServiceCategory
@@ -32,22 +32,26 @@ def create_category(data):
 
 
 @blp.route("/categories/<int:category_id>", methods=["PATCH"])
-@blp.arguments(s.CategoryPatch)
+@blp.arguments(s.CategoryPatch(partial=True))
 @blp.response(200, s.CategoryOut)
 @roles_required("admin")
 def update_category(data, category_id):
+    """Change only the fields sent; the others keep their values."""
     category = service.update_category(service.get_category(category_id), data)
     db.session.commit()
     return category
 
 
 @blp.route("/partners", methods=["GET"])
-@blp.arguments(s.PartnerArgs, location="query")
+@blp.arguments(s.PartnerListArgs, location="query")
 @blp.response(200, s.PartnerPage)
 @login_required
 def list_partners(args):
-    """Partners, optionally those serving a community and/or a category."""
-    stmt = service.partners_stmt(args["community_id"], args["category_id"])
+    """Partners under contract, optionally those serving a community and/or a category;
+    admins may add `include_inactive` to see deactivated and expired ones too."""
+    everyone = args["include_inactive"] and is_admin(require_user())
+    stmt = service.partners_stmt(args["community_id"], args["category_id"],
+                                 include_inactive=everyone)
     return page(stmt, Partner.id, args, newest_first=False)
 
 
@@ -63,7 +67,32 @@ def get_partner(partner_id):
 @blp.response(201, s.PartnerOut)
 @roles_required("admin")
 def create_partner(data):
-    partner = service.create_partner(data)
+    partner = service.create_partner(require_user(), data)
+    db.session.commit()
+    return partner
+
+
+@blp.route("/partners/<int:partner_id>", methods=["PATCH"])
+@blp.arguments(s.PartnerPatch(partial=True))
+@blp.response(200, s.PartnerOut)
+@roles_required("admin")
+def update_partner(data, partner_id):
+    """Edit a partner (admin): any field, `active: false` to deactivate it, `contract_end` to
+    end its contract. A partner that is inactive or whose contract has ended is no longer
+    listed, ranked as a candidate, dispatched to, nor offered pooled requests."""
+    partner = service.update_partner(require_user(), service.get_partner(partner_id), data)
+    db.session.commit()
+    return partner
+
+
+@blp.route("/partners/<int:partner_id>/offer", methods=["PATCH"])
+@blp.arguments(s.OfferPatch(partial=True))
+@blp.response(200, s.PartnerOut)
+@login_required
+def update_offer(data, partner_id):
+    """The partner's own members edit its offer (服务清单): `category_ids` it serves and its
+    `capacity` (open tasks at once)."""
+    partner = service.update_offer(require_user(), service.get_partner(partner_id), data)
     db.session.commit()
     return partner
 

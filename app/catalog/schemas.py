@@ -39,8 +39,8 @@ class CategoryIn(Schema):
 
 
 class CategoryPatch(CategoryIn):
-    class Meta:
-        partial = True
+    """Loaded with `partial=True` (marshmallow 4 has no `Meta.partial`): only the fields sent
+    change, and no default is filled in for the others."""
 
 
 class CategoryRef(Schema):
@@ -61,6 +61,9 @@ class PartnerOut(Schema):
     capacity = fields.Integer()
     contract_start = fields.Date(allow_none=True)
     contract_end = fields.Date(allow_none=True)
+    active = fields.Boolean()
+    home_community_id = fields.Integer(allow_none=True)
+    home_grid_id = fields.Integer(allow_none=True)
 
 
 class PartnerIn(Schema):
@@ -84,9 +87,31 @@ class PartnerIn(Schema):
             raise MaValidationError("合同结束日期早于开始日期", field_name="contract_end")
 
 
+class PartnerPatch(PartnerIn):
+    """An admin's edit of a partner, loaded with `partial=True`: `active: false` deactivates
+    it, `contract_end` ends its contract; `category_ids` and `community_ids` replace the
+    lists."""
+
+    active = fields.Boolean()
+
+
+class OfferPatch(Schema):
+    """What a partner offers (服务清单), edited by its own members: the categories it serves
+    (replacing the list) and how many tasks it takes at once. Loaded with `partial=True`."""
+
+    category_ids = fields.List(fields.Integer(), required=True,
+                               validate=validate.Length(max=50))
+    capacity = fields.Integer(required=True, validate=validate.Range(min=0, max=1000))
+
+
 class PartnerArgs(PageArgs):
     community_id = fields.Integer(load_default=None)
     category_id = fields.Integer(load_default=None)
+
+
+class PartnerListArgs(PartnerArgs):
+    include_inactive = fields.Boolean(load_default=False, metadata={
+        "description": "管理员：包括已停用和合同已到期的合伙人"})
 
 
 class CategoryArgs(PageArgs):

@@ -1,13 +1,33 @@
 """Categories and partners; what the request state machine asks of them."""
+from datetime import date
+
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import RoleGrant, User
-from app.auth.permissions import scope_ids
+from app.auth.permissions import is_admin, require, scope_ids
 from app.catalog.models import Partner, ServiceCategory, partner_categories, partner_communities
+from app.common.timeutil import SHANGHAI, utcnow
 from app.errors import Conflict, NotFound, Unprocessable
 from app.extensions import db
+from app.wechat.content import require_clean
+
+
+def today() -> date:
+    """Contracts run by the calendar of Asia/Shanghai."""
+    return utcnow().astimezone(SHANGHAI).date()
+
+
+def under_contract(partner: Partner, on: date | None = None) -> bool:
+    """Active and its contract not ended (a contract without an end date runs on)."""
+    on = on or today()
+    return partner.active and (partner.contract_end is None or partner.contract_end >= on)
+
+
+def under_contract_clause(on: date | None = None):
+    return sa.and_(Partner.active.is_(True),
+                   sa.or_(Partner.contract_end.is_(None), Partner.contract_end >= (on or today())))
 
 
 def get_category(category_id: int, active_only: bool = False) -> ServiceCategory:
@@ -24,9 +44,14 @@ def get_partner(partner_id: int) -> Partner:
     return partner
 
 
-def partners_stmt(community_id: int | None = None, category_id: int | None = None):
-    stmt = sa.select(Partner).where(Partner.active.is_(True)).options(
+def partners_stmt(community_id: int | None = None, category_id: int | None = None,
+                  include_inactive: bool = False):
+    """Partners under contract (active, contract not ended): the only ones listed in a
+    community's service list, ranked as candidates, or dispatched to."""
+    stmt = sa.select(Partner).options(
         selectinload(Partner.categories), selectinload(Partner.communities))
+    if not include_inactive:
+        stmt = stmt.where(under_contract_clause())
     if community_id is not None:
         stmt = stmt.where(Partner.id.in_(sa.select(partner_communities.c.partner_id).where(
             partner_communities.c.community_id == community_id)))
@@ -37,7 +62,7 @@ def partners_stmt(community_id: int | None = None, category_id: int | None = Non
 
 
 def serves(partner: Partner, category_id: int, community_id: int) -> bool:
-    return (partner.active and any(c.id == category_id for c in partner.categories)
+    return (under_contract(partner) and any(c.id == category_id for c in partner.categories)
             and any(c.id == community_id for c in partner.communities))
 
 
@@ -86,29 +111,80 @@ def create_category(data: dict) -> ServiceCategory:
 
 
 def update_category(category: ServiceCategory, changes: dict) -> ServiceCategory:
+    """Change only the fields given (a partial edit)."""
     check_points_ceiling(changes.get("points_per_hour"))
+    if "code" in changes and changes["code"] != category.code and db.session.scalar(
+            sa.select(ServiceCategory.id).where(ServiceCategory.code == changes["code"])):
+        raise Conflict("already_exists", "类别代码已存在")
     for key, value in changes.items():
         setattr(category, key, value)
     return category
 
 
-def create_partner(data: dict) -> Partner:
+def create_partner(actor: User, data: dict) -> Partner:
     from app.community.models import Community
 
     if db.session.scalar(sa.select(Partner.id).where(Partner.name == data["name"])):
         raise Conflict("already_exists", "合伙人名称已存在")
-    from app.community.models import Grid
-
-    if data.get("home_community_id") is not None:
-        _all(Community, [data["home_community_id"]], "社区")
-    if data.get("home_grid_id") is not None:
-        _all(Grid, [data["home_grid_id"]], "网格")
+    _check_homes(data)
+    require_clean({"name": data["name"], "description": data.get("description")},
+                  actor.openid)
     category_ids = data.pop("category_ids", [])
     community_ids = data.pop("community_ids", [])
     partner = Partner(**data)
     partner.categories = _all(ServiceCategory, category_ids, "服务类别")
     partner.communities = _all(Community, community_ids, "社区")
     db.session.add(partner)
+    db.session.flush()
+    return partner
+
+
+def _check_homes(data: dict) -> None:
+    from app.community.models import Community, Grid
+
+    if data.get("home_community_id") is not None:
+        _all(Community, [data["home_community_id"]], "社区")
+    if data.get("home_grid_id") is not None:
+        _all(Grid, [data["home_grid_id"]], "网格")
+
+
+def update_partner(actor: User, partner: Partner, changes: dict) -> Partner:
+    """An admin's partial edit: any field, `active` (deactivate or reactivate), the contract
+    dates, and the lists of categories and communities (replaced when given)."""
+    from app.community.models import Community
+
+    if "name" in changes and changes["name"] != partner.name and db.session.scalar(
+            sa.select(Partner.id).where(Partner.name == changes["name"])):
+        raise Conflict("already_exists", "合伙人名称已存在")
+    start = changes.get("contract_start", partner.contract_start)
+    end = changes.get("contract_end", partner.contract_end)
+    if start and end and end < start:
+        raise Unprocessable(details={"fields": {"contract_end": ["合同结束日期早于开始日期"]}})
+    _check_homes(changes)
+    require_clean({k: changes[k] for k in ("name", "description") if k in changes},
+                  actor.openid)
+    if "category_ids" in changes:
+        partner.categories = _all(ServiceCategory, changes.pop("category_ids"), "服务类别")
+    if "community_ids" in changes:
+        partner.communities = _all(Community, changes.pop("community_ids"), "社区")
+    for key, value in changes.items():
+        setattr(partner, key, value)
+    db.session.flush()
+    return partner
+
+
+def update_offer(actor: User, partner: Partner, changes: dict) -> Partner:
+    """A partner's own members (or an admin) edit its offer (服务清单): the categories it
+    serves and its capacity. Categories must be active. A capacity below the tasks already
+    open only stops new ones."""
+    require(is_admin(actor) or partner.id in member_partner_ids(actor))
+    if "category_ids" in changes:
+        categories = _all(ServiceCategory, changes["category_ids"], "服务类别")
+        if any(not c.active for c in categories):
+            raise Unprocessable(details={"fields": {"category_ids": ["含已停用的服务类别"]}})
+        partner.categories = categories
+    if "capacity" in changes:
+        partner.capacity = changes["capacity"]
     db.session.flush()
     return partner
 

@@ -13,6 +13,11 @@ If the first fails, its row disappears with its rollback and the duplicate runs 
 Domain refusals (`ApiError`, such as 409 `insufficient_points`) are stored and replayed too;
 malformed requests (schema errors) and server errors are not.
 
+`@idempotent(required=True)` refuses a request without the header (422
+`idempotency_key_required`, after authentication) for writes whose retry must never repeat
+the effect (gifts, orders). The OpenAPI document lists the header on every such operation,
+marked required where it is.
+
 Usage, between `@blp.route` and the flask-smorest argument/response decorators::
 
     @blp.route("/things", methods=["POST"])
@@ -214,11 +219,13 @@ def idempotent(view=None, *, required: bool = False):
     def decorate(fn):
         @wraps(fn)
         def wrapper(*args, **kwargs):
-            from app.auth.permissions import current_user
+            from app.auth.permissions import current_user, require_user
 
             key = _key_from_header()
             if key is None and required:
-                raise ApiError("idempotency_key_required", "请携带 Idempotency-Key 请求头", 428)
+                require_user()  # an anonymous caller is told to log in first
+                raise ApiError("idempotency_key_required", "请携带 Idempotency-Key 请求头", 422,
+                               {"fields": {HEADER: ["此操作必须携带幂等键"]}})
             user = current_user() if key is not None else None
             if user is None:
                 key = None  # anonymous: the view refuses it anyway
@@ -227,10 +234,13 @@ def idempotent(view=None, *, required: bool = False):
             return run_with_retry(lambda: _run(fn, args, kwargs, user_id, key, fingerprint))
 
         wrapper.idempotent = True
+        description = "重试安全：24 小时内同一用户同一键同一请求体返回首次结果"
+        if required:
+            description += "。必填：缺少时返回 422 idempotency_key_required"
         return Blueprint.doc(parameters=[{
             "in": "header", "name": HEADER, "required": required,
-            "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH},
-            "description": "重试安全：24 小时内同一用户同一键同一请求体返回首次结果",
+            "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+            "description": description,
         }])(wrapper)
 
     return decorate(view) if view is not None else decorate

@@ -118,7 +118,7 @@ def create_building(data, compound_id):
 
 
 @blp.route("/buildings/<int:building_id>", methods=["PATCH"])
-@blp.arguments(s.BuildingPatch)
+@blp.arguments(s.BuildingPatch(partial=True))
 @blp.response(200, s.BuildingOut)
 @roles_required("staff", "admin")
 def update_building(data, building_id):

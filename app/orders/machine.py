@@ -87,11 +87,14 @@ def actor_roles(user: User | None, req: ServiceRequest) -> set[str]:
     return roles
 
 
+def _visible(roles: set[str], req: ServiceRequest) -> bool:
+    """A partner that merely serves the request's category and community sees it only while
+    it is pooled (a claim on anything else is 404, as for any other outsider)."""
+    return bool(roles - {"pool_partner"}) or (req.status == "pooled" and bool(roles))
+
+
 def can_view(user: User, req: ServiceRequest) -> bool:
-    roles = actor_roles(user, req)
-    if req.status != "pooled":
-        roles.discard("pool_partner")
-    return bool(roles)
+    return _visible(actor_roles(user, req), req)
 
 
 def deadline_for(status: str, req: ServiceRequest, now):
@@ -115,7 +118,7 @@ def transition(req: ServiceRequest, action: str, actor: User | None, params: dic
     if action not in ACTIONS:
         raise NotFound()
     roles = actor_roles(actor, req)
-    if not roles:  # plays no part in this request: its existence does not leak
+    if not _visible(roles, req):  # plays no part in this request: its existence does not leak
         raise NotFound(message="服务请求不存在")
     rows = [r for r in ROWS if r[1] == action and r[2] in roles]
     if not rows:

@@ -83,3 +83,27 @@ class RequestEvent(db.Model):
 
     def __repr__(self):
         return f"<RequestEvent {self.id} {self.action}>"
+
+
+class CollectedNeed(db.Model):
+    """A need staff collected on a household visit (线下走访), for the needs list (需求清单)
+    beside the requests residents placed in the app."""
+
+    __tablename__ = "collected_needs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"))
+    household_id: Mapped[int] = mapped_column(sa.ForeignKey("households.id"))
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("service_categories.id"))
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    category = relationship("ServiceCategory", lazy="joined")
+    household = relationship("Household", lazy="joined")
+
+    __table_args__ = (
+        sa.Index("ix_collected_needs_community", "community_id", "created_at"),
+    )
+
+    def __repr__(self):
+        return f"<CollectedNeed {self.id}>"

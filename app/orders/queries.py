@@ -12,7 +12,7 @@ from app.common.pagination import MAX_LIMIT
 from app.common.timeutil import utcnow
 from app.errors import Forbidden, Unprocessable
 from app.extensions import db
-from app.orders.models import ServiceRequest
+from app.orders.models import CollectedNeed, ServiceRequest
 
 FAR = datetime(9999, 1, 1, tzinfo=UTC)
 OPEN_STATUSES = ("submitted", "dispatched", "pooled", "accepted", "in_service", "completed",
@@ -44,7 +44,8 @@ def scoped_stmt(user: User, scope: str, community_id: int | None):
               .join(partner_communities,
                     partner_communities.c.partner_id == partner_categories.c.partner_id)
               .join(Partner, Partner.id == partner_categories.c.partner_id)
-              .where(partner_categories.c.partner_id.in_(partners), Partner.active.is_(True)))
+              .where(partner_categories.c.partner_id.in_(partners),
+                     catalog.under_contract_clause()))
     return stmt.where(ServiceRequest.status == "pooled",
                       sa.tuple_(ServiceRequest.category_id, ServiceRequest.community_id)
                       .in_(served))
@@ -147,15 +148,29 @@ def candidates(req: ServiceRequest) -> list[dict]:
 
 
 def needs(community_id: int, days: int = 90) -> list[dict]:
-    """The needs list (需求清单): what residents asked for, by category."""
+    """The needs list (需求清单), by category over the last `days`: `requested` in the app,
+    `collected` by staff on visits, `total` both, and `open` app requests not yet done."""
     since = utcnow() - timedelta(days=days)
     open_count = sa.func.sum(sa.case((ServiceRequest.status.in_(OPEN_STATUSES), 1), else_=0))
-    rows = db.session.execute(
-        sa.select(ServiceCategory.id, ServiceCategory.code, ServiceCategory.name,
-                  sa.func.count(ServiceRequest.id), open_count)
-        .join(ServiceRequest, ServiceRequest.category_id == ServiceCategory.id)
+    placed = db.session.execute(
+        sa.select(ServiceRequest.category_id, sa.func.count(ServiceRequest.id), open_count)
         .where(ServiceRequest.community_id == community_id, ServiceRequest.created_at >= since)
-        .group_by(ServiceCategory.id, ServiceCategory.code, ServiceCategory.name)
-        .order_by(sa.func.count(ServiceRequest.id).desc(), ServiceCategory.id)).all()
-    return [{"category_id": r[0], "code": r[1], "name": r[2], "requested": r[3],
-             "open": int(r[4] or 0)} for r in rows]
+        .group_by(ServiceRequest.category_id)).all()
+    collected = dict(db.session.execute(
+        sa.select(CollectedNeed.category_id, sa.func.count(CollectedNeed.id))
+        .where(CollectedNeed.community_id == community_id, CollectedNeed.created_at >= since)
+        .group_by(CollectedNeed.category_id)).all())
+    counts = {r[0]: (r[1], int(r[2] or 0)) for r in placed}
+    ids = set(counts) | set(collected)
+    if not ids:
+        return []
+    categories = db.session.execute(
+        sa.select(ServiceCategory.id, ServiceCategory.code, ServiceCategory.name)
+        .where(ServiceCategory.id.in_(ids))).all()
+    out = []
+    for cid, code, name in categories:
+        requested, still_open = counts.get(cid, (0, 0))
+        got = collected.get(cid, 0)
+        out.append({"category_id": cid, "code": code, "name": name, "requested": requested,
+                    "collected": got, "total": requested + got, "open": still_open})
+    return sorted(out, key=lambda r: (-r["total"], r["category_id"]))

@@ -3,24 +3,27 @@ from flask_smorest import Blueprint
 
 from app.auth.permissions import has_role, login_required, require_user, roles_required
 from app.common.idempotency import idempotent
+from app.common.pagination import PageArgs
+from app.common.pagination import page as id_page
 from app.community.service import get_community, require_staff
 from app.extensions import db
 from app.orders import queries, service
 from app.orders import schemas as s
-from app.orders.models import RequestEvent
+from app.orders.models import CollectedNeed, RequestEvent
 from app.orders.views import event_view, request_view
 
 blp = Blueprint("orders", __name__, url_prefix="/api/v1", description="点单、派单、接单")
 
 
 @blp.route("/requests", methods=["POST"])
-@idempotent
+@idempotent(required=True)
 @blp.arguments(s.RequestIn)
 @blp.response(201, s.RequestOut)
 @login_required
 def create_request(data):
-    """A resident orders a service for a household they are bound to (retry-safe with an
-    `Idempotency-Key`: a flaky network never orders twice)."""
+    """A resident orders a service for a household they are bound to. The `Idempotency-Key`
+    header is required (422 `idempotency_key_required` without it): a retry with the same key
+    and body gets the first answer, so a flaky network never orders twice."""
     user = require_user()
     return request_view(service.create_request(user, data), user)
 
@@ -43,7 +46,9 @@ def list_requests(args):
 @login_required
 def get_request(request_id):
     user = require_user()
-    return request_view(service.get_request(request_id, user), user)
+    view = request_view(service.get_request(request_id, user), user)
+    db.session.commit()  # the audit entry of an unmasking, if any
+    return view
 
 
 @blp.route("/requests/<int:request_id>/events", methods=["GET"])
@@ -78,8 +83,9 @@ def approve_content(request_id):
     req = service.get_request(request_id, user)
     require_staff(user, req.community_id)
     req.content_ok = True
+    view = request_view(req, user)
     db.session.commit()
-    return request_view(req, user)
+    return view
 
 
 def _action(name: str, schema):
@@ -91,8 +97,9 @@ def _action(name: str, schema):
     @login_required
     def view(data, request_id):
         user = require_user()
-        # A claim may lose a race: the loser gets 409, not 404, so it is checked by the
-        # machine (which hides the request from users who play no part in it).
+        # A claim may lose a race: a loser that saw it pooled gets 409, not 404, so it is
+        # checked by the machine (which hides the request from users who play no part in it,
+        # and from partners that merely serve its category once it is no longer pooled).
         viewer = None if name == "claim" else user
         req = service.act(service.get_request(request_id, viewer), name, user, data)
         return request_view(req, user)  # @idempotent commits
@@ -113,6 +120,30 @@ for _name, _schema in (("dispatch", s.DispatchIn), ("recall", s.RecallIn), ("cla
 @blp.response(200, s.NeedPage)
 @login_required
 def needs_list(community_id):
-    """The community's needs list (需求清单): requests of the last 90 days by category."""
+    """The community's needs list (需求清单), by category over the last 90 days: requests placed
+    in the app and needs staff collected on visits."""
     get_community(community_id)
     return {"items": queries.needs(community_id), "next_cursor": None}
+
+
+@blp.route("/communities/<int:community_id>/collected-needs", methods=["POST"])
+@blp.arguments(s.CollectedNeedIn)
+@blp.response(201, s.CollectedNeedOut)
+@roles_required("staff", "admin")
+def record_need(data, community_id):
+    """Staff record a need collected on a visit (线下走访): household, category, note."""
+    need = service.record_need(require_user(), community_id, data)
+    db.session.commit()
+    return need
+
+
+@blp.route("/communities/<int:community_id>/collected-needs", methods=["GET"])
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, s.CollectedNeedPage)
+@roles_required("staff", "admin")
+def list_collected_needs(args, community_id):
+    """Needs collected on visits, newest first (staff of the community)."""
+    get_community(community_id)
+    require_staff(require_user(), community_id)
+    return id_page(sa.select(CollectedNeed).where(CollectedNeed.community_id == community_id),
+                   CollectedNeed.id, args)

@@ -125,11 +125,32 @@ class NeedOut(Schema):
     category_id = fields.Integer()
     code = fields.String()
     name = fields.String()
-    requested = fields.Integer()
+    requested = fields.Integer(metadata={"description": "居民在小程序下的单"})
+    collected = fields.Integer(metadata={"description": "工作人员走访收集的需求"})
+    total = fields.Integer()
     open = fields.Integer()
+
+
+class CollectedNeedIn(Schema):
+    household_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    category_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    note = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class CollectedNeedOut(Schema):
+    id = fields.Integer()
+    community_id = fields.Integer()
+    household = fields.Function(lambda n: {"id": n.household_id,
+                                           "address": n.household.address_masked})
+    category = fields.Function(lambda n: {"id": n.category.id, "code": n.category.code,
+                                          "name": n.category.name})
+    note = fields.String()
+    recorded_by_id = fields.Integer()
+    created_at = LocalDateTime()
 
 
 RequestPage = page_schema(RequestOut, "RequestPage")
 EventPage = page_schema(EventOut, "EventPage")
 CandidatePage = page_schema(CandidateOut, "CandidatePage")
 NeedPage = page_schema(NeedOut, "NeedPage")
+CollectedNeedPage = page_schema(CollectedNeedOut, "CollectedNeedPage")

@@ -7,14 +7,14 @@ from app.auth import service as auth_service
 from app.auth.models import User
 from app.catalog import service as catalog
 from app.common.timeutil import utcnow
-from app.community.service import get_community, household_of_user
+from app.community.service import get_community, get_household, household_of_user, require_staff
 from app.errors import ApiError, Conflict, NotFound, Unprocessable
 from app.extensions import db
 from app.notifications.service import notify
 from app.orders import machine
-from app.orders.models import ServiceRequest
+from app.orders.models import CollectedNeed, ServiceRequest
 from app.timebank import service as timebank
-from app.wechat.content import screen
+from app.wechat.content import require_clean, screen
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,25 @@ def create_request(user: User, data: dict) -> ServiceRequest:
     return req
 
 
+def record_need(staff: User, community_id: int, data: dict) -> CollectedNeed:
+    """Staff of the community record a need collected on a visit (线下走访) for one of its
+    households; it counts in the needs list beside the requests placed in the app."""
+    get_community(community_id)
+    require_staff(staff, community_id)
+    household = get_household(data["household_id"])
+    if household.community_id != community_id:
+        raise Unprocessable(details={"fields": {"household_id": ["住户不属于该社区"]}})
+    category = catalog.get_category(data["category_id"], active_only=True)
+    require_clean({"note": data["note"]}, staff.openid)  # other staff read it
+    need = CollectedNeed(community_id=community_id, household_id=household.id,
+                         category_id=category.id, note=data["note"], recorded_by_id=staff.id,
+                         created_at=utcnow())
+    db.session.add(need)
+    db.session.flush()
+    log.info("need collected id=%s community=%s by=%s", need.id, community_id, staff.id)
+    return need
+
+
 def act(req: ServiceRequest, action: str, actor: User | None, params: dict) -> ServiceRequest:
     machine.transition(req, action, actor, params, HANDLERS)
     _after(req, action)
@@ -95,6 +114,8 @@ def _dispatch(step, params):
     if not params.get("partner_id"):
         raise Unprocessable(details={"fields": {"partner_id": ["请选择合伙人或放入抢单池"]}})
     partner = catalog.get_partner(params["partner_id"])
+    if not catalog.under_contract(partner):
+        raise machine.NotEligible(message="该合伙人已停用或合同已到期")
     if not catalog.serves(partner, req.category_id, req.community_id):
         raise machine.NotEligible()
     if partner.open_tasks >= partner.capacity:  # the transition re-checks it atomically
@@ -120,7 +141,19 @@ def _expire(step, params):
     _release(step)
 
 
+class SelfDealing(ApiError):
+    status, code = 403, "self_dealing"
+    message = "不能承接或确认自己下的服务单"
+
+
+def _not_own(step) -> None:
+    """A partner member who ordered the service may not take it (nor be paid for it)."""
+    if step.actor.id == step.request.resident_id:
+        raise SelfDealing()
+
+
 def _claim(step, params):
+    _not_own(step)
     req, user = step.request, step.actor
     partners = [catalog.get_partner(pid) for pid in sorted(catalog.member_partner_ids(user))]
     eligible = [p for p in partners if catalog.serves(p, req.category_id, req.community_id)]
@@ -132,6 +165,7 @@ def _claim(step, params):
 
 
 def _accept(step, params):
+    _not_own(step)
     step.values = {"assignee_id": step.actor.id, "accepted_at": utcnow()}
 
 
@@ -153,12 +187,19 @@ def _complete(step, params):
 
 
 def _confirm(step, params):
+    req = step.request
+    if req.assignee_id == req.resident_id:
+        raise SelfDealing(message="服务由您本人完成，不能自行确认，请联系社区处理")
     _note(step, params.get("comment"))
     step.values = {"rating": params["rating"]}
     step.data = {"rating": params["rating"]}
     _settle(step)
-    partner_id = step.request.partner_id
-    step.effects.append(lambda: catalog.add_rating(partner_id, params["rating"]))
+    partner_id = req.partner_id
+    # A member rating their own partner never counts towards its score.
+    if partner_id in catalog.member_partner_ids(step.actor):
+        step.data["rating_counted"] = False
+    else:
+        step.effects.append(lambda: catalog.add_rating(partner_id, params["rating"]))
 
 
 def _dispute(step, params):

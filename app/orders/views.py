@@ -1,22 +1,31 @@
 """What each audience sees of a request: the resident, staff, partners — masked by default."""
+from app.audit.service import record
 from app.auth.models import User
 from app.common.masking import mask_phone
 from app.common.timeutil import utcnow
 from app.orders.machine import actor_roles
 from app.orders.models import ServiceRequest
 
-# Once a partner has taken the task it needs the address (and phone) to do the work.
-PARTNER_SEES_ADDRESS = ("accepted", "in_service", "completed", "confirmed", "disputed")
+# The partner member who took the task needs the address (and phone) to do the work, and
+# only while doing it; the partner's other members never see them.
+ASSIGNEE_SEES_ADDRESS = ("accepted", "in_service")
 HELD_TEXT = "（内容审核中）"
 
 
 def request_view(req: ServiceRequest, viewer: User, in_list: bool = False) -> dict:
+    """One request as `viewer` may see it. Showing the resident's address and phone in full to
+    anyone but the resident is an unmasking, written to the audit log in the caller's
+    transaction (the caller commits)."""
     roles = actor_roles(viewer, req) if not in_list else _list_roles(viewer, req)
     trusted = bool(roles & {"resident", "staff"})
-    partner_working = bool(roles & {"partner", "assignee"}) and req.status in PARTNER_SEES_ADDRESS
-    full = not in_list and (trusted or partner_working)
+    working = "assignee" in roles and req.status in ASSIGNEE_SEES_ADDRESS
+    full = not in_list and (trusted or working)
     household = req.household
     resident = req.resident
+    if full and "resident" not in roles:
+        fields = ["address", "phone"] if resident.phone else ["address"]
+        record("unmask", actor_id=viewer.id, target_type="request", target_id=req.id,
+               details={"fields": fields, "as": "staff" if "staff" in roles else "assignee"})
     return {
         "id": req.id,
         "status": req.status,

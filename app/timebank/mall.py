@@ -23,6 +23,7 @@ from app.errors import ApiError, Conflict, NotFound
 from app.extensions import db
 from app.timebank import ledger, service
 from app.timebank.models import MallItem, Merchant, Voucher
+from app.wechat.content import require_clean
 
 log = logging.getLogger(__name__)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O/1/I: read aloud and typed by hand
@@ -63,13 +64,29 @@ def create_merchant(actor: User, name: str, community_id: int | None,
 
         get_community(community_id)
         require(has_role(actor, "staff", community_id=community_id))
+    if partner_id is not None:
+        _require_partner_usable(actor, partner_id, community_id)
     if db.session.scalar(sa.select(Merchant.id).where(Merchant.name == name)):
         raise Conflict("already_exists", "商家名称已存在")
+    require_clean({"name": name}, actor.openid)
     merchant = Merchant(name=name, community_id=community_id, partner_id=partner_id)
     db.session.add(merchant)
     db.session.flush()
     log.info("merchant created id=%s by=%s", merchant.id, actor.id)
     return merchant
+
+
+def _require_partner_usable(actor: User, partner_id: int, community_id: int | None) -> None:
+    """A merchant may stand for a partner only if the partner exists (404) and the caller may
+    use it (403): an admin, one of the partner's members, or staff of a community the partner
+    is based in or serves."""
+    from app.catalog.service import get_partner, member_partner_ids
+
+    partner = get_partner(partner_id)
+    if is_admin(actor) or partner_id in member_partner_ids(actor):
+        return
+    linked = {partner.home_community_id} | {c.id for c in partner.communities}
+    require(community_id is not None and community_id in linked)
 
 
 def add_member(actor: User, merchant: Merchant, user_id: int) -> RoleGrant:
@@ -121,6 +138,7 @@ def items_stmt(viewer: User, args: dict):
 def create_item(actor: User, data: dict) -> MallItem:
     merchant = get_merchant(data["merchant_id"])
     require(can_manage(actor, merchant))
+    _screen_item(actor, data)
     item = MallItem(merchant_id=merchant.id, **{k: data[k] for k in ITEM_FIELDS if k in data})
     db.session.add(item)
     db.session.flush()
@@ -129,8 +147,17 @@ def create_item(actor: User, data: dict) -> MallItem:
 
 
 def update_item(actor: User, item_id: int, data: dict) -> MallItem:
+    if data.get("title") or data.get("description"):
+        # The content check calls WeChat: done before the row is locked, once the caller
+        # is known to manage the item.
+        item = db.session.get(MallItem, item_id)
+        if item is None:
+            raise NotFound(message="商品不存在")
+        require(can_manage(actor, item.merchant), hide=not item.published)
+        _screen_item(actor, data)
     item = db.session.scalars(sa.select(MallItem).where(MallItem.id == item_id)
-                              .with_for_update(of=MallItem, key_share=True)).first()
+                              .with_for_update(of=MallItem, key_share=True)
+                              .execution_options(populate_existing=True)).first()
     if item is None:
         raise NotFound(message="商品不存在")
     require(can_manage(actor, item.merchant), hide=not item.published)
@@ -140,6 +167,11 @@ def update_item(actor: User, item_id: int, data: dict) -> MallItem:
     db.session.flush()
     log.info("mall item updated id=%s by=%s fields=%s", item.id, actor.id, sorted(data))
     return item
+
+
+def _screen_item(actor: User, data: dict) -> None:
+    """Every buyer reads an item's title and description: checked before they are kept."""
+    require_clean({k: data[k] for k in ("title", "description") if data.get(k)}, actor.openid)
 
 
 # -- redemption ---------------------------------------------------------------

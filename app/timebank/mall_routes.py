@@ -40,7 +40,7 @@ def create_item(data):
 
 
 @blp.route("/mall/items/<int:item_id>", methods=["PATCH"])
-@blp.arguments(s.ItemPatch)
+@blp.arguments(s.ItemPatch(partial=True))
 @blp.response(200, s.ItemOut)
 @login_required
 def update_item(data, item_id):
@@ -107,7 +107,8 @@ def list_merchants(args):
 @blp.response(201, s.MerchantOut)
 @login_required
 def create_merchant(data):
-    """Admins, or staff of the merchant's community."""
+    """Admins, or staff of the merchant's community. A `partner_id` must name an existing
+    partner the caller may use: admins, its members, or staff of a community it serves."""
     merchant = mall.create_merchant(require_user(), data["name"], data["community_id"],
                                     data["partner_id"])
     db.session.commit()

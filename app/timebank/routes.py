@@ -59,17 +59,20 @@ def my_entries(args):
 
 
 @blp.route("/timebank/transfers", methods=["POST"])
-@idempotent
+@idempotent(required=True)
 @blp.arguments(s.TransferIn)
 @blp.response(201, s.TransferResult)
 @limiter.limit(write_limit)
 @login_required
 def create_transfer(data):
-    """Give points to another user (a family member). Send an `Idempotency-Key`."""
+    """Give points to another user (a family member). The `Idempotency-Key` header is
+    required (422 `idempotency_key_required` without it), so a retried gift is sent once."""
     from app.auth.models import User
+    from app.wechat.content import require_clean
 
     user = require_user()
     require(db.session.get(User, data["to_user_id"]) is not None, hide=True)
+    require_clean({"memo": data["memo"]}, user.openid)  # the recipient reads it
     transfer = service.transfer_between_users(
         from_user_id=user.id, to_user_id=data["to_user_id"], amount=data["amount"],
         key=f"gift:{uuid.uuid4().hex}", memo=data["memo"])

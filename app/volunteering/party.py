@@ -29,6 +29,7 @@ from app.volunteering.models import (
 )
 from app.volunteering.service import get_or_404
 from app.volunteering.stats import attendance_totals, no_show_counts, quarter_bounds
+from app.wechat.content import require_clean
 
 log = logging.getLogger(__name__)
 ROLE_LABELS = {"info_officer": "社情民意信息员", "mediator": "矛盾纠纷调解员",
@@ -46,6 +47,7 @@ def register(user: User, community_id: int, unit_name: str, roles: list[str],
     if live:
         raise Conflict("registration_exists", "您已向该社区报到",
                        details={"registration_id": live.id, "status": live.status})
+    require_clean({"unit_name": unit_name}, user.openid)
     reg = PartyRegistration(user_id=user.id, community_id=community_id, unit_name=unit_name,
                             roles=",".join(sorted(set(roles))), status="pending",
                             created_at=now)
@@ -163,6 +165,7 @@ def log_visit(user: User, pairing_id: int, visited_at: datetime, minutes: int, n
         raise Conflict("pairing_ended", "该结对已结束")
     if visited_at > now:
         raise Unprocessable(details={"fields": {"visited_at": ["走访时间不能晚于现在"]}})
+    require_clean({"note": note}, user.openid)
     visit = Visit(pairing_id=pairing.id, visited_at=visited_at, minutes=minutes, note=note,
                   created_at=now)
     db.session.add(visit)

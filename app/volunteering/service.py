@@ -29,6 +29,7 @@ from app.volunteering.models import (
     Signup,
     Team,
 )
+from app.wechat.content import require_clean
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(minutes=30)
@@ -79,6 +80,8 @@ def create_activity(user: User, data: dict, now: datetime) -> Activity:
         team = get_or_404(Team, team_id, "队伍")
         if team.community_id != community_id:
             raise Unprocessable(details={"fields": {"team_id": ["队伍不属于该社区"]}})
+    require_clean({"title": data["title"], "description": data.get("description")},
+                  user.openid)
     activity = Activity(community_id=community_id, team_id=team_id, title=data["title"],
                         description=data.get("description", ""),
                         auto_approve=data.get("auto_approve", False), created_by_id=user.id)

@@ -17,6 +17,7 @@ from app.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.extensions import db
 from app.volunteering.models import Team, TeamMember
 from app.volunteering.party import join_team
+from app.wechat.content import require_clean
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ def create_team(staff: User, data: dict, now: datetime) -> Team:
     if db.session.scalar(sa.select(Team.id).where(Team.community_id == community_id,
                                                   Team.name == data["name"])):
         raise Conflict("already_exists", "该社区已有同名队伍")
+    require_clean({"name": data["name"]}, staff.openid)
     team = Team(community_id=community_id, kind=data["kind"], name=data["name"],
                 leader_id=data.get("leader_id"), station_id=data.get("station_id"),
                 created_at=now)

@@ -24,3 +24,27 @@ def screen(text: str | None, openid: str) -> bool:
     if verdict.suggest == "risky":
         raise ContentRejected(details={"label": verdict.label})
     return verdict.passed
+
+
+class ContentCheckUnavailable(ApiError):
+    status, code, message = 503, "content_check_unavailable", "内容审核暂时不可用，请稍后再试"
+
+
+def require_clean(fields: dict[str, str | None], openid: str) -> None:
+    """Check every named text (e.g. {"title": ..., "description": ...}) and refuse the lot
+    unless each one passes: for text shown as is to other users, with no held state.
+
+    Flagged text (`risky`, or `review`, which nobody could approve here) is 422
+    `content_rejected` naming the field; a check that cannot run is 503
+    `content_check_unavailable`, and nothing is written."""
+    for name, text in fields.items():
+        if not text:
+            continue
+        try:
+            verdict = get_client().check_text(text, openid)
+        except (WeChatUnavailable, WeChatError) as err:
+            log.warning("content check unavailable (%s): text refused", err.code)
+            raise ContentCheckUnavailable(details={"fields": {name: ["暂时无法审核"]}}) from None
+        if not verdict.passed:
+            raise ContentRejected(details={"fields": {name: ["内容含有不当信息，请修改"]},
+                                           "label": verdict.label})

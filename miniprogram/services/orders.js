@@ -12,14 +12,20 @@ module.exports = {
   get: (id) => http.get(`/requests/${id}`),
   events: (id, query) => http.get(`/requests/${id}/events`, query),
   candidates: (id) => http.get(`/requests/${id}/candidates`),
-  create: ({ categoryId, householdId, description, preferredStart, preferredEnd }) => http.post(
+  /**
+   * The API requires an Idempotency-Key here. Pass the same key when retrying the same order
+   * (a fresh one is made otherwise), so a retry never orders twice.
+   */
+  create: ({
+    categoryId, householdId, description, preferredStart, preferredEnd, idempotencyKey,
+  }) => http.post(
     '/requests', {
       category_id: categoryId,
       household_id: householdId,
       description,
       preferred_start: preferredStart || undefined,
       preferred_end: preferredEnd || undefined,
-    }),
+    }, { idempotencyKey: idempotencyKey || http.newIdempotencyKey() }),
   dispatch: (id, partnerId) => act(id, 'dispatch', { partner_id: partnerId }),
   releaseToPool: (id) => act(id, 'dispatch', { pool: true }),
   claim: (id) => act(id, 'claim'),

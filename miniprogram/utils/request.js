@@ -83,7 +83,9 @@ function login() {
 
 /**
  * Call the API. `path` starts after /api/v1. Resolves with the parsed body (null for 204).
- * Options: data, query, idempotencyKey, auth (default true).
+ * Options: data, query, idempotencyKey, auth (default true). The key is sent as the
+ * Idempotency-Key header, unchanged by the silent re-login retry; order creation and gifts
+ * require one (422 idempotency_key_required without it), and their services always send one.
  */
 async function request(method, path, options = {}) {
   const { data, query, idempotencyKey, auth = true } = options;

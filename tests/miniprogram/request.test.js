@@ -125,3 +125,34 @@ describe('request', () => {
     expect(wx.request.mock.calls[1][0].url).toBe(`${config.baseUrl}/api/v1/requests?scope=mine&limit=20`);
   });
 });
+
+describe('writes that require an Idempotency-Key', () => {
+  const orders = require(path.join(MP, 'services/orders'));
+  const timebank = require(path.join(MP, 'services/timebank'));
+  const sentKey = (i) => wx.request.mock.calls[i][0].header['Idempotency-Key'];
+
+  test('order creation and gifts always send one, or the one given for a retry', async () => {
+    wx.setStorageSync('token', 't');
+    answers({ statusCode: 201, data: { id: 1 } });
+    await orders.create({ categoryId: 1, householdId: 5, description: '空调不制冷' });
+    await orders.create({ categoryId: 1, householdId: 5, description: '空调不制冷', idempotencyKey: 'k-1' });
+    await timebank.transfer(5, 10, '给孙子');
+    await timebank.transfer(5, 10, '给孙子', 'k-2');
+    expect(calls()).toEqual(['POST /api/v1/requests', 'POST /api/v1/requests',
+      'POST /api/v1/timebank/transfers', 'POST /api/v1/timebank/transfers']);
+    expect(sentKey(0)).toMatch(/^mp-/);
+    expect(sentKey(1)).toBe('k-1');
+    expect(sentKey(2)).toMatch(/^mp-/);
+    expect(sentKey(2)).not.toBe(sentKey(0));
+    expect(sentKey(3)).toBe('k-2');
+  });
+
+  test('the key survives the silent re-login retry', async () => {
+    wx.setStorageSync('token', 'old');
+    answers({ statusCode: 401, data: { error: { code: 'unauthorized', message: '请先登录' } } },
+      LOGIN_OK('new'), { statusCode: 201, data: { id: 2 } });
+    await orders.create({ categoryId: 1, householdId: 5, description: '空调不制冷', idempotencyKey: 'k-3' });
+    expect(sentKey(0)).toBe('k-3');
+    expect(sentKey(2)).toBe('k-3');
+  });
+});

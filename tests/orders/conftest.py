@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 import sqlalchemy as sa
 
@@ -14,6 +16,10 @@ class Flow:
             self._headers[who] = self._login(who)
         return self._headers[who]
 
+    def keyed(self, who):
+        """Headers for an order: creating one requires a fresh Idempotency-Key."""
+        return {**self.h(who), "Idempotency-Key": f"flow-{uuid.uuid4().hex}"}
+
     def category(self, code):
         from app.catalog.models import ServiceCategory
         from app.extensions import db
@@ -28,7 +34,7 @@ class Flow:
 
     def create(self, code="appliance_repair", who="demo-resident-1", description="空调不制冷",
                expect=201):
-        resp = self.client.post("/api/v1/requests", headers=self.h(who), json={
+        resp = self.client.post("/api/v1/requests", headers=self.keyed(who), json={
             "category_id": self.category(code), "household_id": self.household(who),
             "description": description})
         assert resp.status_code == expect, resp.get_json()

@@ -1,5 +1,6 @@
 """The service loop through the API: 点单 → 派单 → 接单 → 服务 → 确认 → 积分."""
 import pytest
+import sqlalchemy as sa
 
 from app.orders.machine import ROWS
 
@@ -66,8 +67,10 @@ def _roles(who, state):
             roles.add("partner")
         if state in ("accepted", "in_service", "completed", "confirmed", "disputed"):
             roles.add("assignee")
-        # its partner serves 家电维修 in community 1: it may claim whenever it is pooled
-        roles.add("pool_partner")
+        # its partner serves 家电维修 in community 1: it may claim while it is pooled, and
+        # otherwise sees (and gets 409 for) only the requests dispatched to its partner
+        if state == "pooled" or roles:
+            roles.add("pool_partner")
     return roles
 
 
@@ -228,14 +231,14 @@ def test_complete_minutes_are_bounded(flow):
 
 def test_create_needs_own_household(flow):
     other = flow.household("demo-resident-3")
-    resp = flow.client.post("/api/v1/requests", headers=flow.h("demo-resident-1"), json={
+    resp = flow.client.post("/api/v1/requests", headers=flow.keyed("demo-resident-1"), json={
         "category_id": flow.category("errand"), "household_id": other, "description": "x"})
     assert resp.status_code == 404
-    resp = flow.client.post("/api/v1/requests", headers=flow.h("demo-resident-1"), json={
+    resp = flow.client.post("/api/v1/requests", headers=flow.keyed("demo-resident-1"), json={
         "category_id": 999, "household_id": flow.household("demo-resident-1"),
         "description": "x"})
     assert resp.status_code == 404
-    resp = flow.client.post("/api/v1/requests", headers=flow.h("demo-resident-1"), json={
+    resp = flow.client.post("/api/v1/requests", headers=flow.keyed("demo-resident-1"), json={
         "category_id": flow.category("errand"), "household_id": flow.household("demo-resident-1"),
         "description": "x" * 10_000})
     assert resp.status_code == 422
@@ -265,3 +268,102 @@ def test_retried_order_and_confirm_with_idempotency_key(flow):
                              json={"rating": 4})
     assert other.status_code == 422
     assert other.get_json()["error"]["code"] == "idempotency_key_reused"
+
+
+def test_order_creation_requires_an_idempotency_key(flow, app):
+    from app.extensions import db
+    from app.orders.models import ServiceRequest
+
+    body = {"category_id": flow.category("appliance_repair"),
+            "household_id": flow.household("demo-resident-1"), "description": "门铃坏了"}
+    for _ in range(2):
+        resp = flow.client.post("/api/v1/requests", headers=flow.h("demo-resident-1"), json=body)
+        assert resp.status_code == 422
+        assert resp.get_json()["error"]["code"] == "idempotency_key_required"
+    assert flow.client.post("/api/v1/requests", json=body).status_code == 401
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ServiceRequest)) == 0
+
+
+@pytest.mark.parametrize("state", ["submitted", "dispatched", "accepted", "cancelled"])
+def test_claim_of_a_request_not_pooled_for_the_caller_is_404(flow, state, make_user, app):
+    """A partner serving the category and community learns nothing of a request that is not
+    pooled: not even its status."""
+    from app.catalog.models import Partner
+    from app.extensions import db
+
+    with app.app_context():
+        rival = Partner(name="另一维修队", kind="unit", capacity=5)
+        first = db.session.get(Partner, flow.partner_id())
+        rival.categories = list(first.categories)
+        rival.communities = list(first.communities)
+        db.session.add(rival)
+        db.session.commit()
+        rival_id = rival.id
+    make_user("rival-member", roles=[("partner_member", {"partner_id": rival_id})])
+    rid = flow.to_state(state)
+    resp = flow.do(rid, "claim", "rival-member", expect=404)
+    assert resp["error"]["code"] == "not_found" and "status" not in resp["error"]["details"]
+    assert flow.client.get(f"/api/v1/requests/{rid}",
+                           headers=flow.h("rival-member")).status_code == 404
+    pooled = flow.to_state("pooled")
+    assert flow.do(pooled, "claim", "rival-member")["partner"]["id"] == rival_id
+
+
+def _join_partner(app, openid, partner_id):
+    """Make an existing user (e.g. a resident) a member of a partner too."""
+    from app.auth.models import RoleGrant, User
+    from app.extensions import db
+
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.openid == openid))
+        db.session.add(RoleGrant(user_id=user.id, role="partner_member", partner_id=partner_id))
+        db.session.commit()
+        return user.id
+
+
+def test_a_resident_who_is_a_partner_member_cannot_take_their_own_order(flow, app):
+    partner = flow.partner_id()
+    _join_partner(app, "demo-resident-1", partner)
+    rid = flow.create()["id"]
+    flow.do(rid, "dispatch", "demo-staff-1", {"partner_id": partner})
+    resp = flow.do(rid, "accept", "demo-resident-1", expect=403)
+    assert resp["error"]["code"] == "self_dealing"
+    assert flow.get(rid)["status"] == "dispatched"
+    pooled = flow.to_state("pooled")
+    resp = flow.do(pooled, "claim", "demo-resident-1", expect=403)
+    assert resp["error"]["code"] == "self_dealing"
+    assert flow.get(pooled)["status"] == "pooled"
+    # another member of the partner may take it
+    assert flow.do(rid, "accept", "demo-partner-1")["assignee_id"] != flow.get(rid)[
+        "resident"]["id"]
+
+
+def test_a_self_served_order_cannot_be_confirmed_by_its_resident(flow, app):
+    from app.extensions import db
+    from app.orders.models import ServiceRequest
+
+    rid = flow.to_state("completed")
+    resident = _join_partner(app, "demo-resident-1", flow.partner_id())
+    with app.app_context():  # as a request taken before the guard existed would be
+        db.session.get(ServiceRequest, rid).assignee_id = resident
+        db.session.commit()
+    before = flow.balance("demo-resident-1")
+    resp = flow.do(rid, "confirm", "demo-resident-1", {"rating": 5}, expect=403)
+    assert resp["error"]["code"] == "self_dealing"
+    assert flow.get(rid)["status"] == "completed"
+    assert flow.balance("demo-resident-1") == before
+    partner = flow.client.get(f"/api/v1/partners/{flow.partner_id()}",
+                              headers=flow.h("demo-staff-1")).get_json()
+    assert partner["rating"] is None
+
+
+def test_a_member_rating_their_own_partner_never_counts(flow, app):
+    partner = flow.partner_id()
+    rid = flow.to_state("completed")  # served by demo-partner-1
+    _join_partner(app, "demo-resident-1", partner)
+    confirmed = flow.do(rid, "confirm", "demo-resident-1", {"rating": 5})
+    assert confirmed["status"] == "confirmed" and confirmed["points_settled"] == 30
+    assert flow.events(rid)[-1]["data"]["rating_counted"] is False
+    view = flow.client.get(f"/api/v1/partners/{partner}", headers=flow.h("demo-staff-1"))
+    assert view.get_json()["rating"] is None

@@ -16,6 +16,50 @@ def test_partner_sees_address_only_after_accepting(flow):
     assert "101室" in staff["household"]["address"]
 
 
+def _unmaskings(app, rid):
+    from app.audit.models import AuditEntry
+    from app.extensions import db
+
+    with app.app_context():
+        return [(e.actor_id, e.details["fields"]) for e in db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.action == "unmask",
+                                        AuditEntry.target_type == "request",
+                                        AuditEntry.target_id == rid)
+            .order_by(AuditEntry.id))]
+
+
+def _full(view):
+    return "101室" in view["household"]["address"] and view["resident"]["phone"] == "13900000001"
+
+
+def test_only_the_assignee_sees_phone_and_address_and_only_while_working(flow, app,
+                                                                         make_user):
+    make_user("second-member", roles=[("partner_member", {"partner_id": flow.partner_id()})])
+    rid = flow.to_state("accepted")
+    seen = len(_unmaskings(app, rid))  # staff's dispatch answer and the accept answer
+    assignee = flow.get(rid, "demo-partner-1")
+    assert _full(assignee)
+    assignee_id = assignee["assignee_id"]
+    assert _unmaskings(app, rid)[seen:] == [(assignee_id, ["address", "phone"])]
+    other = flow.get(rid, "second-member")  # same partner, not the assignee
+    assert other["household"]["address"].endswith("****")
+    assert other["resident"]["phone"] == "139****0001"
+    flow.do(rid, "start", "demo-partner-1")  # the answer shows them too: audited
+    assert _full(flow.get(rid, "demo-partner-1"))
+    assert _unmaskings(app, rid)[seen:] == [(assignee_id, ["address", "phone"])] * 3
+    flow.do(rid, "complete", "demo-partner-1", {"minutes": 30})
+    done = flow.get(rid, "demo-partner-1")
+    assert not _full(done) and "****" in done["resident"]["phone"]
+    flow.do(rid, "confirm", "demo-resident-1", {"rating": 5})
+    assert not _full(flow.get(rid, "demo-partner-1"))
+    assert not _full(flow.get(rid, "second-member"))
+    assert _full(flow.get(rid, "demo-resident-1"))  # their own data: not an unmasking
+    assert len(_unmaskings(app, rid)) == seen + 3
+    staff_id = flow.client.get("/api/v1/me", headers=flow.h("demo-staff-1")).get_json()["id"]
+    assert _full(flow.get(rid, "demo-staff-1"))
+    assert _unmaskings(app, rid)[-1] == (staff_id, ["address", "phone"])
+
+
 def test_lists_mask_for_everyone(flow):
     rid = flow.to_state("accepted")
     for who, scope in (("demo-resident-1", "mine"), ("demo-staff-1", "community"),
@@ -227,3 +271,37 @@ def test_subscribe_message_sent_after_commit_only(flow, app):
                    for args in jobs)
     flow.do(rid, "decline", "demo-partner-1", {"reason": "违禁词"}, expect=422)
     assert sent() == jobs
+
+
+def test_needs_collected_on_visits_count_beside_app_orders(flow, app):
+    staff = flow.h("demo-staff-1")
+    flow.create()
+    household = flow.household("demo-resident-2")
+    url = "/api/v1/communities/1/collected-needs"
+    for code, note in (("appliance_repair", "热水器老化"), ("elderly_care", "独居老人需陪护"),
+                       ("elderly_care", "")):
+        resp = flow.client.post(url, headers=staff, json={
+            "household_id": household, "category_id": flow.category(code), "note": note})
+        assert resp.status_code == 201, resp.get_json()
+    body = resp.get_json()
+    assert body["household"]["id"] == household and body["category"]["code"] == "elderly_care"
+    needs = flow.client.get("/api/v1/communities/1/needs",
+                            headers=flow.h("demo-resident-1")).get_json()["items"]
+    assert [(n["code"], n["requested"], n["collected"], n["total"]) for n in needs] == [
+        ("appliance_repair", 1, 1, 2), ("elderly_care", 0, 2, 2)]
+    listed = flow.client.get(url, headers=staff).get_json()["items"]
+    assert [n["note"] for n in listed] == ["", "独居老人需陪护", "热水器老化"]
+
+    other_household = flow.household("demo-resident-3")  # community 2
+    body = {"household_id": other_household, "category_id": flow.category("errand")}
+    assert flow.client.post(url, headers=staff, json=body).status_code == 422
+    body["household_id"] = household
+    assert flow.client.post(url, headers=flow.h("demo-staff-2"), json=body).status_code == 403
+    assert flow.client.get(url, headers=flow.h("demo-staff-2")).status_code == 403
+    assert flow.client.post(url, headers=flow.h("demo-resident-1"), json=body).status_code == 403
+    assert flow.client.post(url, headers=staff, json={**body, "category_id": 999}
+                            ).status_code == 404
+    flagged = flow.client.post(url, headers=staff, json={**body, "note": "违禁词"})
+    assert flagged.status_code == 422 and flagged.get_json()["error"]["code"] == \
+        "content_rejected"
+    assert len(flow.client.get(url, headers=staff).get_json()["items"]) == 3

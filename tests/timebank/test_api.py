@@ -86,7 +86,8 @@ def test_statement_pages_by_cursor_with_a_fixed_number_of_queries(bank, client, 
     {"to_user_id": 2, "amount": 5, "balance": 999}, {"to_user_id": 2, "amount": 10**12}])
 def test_bad_transfer_bodies_are_422(bank, client, body):
     a = bank.user(points=10)
-    resp = client.post(f"{API}/transfers", headers=bank.headers(a), json=body)
+    resp = client.post(f"{API}/transfers", headers={**bank.headers(a), "Idempotency-Key": "b"},
+                       json=body)
     assert resp.status_code == 422, resp.get_json()
     assert resp.get_json()["error"]["code"] == "validation_error"
     assert bank.balance(a) == 10
@@ -95,19 +96,28 @@ def test_bad_transfer_bodies_are_422(bank, client, body):
 def test_transfer_to_self_or_nobody_is_refused(bank, client):
     a = bank.user(points=10)
     h = bank.headers(a)
-    assert client.post(f"{API}/transfers", headers=h,
+    assert client.post(f"{API}/transfers", headers={**h, "Idempotency-Key": "self"},
                        json={"to_user_id": a, "amount": 1}).status_code == 422
-    assert client.post(f"{API}/transfers", headers=h,
+    assert client.post(f"{API}/transfers", headers={**h, "Idempotency-Key": "nobody"},
                        json={"to_user_id": 99999, "amount": 1}).status_code == 404
     assert bank.balance(a) == 10
 
 
 def test_transfer_beyond_balance_is_409_insufficient_points(bank, client):
     a, b = bank.user(points=10), bank.user()
-    resp = client.post(f"{API}/transfers", headers=bank.headers(a),
+    resp = client.post(f"{API}/transfers", headers={**bank.headers(a), "Idempotency-Key": "g"},
                        json={"to_user_id": b, "amount": 11})
     assert resp.status_code == 409
     assert resp.get_json()["error"]["code"] == "insufficient_points"
+    assert (bank.balance(a), bank.balance(b)) == (10, 0)
+
+
+def test_gift_memos_go_through_the_content_check(bank, client):
+    a, b = bank.user(points=10), bank.user()
+    resp = client.post(f"{API}/transfers", headers={**bank.headers(a), "Idempotency-Key": "m"},
+                       json={"to_user_id": b, "amount": 1, "memo": "违禁词"})
+    assert resp.status_code == 422
+    assert resp.get_json()["error"]["code"] == "content_rejected"
     assert (bank.balance(a), bank.balance(b)) == (10, 0)
 
 
@@ -163,7 +173,8 @@ def test_adjustment_takes_effect_only_when_a_second_admin_approves(bank, client)
 def test_adjustment_can_reverse_a_transfer_after_approval(bank, client):
     first, second = bank.user(roles=[("admin", {})]), bank.user(roles=[("admin", {})])
     a, b = bank.user(points=10), bank.user()
-    client.post(f"{API}/transfers", headers=bank.headers(a), json={"to_user_id": b, "amount": 4})
+    client.post(f"{API}/transfers", headers={**bank.headers(a), "Idempotency-Key": "gift"},
+                json={"to_user_id": b, "amount": 4})
     gift = bank.scalar(sa.select(Transfer.id).where(Transfer.kind == "transfer"))
     adj = client.post(f"{API}/adjustments", headers=bank.headers(first),
                       json={"reverse_transfer_id": gift, "reason": "转错人"}).get_json()["id"]

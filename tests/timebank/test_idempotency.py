@@ -108,15 +108,29 @@ def test_bad_keys_are_422(bank, client):
     assert bank.balance(b) == 0
 
 
-def test_without_a_key_every_request_acts(bank, client):
+def test_a_gift_without_a_key_is_refused_and_moves_nothing(bank, client):
     a, b = bank.user(points=10), bank.user()
     h = bank.headers(a)
-    for _ in range(2):
-        assert client.post(URL, headers=h, json={"to_user_id": b, "amount": 1}).status_code == 201
-    assert bank.balance(b) == 2
+    for _ in range(2):  # a retry of a keyless gift must not send it twice
+        resp = client.post(URL, headers=h, json={"to_user_id": b, "amount": 1})
+        assert resp.status_code == 422
+        assert resp.get_json()["error"]["code"] == "idempotency_key_required"
+    assert bank.balance(b) == 0 and bank.balance(a) == 10
+    anonymous = client.post(URL, json={"to_user_id": b, "amount": 1})
+    assert anonymous.status_code == 401  # told to log in, not about the header
 
 
-def test_the_header_is_in_the_openapi_document(client):
+def _key_param(doc, path):
+    params = doc["paths"][path]["post"].get("parameters", [])
+    return next((p for p in params if p["name"] == "Idempotency-Key" and p["in"] == "header"),
+                None)
+
+
+def test_the_header_is_in_the_openapi_document_required_where_required(client):
     doc = client.get("/api/v1/openapi.json").get_json()
-    params = doc["paths"]["/api/v1/timebank/transfers"]["post"]["parameters"]
-    assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in params)
+    assert _key_param(doc, "/api/v1/timebank/transfers")["required"] is True
+    assert _key_param(doc, "/api/v1/requests")["required"] is True
+    for optional in ("/api/v1/mall/items/{item_id}/redeem", "/api/v1/mall/vouchers/writeoff",
+                     "/api/v1/requests/{request_id}/confirm"):
+        assert _key_param(doc, optional)["required"] is False, optional
+    assert _key_param(doc, "/api/v1/auth/wechat-login") is None

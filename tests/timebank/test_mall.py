@@ -246,6 +246,66 @@ def test_merchants_and_members_are_managed_by_staff_or_admin(bank, client):
     assert {"role": "merchant", "merchant_id": mid} in me["roles"]
 
 
+def _partner(bank, name, community_id=None):
+    from app.catalog.models import Partner
+    from app.community.models import Community
+    from app.extensions import db
+
+    with bank.app.app_context():
+        partner = Partner(name=name, kind="unit", capacity=3)
+        if community_id is not None:
+            partner.communities = [db.session.get(Community, community_id)]
+        db.session.add(partner)
+        db.session.commit()
+        return partner.id
+
+
+def test_merchant_partner_must_exist_and_be_usable_by_the_caller(bank, client):
+    community, other = bank.community(), bank.community("别的社区")
+    ours, theirs = _partner(bank, "本社区合伙人", community), _partner(bank, "外社区合伙人", other)
+    staff = bank.user(roles=[("staff", {"community_id": community})])
+    member = bank.user(roles=[("partner_member", {"partner_id": theirs}),
+                              ("staff", {"community_id": community})])
+    admin = bank.user(roles=[("admin", {})])
+    from app.timebank.mall_models import Merchant
+
+    def create(uid, name, partner_id):
+        return client.post(f"{MALL}/merchants", headers=bank.headers(uid), json={
+            "name": name, "community_id": community, "partner_id": partner_id})
+
+    missing = create(staff, "无此合伙人的店", 99999)
+    assert missing.status_code == 404 and bank.count(Merchant) == 0
+    assert create(staff, "冒用合伙人的店", theirs).status_code == 403
+    assert bank.count(Merchant) == 0
+    assert create(staff, "本社区合伙人的店", ours).status_code == 201
+    assert create(member, "自家合伙人的店", theirs).status_code == 201
+    assert create(admin, "管理员开的店", theirs).status_code == 201
+
+
+def test_item_and_merchant_texts_go_through_the_content_check(bank, client, shop):
+    h = bank.headers(shop["member"])
+    body = {"merchant_id": shop["merchant"], "title": "大米", "kind": "goods",
+            "price_points": 5, "stock": 1}
+    for field in ("title", "description"):
+        resp = client.post(f"{MALL}/items", headers=h, json={**body, field: "违禁词大促"})
+        assert resp.status_code == 422, field
+        assert resp.get_json()["error"]["code"] == "content_rejected"
+        assert field in resp.get_json()["error"]["details"]["fields"]
+    down = client.post(f"{MALL}/items", headers=h, json={**body, "title": "米 [wechat-down]"})
+    assert down.status_code == 503
+    assert down.get_json()["error"]["code"] == "content_check_unavailable"
+    assert bank.count(MallItem) == 1  # only the fixture's
+    resp = client.patch(f"{MALL}/items/{shop['item']}", headers=h,
+                        json={"description": "违禁词"})
+    assert resp.status_code == 422
+    assert bank.scalar(sa.select(MallItem.description).where(
+        MallItem.id == shop["item"])) == ""
+    staff = bank.user(roles=[("staff", {"community_id": bank.community()})])
+    resp = client.post(f"{MALL}/merchants", headers=bank.headers(staff),
+                       json={"name": "违禁词商店", "community_id": bank.community()})
+    assert resp.status_code == 422
+
+
 def test_items_list_pages_with_a_fixed_number_of_queries(bank, client, shop, app):
     from sqlalchemy import event
 

@@ -112,6 +112,26 @@ def test_pairing_with_a_household_and_visit_log(world, clock):
         "visited_at": T0.isoformat(), "minutes": 10}, expect=409)
 
 
+def test_unit_names_and_visit_notes_go_through_the_content_check(world, clock):
+    world.user("member", phone="13512345678")
+    resp = world.post("/party/registrations", "member", {
+        "community_id": world.c1, "unit_name": "违禁词公司", "roles": ["volunteer"]},
+        expect=422)
+    assert resp.get_json()["error"]["code"] == "content_rejected"
+    assert world.get("/me/party-registrations", "member")["items"] == []
+    reg = approved(world)
+    pairing = world.post("/party/pairings", "staff1", {
+        "registration_id": reg["id"], "household_id": world.home1}, expect=201).get_json()
+    url = f"/party/pairings/{pairing['id']}/visits"
+    body = {"visited_at": (T0 - timedelta(hours=1)).isoformat(), "minutes": 30}
+    resp = world.post(url, "member", {**body, "note": "违禁词"}, expect=422)
+    assert resp.get_json()["error"]["code"] == "content_rejected"
+    resp = world.post(url, "member", {**body, "note": "聊天 [wechat-down]"}, expect=503)
+    assert resp.get_json()["error"]["code"] == "content_check_unavailable"
+    assert world.get(url, "staff1")["items"] == []
+    world.post(url, "member", {**body, "note": "陪老人聊天"}, expect=201)
+
+
 def test_pairing_needs_an_approved_registration(world):
     reg = register(world)
     resp = world.post("/party/pairings", "staff1", {"registration_id": reg["id"],

@@ -55,3 +55,24 @@ def test_team_station_must_be_in_the_community(world):
                                            "name": "V站", "station_id": here_id},
                       expect=201).get_json()
     assert team["station"]["name"] == "观湖志愿V站"
+
+
+def test_team_names_go_through_the_content_check(world):
+    resp = world.post("/teams", "staff1", {"community_id": world.c1, "kind": "alliance",
+                                           "name": "违禁词志愿队"}, expect=422)
+    assert resp.get_json()["error"]["code"] == "content_rejected"
+    resp = world.post("/teams", "staff1", {"community_id": world.c1, "kind": "alliance",
+                                           "name": "联盟 [wechat-down]"}, expect=503)
+    assert resp.get_json()["error"]["code"] == "content_check_unavailable"
+    assert world.get(f"/teams?community_id={world.c1}", "resident")["items"] == []
+
+
+def test_activity_titles_go_through_the_content_check(world):
+    body = {"community_id": world.c1, "title": "违禁词活动", "shifts": []}
+    resp = world.client.post("/api/v1/activities", json=body, headers=world.h("staff1"))
+    assert resp.status_code == 422
+    assert resp.get_json()["error"]["code"] == "content_rejected"
+    body = {**body, "title": "便民服务日", "description": "违禁词"}
+    resp = world.client.post("/api/v1/activities", json=body, headers=world.h("staff1"))
+    assert resp.status_code == 422
+    assert world.get(f"/activities?community_id={world.c1}", "resident")["items"] == []

@@ -106,7 +106,7 @@ describe('点单 in three steps', () => {
     await flush();
     expect(orders.create).toHaveBeenCalledWith({
       categoryId: 1, householdId: 5, description: '洗衣机脱水时漏水',
-      preferredStart: '2026-11-29T14:30:00+08:00',
+      preferredStart: '2026-11-29T14:30:00+08:00', idempotencyKey: expect.stringMatching(/^mp-/),
     });
     expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/packages/resident/request/index?id=77' });
   });
@@ -125,6 +125,31 @@ describe('点单 in three steps', () => {
     expect(text(order, '.form-error')).toBe('积分不足，无法预付本次服务');
     expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '积分不足，无法预付本次服务' }));
     expect(wx.redirectTo).not.toHaveBeenCalled();
+  });
+
+  test('a retry after a lost answer reuses the order\'s key; a refusal or a change gets a new one', async () => {
+    catalog.categories.mockResolvedValue(page(CATEGORIES));
+    orders.create
+      .mockRejectedValueOnce(new ApiError('timeout', '请求超时，请检查网络后重试'))
+      .mockRejectedValueOnce(new ApiError('insufficient_points', '积分不足，无法预付本次服务', 409))
+      .mockResolvedValue(REQ({ id: 78 }));
+    const order = loadPage('packages/resident/order/index', { category_id: '3' });
+    await flush();
+    await tap(order, '.next');
+    await input(order, '.description', '帮忙买一袋米送上楼');
+    await tap(order, '.next');
+    await tap(order, '.submit');
+    await flush();
+    await tap(order, '.submit');
+    await flush();
+    await tap(order, '.submit');
+    await flush();
+    const keys = orders.create.mock.calls.map(([args]) => args.idempotencyKey);
+    expect(keys).toHaveLength(3);
+    expect(keys[0]).toMatch(/^mp-/);
+    expect(keys[1]).toBe(keys[0]); // the timeout's answer was lost: same order, same key
+    expect(keys[2]).not.toBe(keys[1]); // the refusal was definite: a new attempt
+    expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/packages/resident/request/index?id=78' });
   });
 
   test('without an approved household the resident is sent to bind one', async () => {

@@ -1,9 +1,12 @@
 /**
  * 点单 in three steps: 1 what (category), 2 details (description, household, preferred time),
- * 3 confirm. The request is created only on step 3.
+ * 3 confirm. The request is created only on step 3, with an Idempotency-Key kept for the same
+ * order until the API gives a definite answer, so submitting again after a timeout never
+ * orders twice.
  */
 const catalog = require('../../../services/catalog');
 const orders = require('../../../services/orders');
+const http = require('../../../utils/request');
 const session = require('../../../utils/session');
 const { basePage, showError, dataset } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
@@ -117,16 +120,25 @@ Page(basePage({
   async onSubmit() {
     if (this.data.submitting) return;
     this.setData({ submitting: true, formError: '' });
+    const order = {
+      categoryId: this.data.categoryId,
+      householdId: this.data.householdId,
+      description: this.data.description.trim(),
+      preferredStart: this.preferredStart(),
+    };
+    // The same order keeps its key; a changed order is a new one with a new key.
+    const draft = JSON.stringify(order);
+    if (!this.pending || this.pending.draft !== draft) {
+      this.pending = { draft, key: http.newIdempotencyKey() };
+    }
     try {
-      const created = await orders.create({
-        categoryId: this.data.categoryId,
-        householdId: this.data.householdId,
-        description: this.data.description.trim(),
-        preferredStart: this.preferredStart(),
-      });
+      const created = await orders.create({ ...order, idempotencyKey: this.pending.key });
+      this.pending = null;
       wx.showToast({ title: '已提交，等待社区派单', icon: 'success' });
       wx.redirectTo({ url: `/packages/resident/request/index?id=${created.id}` });
     } catch (e) {
+      // Only a lost answer (network, timeout) may be retried with the same key.
+      if (e.status) this.pending = null;
       this.setData({ formError: showError(e) });
     } finally {
       this.setData({ submitting: false });
