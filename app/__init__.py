@@ -55,8 +55,8 @@ def register_extensions(app: Flask) -> None:
 
 
 # Domain packages, lowest first. Each has models.py and routes.py (a flask-smorest `blp`).
-DOMAINS = ("auth", "community", "notifications", "timebank", "catalog", "orders",
-           "volunteering")
+DOMAINS = ("wechat", "auth", "community", "notifications", "files", "timebank", "catalog",
+           "orders", "volunteering")
 
 
 def _import_models() -> None:
@@ -64,7 +64,6 @@ def _import_models() -> None:
     import importlib
 
     import app.audit.models  # noqa: F401
-    import app.wechat.models  # noqa: F401
 
     for domain in DOMAINS:
         importlib.import_module(f"app.{domain}.models")

@@ -35,6 +35,9 @@ class ServiceCategory(db.Model):
     accept_hours: Mapped[int] = mapped_column(sa.Integer, default=12)
     start_hours: Mapped[int] = mapped_column(sa.Integer, default=48)
     confirm_window_hours: Mapped[int] = mapped_column(sa.Integer, default=72)
+    # Completion needs at least one photo as proof (`photo_ids`).
+    photo_required: Mapped[bool] = mapped_column(sa.Boolean, default=False,
+                                                 server_default=sa.false())
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
 
     __table_args__ = (

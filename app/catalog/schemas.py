@@ -18,6 +18,7 @@ class CategoryOut(Schema):
     accept_hours = fields.Integer()
     start_hours = fields.Integer()
     confirm_window_hours = fields.Integer()
+    photo_required = fields.Boolean()
 
 
 _hours = dict(validate=validate.Range(min=1, max=24 * 30))
@@ -34,6 +35,8 @@ class CategoryIn(Schema):
     accept_hours = fields.Integer(load_default=12, **_hours)
     start_hours = fields.Integer(load_default=48, **_hours)
     confirm_window_hours = fields.Integer(load_default=72, **_hours)
+    photo_required = fields.Boolean(load_default=False, metadata={
+        "description": "completion needs at least one photo (`photo_ids`)"})
 
 
 class CategoryPatch(CategoryIn):

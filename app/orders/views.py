@@ -2,6 +2,7 @@
 from app.auth.models import User
 from app.common.masking import mask_phone
 from app.common.timeutil import utcnow
+from app.files import service as files
 from app.orders.machine import actor_roles
 from app.orders.models import ServiceRequest
 
@@ -10,7 +11,9 @@ PARTNER_SEES_ADDRESS = ("accepted", "in_service", "completed", "confirmed", "dis
 HELD_TEXT = "（内容审核中）"
 
 
-def request_view(req: ServiceRequest, viewer: User, in_list: bool = False) -> dict:
+def request_view(req: ServiceRequest, viewer: User, in_list: bool = False,
+                 photos: list[dict] | None = None) -> dict:
+    """`photos`: the request's `[{id, url}]` when a list fetched them for the whole page."""
     roles = actor_roles(viewer, req) if not in_list else _list_roles(viewer, req)
     trusted = bool(roles & {"resident", "staff"})
     partner_working = bool(roles & {"partner", "assignee"}) and req.status in PARTNER_SEES_ADDRESS
@@ -23,7 +26,8 @@ def request_view(req: ServiceRequest, viewer: User, in_list: bool = False) -> di
         "community_id": req.community_id,
         "category": {"id": req.category.id, "code": req.category.code,
                      "name": req.category.name, "payer": req.category.payer,
-                     "points_per_hour": req.category.points_per_hour},
+                     "points_per_hour": req.category.points_per_hour,
+                     "photo_required": req.category.photo_required},
         "description": req.description if (req.content_ok or trusted) else HELD_TEXT,
         "content_held": not req.content_ok,
         "household": {"id": household.id,
@@ -42,6 +46,7 @@ def request_view(req: ServiceRequest, viewer: User, in_list: bool = False) -> di
         "rating": req.rating,
         "held_points": req.held_points,
         "points_settled": req.points_settled,
+        "photos": photos if photos is not None else files.refs("request", req.id, viewer.id),
         "created_at": req.created_at,
         "updated_at": req.updated_at,
     }
