@@ -62,6 +62,7 @@ class Config:
     MAX_CONTENT_LENGTH = 64 * 1024
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute")
     WRITE_RATE_LIMIT = os.environ.get("WRITE_RATE_LIMIT", "120 per minute")
+    UPLOAD_RATE_LIMIT = os.environ.get("UPLOAD_RATE_LIMIT", "30 per minute")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
@@ -104,6 +105,7 @@ class TestingConfig(Config):
     FILES_S3_BUCKET = ""
     LOGIN_RATE_LIMIT = os.environ.get("TEST_LOGIN_RATE_LIMIT", "1000 per minute")
     WRITE_RATE_LIMIT = "100000 per minute"
+    UPLOAD_RATE_LIMIT = "100000 per minute"
 
 
 class ProductionConfig(Config):

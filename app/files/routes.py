@@ -1,11 +1,11 @@
-from flask import Response, request
+from flask import Response, current_app, request
 from flask_smorest import Blueprint
 
 from app.auth.models import User
 from app.auth.permissions import login_required, require_user
 from app.auth.tokens import load_session
 from app.errors import NotFound, Unauthorized
-from app.extensions import db
+from app.extensions import db, limiter
 from app.files import schemas as s
 from app.files import service
 
@@ -21,9 +21,14 @@ def _upload_body_limit():
         request.max_content_length = service.UPLOAD_BODY_LIMIT
 
 
+def _upload_limit() -> str:
+    return current_app.config["UPLOAD_RATE_LIMIT"]
+
+
 @blp.route("/files", methods=["POST"])
 @blp.arguments(s.UploadIn, location="files")
 @blp.response(201, s.FileOut)
+@limiter.limit(_upload_limit)
 @login_required
 def upload_file(data):
     """Upload a photo or document (multipart field `file`). JPEG, PNG, WebP and PDF only,

@@ -157,3 +157,12 @@ def test_upload_needs_a_token_before_the_body_is_read(files):
     resp = post_file(files.client, files.h("demo-resident-1"), pdf_bytes(), "a.pdf",
                      field="other")
     assert resp.status_code == 422
+
+
+def test_uploads_have_their_own_rate_limit_per_user(files, app, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_RATE_LIMIT", "2 per minute")
+    files.photo("demo-resident-1")
+    files.photo("demo-resident-1")
+    resp = files.upload("demo-resident-1", image_bytes(), expect=429)
+    assert resp["error"]["code"] == "rate_limited"
+    files.photo("demo-resident-2")  # counted per user
