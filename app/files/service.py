@@ -231,10 +231,10 @@ def attach(file_ids: Iterable[int], *, uploader_id: int, record_type: str, recor
 
 def files_for(record_type: str, record_id: int) -> list[StoredFile]:
     """The record's files, oldest first, without those the image check rejected."""
-    return refs_source(record_type, [record_id]).get(record_id, [])
+    return files_for_many(record_type, [record_id]).get(record_id, [])
 
 
-def refs_source(record_type: str, record_ids: Iterable[int]) -> dict[int, list[StoredFile]]:
+def files_for_many(record_type: str, record_ids: Iterable[int]) -> dict[int, list[StoredFile]]:
     ids = list(record_ids)
     out: dict[int, list[StoredFile]] = {}
     if not ids:
@@ -256,7 +256,7 @@ def refs_for_many(record_type: str, record_ids: Iterable[int],
                   viewer_id: int) -> dict[int, list[dict]]:
     """Like `refs` for a page of records, in one query."""
     return {rid: [ref(f.id, viewer_id) for f in files]
-            for rid, files in refs_source(record_type, record_ids).items()}
+            for rid, files in files_for_many(record_type, record_ids).items()}
 
 
 def ref(file_id: int, viewer_id: int) -> dict:
