@@ -332,7 +332,8 @@ def request_check(file_id: int) -> None:
     if not claimed:
         return
     file = db.session.get(StoredFile, file_id, populate_existing=True)
-    base = current_app.config.get("PUBLIC_BASE_URL")
+    base = current_app.config.get("PUBLIC_BASE_URL") or (
+        "http://localhost" if current_app.config["WECHAT_MODE"] == "fake" else "")  # not fetched
     uploader = db.session.get(User, file.uploader_id)
     try:
         if not base:
