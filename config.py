@@ -48,6 +48,17 @@ class Config:
     WECHAT_APPID = os.environ.get("WECHAT_APPID", "")
     WECHAT_SECRET = os.environ.get("WECHAT_SECRET", "")
     WECHAT_TIMEOUT = float(os.environ.get("WECHAT_TIMEOUT", "5"))
+    # Message push (消息推送, JSON format): the token set in the mini-program's admin console.
+    WECHAT_PUSH_TOKEN = os.environ.get("WECHAT_PUSH_TOKEN", "")
+    # Where WeChat can fetch a photo for its image check, e.g. https://api.example.org
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+    # Files: in the database by default; in an S3-compatible store when a bucket is named.
+    FILES_S3_BUCKET = os.environ.get("FILES_S3_BUCKET", "")
+    FILES_S3_ENDPOINT_URL = os.environ.get("FILES_S3_ENDPOINT_URL", "")
+    FILES_S3_REGION = os.environ.get("FILES_S3_REGION", "")
+    FILES_S3_ACCESS_KEY_ID = os.environ.get("FILES_S3_ACCESS_KEY_ID", "")
+    FILES_S3_SECRET_ACCESS_KEY = os.environ.get("FILES_S3_SECRET_ACCESS_KEY", "")
+    FILES_S3_PREFIX = os.environ.get("FILES_S3_PREFIX", "files/")
     TOKEN_TTL_SECONDS = int(os.environ.get("TOKEN_TTL_SECONDS", str(7 * 24 * 3600)))
     MAX_CONTENT_LENGTH = 64 * 1024
     # Number of reverse proxies in front of the app whose X-Forwarded-For / X-Forwarded-Proto
@@ -68,6 +79,7 @@ class Config:
     AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "184"))
     # Accounts nobody has logged in to for this long are anonymised like a cancellation.
     INACTIVE_ACCOUNT_DAYS = int(os.environ.get("INACTIVE_ACCOUNT_DAYS", str(3 * 365)))
+    UPLOAD_RATE_LIMIT = os.environ.get("UPLOAD_RATE_LIMIT", "30 per minute")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
@@ -107,10 +119,14 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"  # noqa: S105
     WECHAT_MODE = "fake"
+    WECHAT_PUSH_TOKEN = "test-push-token"  # noqa: S105
+    PUBLIC_BASE_URL = "http://testserver"
+    FILES_S3_BUCKET = ""
     LOGIN_RATE_LIMIT = os.environ.get("TEST_LOGIN_RATE_LIMIT", "1000 per minute")
     LOGIN_OPENID_RATE_LIMIT = os.environ.get("TEST_LOGIN_OPENID_RATE_LIMIT", "1000 per minute")
     LOGIN_GLOBAL_RATE_LIMIT = os.environ.get("TEST_LOGIN_GLOBAL_RATE_LIMIT", "100000 per minute")
     WRITE_RATE_LIMIT = "100000 per minute"
+    UPLOAD_RATE_LIMIT = "100000 per minute"
 
 
 class ProductionConfig(Config):

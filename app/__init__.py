@@ -67,15 +67,14 @@ def register_extensions(app: Flask) -> None:
 
 
 # Domain packages, lowest first. Each has models.py and routes.py (a flask-smorest `blp`).
-DOMAINS = ("audit", "auth", "community", "notifications", "timebank", "catalog", "orders",
-           "volunteering")
+DOMAINS = ("wechat", "audit", "auth", "community", "notifications", "files", "timebank",
+           "catalog", "orders", "volunteering")
 
 
 def _import_models() -> None:
     """Every table is known to the metadata (migrations, tests) without importing routes."""
     import importlib
 
-    import app.wechat.models  # noqa: F401
 
     for domain in DOMAINS:
         importlib.import_module(f"app.{domain}.models")

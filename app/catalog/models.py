@@ -37,6 +37,9 @@ class ServiceCategory(db.Model):
     confirm_window_hours: Mapped[int] = mapped_column(sa.Integer, default=72)
     # A dispute left unresolved this long is escalated to the street admin.
     resolve_hours: Mapped[int] = mapped_column(sa.Integer, default=72, server_default="72")
+    # Completion needs at least one photo as proof (`photo_ids`).
+    photo_required: Mapped[bool] = mapped_column(sa.Boolean, default=False,
+                                                 server_default=sa.false())
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
 
     __table_args__ = (

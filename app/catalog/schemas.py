@@ -19,6 +19,7 @@ class CategoryOut(Schema):
     start_hours = fields.Integer()
     confirm_window_hours = fields.Integer()
     resolve_hours = fields.Integer()
+    photo_required = fields.Boolean()
 
 
 _hours = dict(validate=validate.Range(min=1, max=24 * 30))
@@ -36,6 +37,8 @@ class CategoryIn(Schema):
     start_hours = fields.Integer(load_default=48, **_hours)
     confirm_window_hours = fields.Integer(load_default=72, **_hours)
     resolve_hours = fields.Integer(load_default=72, **_hours)
+    photo_required = fields.Boolean(load_default=False, metadata={
+        "description": "completion needs at least one photo (`photo_ids`)"})
 
 
 class CategoryPatch(CategoryIn):

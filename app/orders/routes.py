@@ -7,6 +7,7 @@ from app.common.pagination import PageArgs
 from app.common.pagination import page as id_page
 from app.community.service import get_community, require_staff
 from app.extensions import db
+from app.files import service as files
 from app.orders import queries, service
 from app.orders import schemas as s
 from app.orders.models import CollectedNeed, RequestEvent
@@ -37,7 +38,9 @@ def list_requests(args):
     user = require_user()
     stmt = queries.scoped_stmt(user, args["scope"], args["community_id"])
     rows, cursor = queries.page(stmt, args, by_deadline=args["scope"] == "community")
-    return {"items": [request_view(r, user, in_list=True) for r in rows],
+    photos = files.refs_for_many("request", [r.id for r in rows], user.id)
+    return {"items": [request_view(r, user, in_list=True, photos=photos.get(r.id, []))
+                      for r in rows],
             "next_cursor": cursor}
 
 

@@ -2,13 +2,16 @@ from marshmallow import Schema, fields, validate
 
 from app.common.pagination import PageArgs
 from app.common.schemas import LocalDateTime, page_schema, text
+from app.files.schemas import FileRef, photo_ids
 from app.orders.models import STATUSES
 
 
 class RequestIn(Schema):
     category_id = fields.Integer(required=True)
     household_id = fields.Integer(required=True)
-    description = text(1000)
+    description = text(1000, required=False, min_len=0, load_default="",
+                       metadata={"description": "may be empty when a photo is sent"})
+    photo_ids = photo_ids()
     preferred_start = fields.AwareDateTime(load_default=None)
     preferred_end = fields.AwareDateTime(load_default=None)
 
@@ -36,6 +39,7 @@ class RecallIn(Schema):
 class CompleteIn(Schema):
     minutes = fields.Integer(required=True, validate=validate.Range(min=1, max=24 * 60))
     note = fields.String(load_default=None, validate=validate.Length(max=500))
+    photo_ids = photo_ids()
 
 
 class ConfirmIn(Schema):
@@ -62,6 +66,7 @@ class _Category(_Ref):
     code = fields.String()
     payer = fields.String()
     points_per_hour = fields.Integer()
+    photo_required = fields.Boolean()
 
 
 class _Household(Schema):
@@ -94,6 +99,7 @@ class RequestOut(Schema):
     rating = fields.Integer(allow_none=True)
     held_points = fields.Integer()
     points_settled = fields.Integer(allow_none=True)
+    photos = fields.List(fields.Nested(FileRef))
     created_at = LocalDateTime()
     updated_at = LocalDateTime()
 

@@ -10,6 +10,7 @@ from app.common.timeutil import utcnow
 from app.community.service import get_community, get_household, household_of_user, require_staff
 from app.errors import ApiError, Conflict, NotFound, Unprocessable
 from app.extensions import db
+from app.files import service as files
 from app.notifications.service import notify
 from app.orders import machine
 from app.orders.models import CollectedNeed, ServiceRequest
@@ -34,6 +35,9 @@ def create_request(user: User, data: dict) -> ServiceRequest:
     start, end = data.get("preferred_start"), data.get("preferred_end")
     if start and end and end <= start:
         raise Unprocessable(details={"fields": {"preferred_end": ["结束时间须晚于开始时间"]}})
+    photo_ids = data.get("photo_ids") or []
+    if not data["description"].strip() and not photo_ids:
+        raise Unprocessable(details={"fields": {"description": ["请描述问题或上传照片"]}})
     content_ok = screen(data["description"], user.openid)
     now = utcnow()
     # Priced now: the request keeps these terms whatever later happens to the category.
@@ -47,6 +51,7 @@ def create_request(user: User, data: dict) -> ServiceRequest:
     req.deadline_at = machine.deadline_for("submitted", req, now)
     db.session.add(req)
     db.session.flush()
+    files.attach(photo_ids, uploader_id=user.id, record_type="request", record_id=req.id)
     if req.payer == "resident" and req.points_per_hour:
         # Escrow: the most this service can cost is held now, so settlement cannot fail later.
         req.held_points = _most_points(req)
@@ -181,9 +186,17 @@ def _complete(step, params):
     if minutes > step.request.max_minutes:
         raise Unprocessable(details={"fields": {"minutes": [
             f"服务时长不能超过 {step.request.max_minutes} 分钟"]}})
+    photo_ids = params.get("photo_ids") or []
+    if step.request.category.photo_required and not photo_ids:
+        raise Unprocessable("photo_required", "该服务须上传完成照片", details={
+            "fields": {"photo_ids": ["请至少上传一张完成照片"]}})
     _note(step, params.get("note"))
+    attached = files.attach(photo_ids, uploader_id=step.actor.id, record_type="request",
+                            record_id=step.request.id)
     step.values = {"minutes": minutes}
     step.data = {"minutes": minutes}
+    if attached:
+        step.data["photo_ids"] = [f.id for f in attached]
 
 
 def _confirm(step, params):
@@ -349,6 +362,15 @@ def _after(req: ServiceRequest, action: str) -> None:
     if action in ("cancel", "resolve"):
         for uid in {req.resident_id, req.assignee_id} - {None}:
             notify(uid, req.status, "服务请求状态更新", f"{name} #{req.id}", ref)
+
+
+# -- files ----------------------------------------------------------------------------
+def _can_see(user: User, request_id: int) -> bool:
+    req = db.session.get(ServiceRequest, request_id)
+    return req is not None and machine.can_view(user, req)
+
+
+files.register_visibility("request", _can_see)
 
 
 # -- deadlines ------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from app.audit.service import record
 from app.auth.models import User
 from app.common.masking import mask_phone
 from app.common.timeutil import utcnow
+from app.files import service as files
 from app.orders.machine import actor_roles
 from app.orders.models import ServiceRequest
 
@@ -12,10 +13,12 @@ ASSIGNEE_SEES_ADDRESS = ("accepted", "in_service")
 HELD_TEXT = "（内容审核中）"
 
 
-def request_view(req: ServiceRequest, viewer: User, in_list: bool = False) -> dict:
+def request_view(req: ServiceRequest, viewer: User, in_list: bool = False,
+                 photos: list[dict] | None = None) -> dict:
     """One request as `viewer` may see it. Showing the resident's address and phone in full to
     anyone but the resident is an unmasking, written to the audit log in the caller's
-    transaction (the caller commits)."""
+    transaction (the caller commits). `photos`: the request's `[{id, url}]` when a list
+    fetched them for the whole page."""
     roles = actor_roles(viewer, req) if not in_list else _list_roles(viewer, req)
     trusted = bool(roles & {"resident", "staff"})
     working = "assignee" in roles and req.status in ASSIGNEE_SEES_ADDRESS
@@ -32,7 +35,8 @@ def request_view(req: ServiceRequest, viewer: User, in_list: bool = False) -> di
         "community_id": req.community_id,
         "category": {"id": req.category.id, "code": req.category.code,
                      "name": req.category.name, "payer": req.payer,
-                     "points_per_hour": req.points_per_hour},  # this request's own price
+                     "points_per_hour": req.points_per_hour,  # this request's own price
+                     "photo_required": req.category.photo_required},
         "description": req.description if (req.content_ok or trusted) else HELD_TEXT,
         "content_held": not req.content_ok,
         "household": {"id": household.id,
@@ -51,6 +55,7 @@ def request_view(req: ServiceRequest, viewer: User, in_list: bool = False) -> di
         "rating": req.rating,
         "held_points": req.held_points,
         "points_settled": req.points_settled,
+        "photos": photos if photos is not None else files.refs("request", req.id, viewer.id),
         "created_at": req.created_at,
         "updated_at": req.updated_at,
     }

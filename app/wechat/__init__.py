@@ -6,6 +6,7 @@ from flask import current_app
 
 from app.wechat.base import (  # noqa: F401
     ContentVerdict,
+    MediaCheck,
     PhoneInfo,
     SessionInfo,
     WeChatClient,

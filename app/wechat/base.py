@@ -58,6 +58,15 @@ class ContentVerdict:
         return self.suggest == "pass"
 
 
+@dataclass
+class MediaCheck:
+    """An image check WeChat accepted. Its verdict arrives later at the message-push callback
+    (`wxa_media_check`, same `trace_id`); the fake client gives it at once."""
+
+    trace_id: str
+    verdict: ContentVerdict | None = None
+
+
 class WeChatClient:
     """What the app needs from WeChat. Both implementations raise WeChatError/WeChatUnavailable."""
 
@@ -72,4 +81,8 @@ class WeChatClient:
 
     def send_subscribe_message(self, openid: str, template_id: str, data: dict,
                                page: str | None = None) -> None:
+        raise NotImplementedError
+
+    def media_check_async(self, media_url: str, openid: str) -> MediaCheck:
+        """Ask WeChat to check the image at `media_url` (which WeChat fetches itself)."""
         raise NotImplementedError

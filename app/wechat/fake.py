@@ -7,16 +7,21 @@
 - `check_text`: text containing `违禁词` is `risky`; text containing `[wechat-down]` makes the
   check unavailable, so callers can exercise their fail-closed path.
 - `send_subscribe_message`: recorded in `sent` (this process only; for tests and logs).
+- `media_check_async`: answers at once with a `pass` verdict; `risky` when the uploader's openid
+  contains `photo-risky`; no verdict yet (left for the push callback, as WeChat does) when it
+  contains `photo-async`; unavailable when it contains `photo-down`.
 """
 import hashlib
 import logging
 import re
+import uuid
 
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.wechat.base import (
     ContentVerdict,
+    MediaCheck,
     PhoneInfo,
     SessionInfo,
     WeChatClient,
@@ -30,6 +35,7 @@ LOGIN_CODE = re.compile(r"^test:([A-Za-z0-9_\-]{1,64})(@[A-Za-z0-9_\-]{1,64})?$"
 PHONE_CODE = re.compile(r"^test-phone:(1\d{10})(@[A-Za-z0-9_\-]{1,64})?$")
 BANNED_MARKER = "违禁词"
 DOWN_MARKER = "[wechat-down]"
+RISKY_PHOTO, ASYNC_PHOTO, PHOTO_DOWN = "photo-risky", "photo-async", "photo-down"
 
 
 class FakeWeChatClient(WeChatClient):
@@ -72,3 +78,13 @@ class FakeWeChatClient(WeChatClient):
         self.sent.append({"touser": openid, "template_id": template_id, "data": data,
                           "page": page})
         log.info("fake subscribe message template=%s", template_id)
+
+    def media_check_async(self, media_url: str, openid: str) -> MediaCheck:
+        if PHOTO_DOWN in openid:
+            raise WeChatUnavailable()
+        trace_id = f"fake-{uuid.uuid4().hex}"
+        if ASYNC_PHOTO in openid:
+            return MediaCheck(trace_id=trace_id)
+        verdict = (ContentVerdict(suggest="risky", label=20002) if RISKY_PHOTO in openid
+                   else ContentVerdict(suggest="pass"))
+        return MediaCheck(trace_id=trace_id, verdict=verdict)

@@ -16,6 +16,7 @@ import requests
 
 from app.wechat.base import (
     ContentVerdict,
+    MediaCheck,
     PhoneInfo,
     SessionInfo,
     WeChatClient,
@@ -28,6 +29,8 @@ BASE = "https://api.weixin.qq.com"
 TOKEN_KEY = "wechat:access_token:{appid}"  # noqa: S105 (a cache key)
 TOKEN_MARGIN = 300  # refresh five minutes before WeChat's expiry
 STALE_TOKEN_CODES = {40001, 42001}
+SCENE = 2  # the scene of user content others see (评论), as for text
+MEDIA_IMAGE = 2
 
 
 class RealWeChatClient(WeChatClient):
@@ -144,7 +147,7 @@ class RealWeChatClient(WeChatClient):
 
     def check_text(self, content: str, openid: str) -> ContentVerdict:
         body = self._with_token("POST", "/wxa/msg_sec_check", json={
-            "content": content, "version": 2, "scene": 2, "openid": openid,
+            "content": content, "version": 2, "scene": SCENE, "openid": openid,
         })
         result = _object(body, "result")
         try:
@@ -154,6 +157,16 @@ class RealWeChatClient(WeChatClient):
         if result.get("suggest") not in ("pass", "review", "risky") or label is None:
             raise WeChatUnavailable()  # callers fail closed on an answer they cannot read
         return ContentVerdict(suggest=result["suggest"], label=label)
+
+    def media_check_async(self, media_url: str, openid: str) -> MediaCheck:
+        body = self._with_token("POST", "/wxa/media_check_async", json={
+            "media_url": media_url, "media_type": MEDIA_IMAGE, "version": 2,
+            "openid": openid, "scene": SCENE,
+        })
+        trace_id = body.get("trace_id")
+        if not isinstance(trace_id, str) or not trace_id:
+            raise WeChatUnavailable()  # without a trace id the verdict could not be matched
+        return MediaCheck(trace_id=trace_id)
 
     def send_subscribe_message(self, openid, template_id, data, page=None) -> None:
         payload = {"touser": openid, "template_id": template_id,
