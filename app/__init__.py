@@ -68,7 +68,7 @@ def register_extensions(app: Flask) -> None:
 
 # Domain packages, lowest first. Each has models.py and routes.py (a flask-smorest `blp`).
 DOMAINS = ("auth", "community", "notifications", "timebank", "catalog", "orders",
-           "volunteering")
+           "volunteering", "mediation", "evaluations")
 
 
 def _import_models() -> None:

@@ -7,10 +7,14 @@ from app.common.masking import mask_phone
 from app.common.timeutil import UTCDateTime, utcnow
 from app.extensions import db
 
-ROLES = ("resident", "volunteer", "party_member", "partner_member", "merchant", "staff", "admin")
-# Which scope column each role carries; roles missing here are global.
+ROLES = ("resident", "volunteer", "party_member", "partner_member", "merchant", "staff",
+         "street_admin", "mediator", "org_dept", "admin")
+# Which scope column each role carries; roles missing here are global (org_dept: the district
+# party organisation department, 组织部).
 ROLE_SCOPE = {
     "staff": "community_id",
+    "street_admin": "street_id",
+    "mediator": "community_id",
     "volunteer": "community_id",
     "party_member": "community_id",
     "partner_member": "partner_id",
@@ -65,6 +69,7 @@ class RoleGrant(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     role: Mapped[str] = mapped_column(sa.String(20))
     community_id: Mapped[int | None] = mapped_column(sa.ForeignKey("communities.id"))
+    street_id: Mapped[int | None] = mapped_column(sa.ForeignKey("streets.id"))
     partner_id: Mapped[int | None] = mapped_column(sa.Integer)
     merchant_id: Mapped[int | None] = mapped_column(sa.Integer)
     granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -3,7 +3,8 @@
 `@login_required` and `@roles_required("staff", "admin")` guard routes (JSON 401/403, never a
 redirect). Object-level checks use `has_role(user, "staff", community_id=...)` or
 `require(condition)` inside services and routes, so a staff member of one community is refused
-in another. Admin passes every role check.
+in another; `has_street_scope(user, community.street_id)` checks a street admin. Admin passes
+every role check.
 
 Both decorators also mark the view, and `authenticate_first` (a `before_request`) applies the
 same check before any of the view's decorators run: a caller without a token, or without the
@@ -48,6 +49,17 @@ def is_admin(user: User) -> bool:
 def scope_ids(user: User, role: str, key: str) -> set[int]:
     """The ids of the scopes (communities, partners, merchants) where the user holds `role`."""
     return {getattr(g, key) for g in user.grants if g.role == role and getattr(g, key)}
+
+
+def street_ids(user: User) -> set[int]:
+    """The streets where the user is street admin (街道管理员)."""
+    return scope_ids(user, "street_admin", "street_id")
+
+
+def has_street_scope(user: User, street_id: int) -> bool:
+    """True for a street admin of `street_id`, or an admin. A street admin oversees every
+    community of the street; pass `Community.street_id` to check a community."""
+    return has_role(user, "street_admin", street_id=street_id)
 
 
 def require(condition: bool, hide: bool = False) -> None:

@@ -21,6 +21,7 @@ class RoleOut(Schema):
     id = fields.Integer()
     role = fields.String()
     community_id = fields.Integer(allow_none=True)
+    street_id = fields.Integer(allow_none=True)
     partner_id = fields.Integer(allow_none=True)
     merchant_id = fields.Integer(allow_none=True)
 
@@ -63,6 +64,7 @@ class GrantIn(Schema):
     user_id = fields.Integer(required=True, validate=validate.Range(min=1))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     community_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    street_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
     partner_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
     merchant_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
 
