@@ -16,7 +16,7 @@ from app.wechat import get_client
 log = logging.getLogger(__name__)
 # Roles staff may grant inside their own community; everything else needs an admin.
 STAFF_GRANTABLE = {"volunteer", "party_member", "mediator"}
-GRANTABLE = set(ROLE_SCOPE) | {"admin"}
+GRANTABLE = set(ROLE_SCOPE) | {"admin", "org_dept"}
 
 
 def login_with_wechat(code: str, admit=None) -> tuple[User, str, int]:
