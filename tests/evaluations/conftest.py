@@ -70,8 +70,9 @@ class World:
 
         uid = self.user(name)
         with self.app.app_context():
-            db.session.add(HouseholdBinding(user_id=uid, household_id=self.homes[community_id][index],
-                                            community_id=community_id, status=status))
+            db.session.add(HouseholdBinding(
+                user_id=uid, household_id=self.homes[community_id][index],
+                community_id=community_id, status=status))
             db.session.commit()
 
     def user(self, name, roles=(), phone=None):

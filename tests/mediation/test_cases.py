@@ -5,7 +5,6 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.common.timeutil import utcnow
-from tests.mediation.conftest import PARTIES
 
 
 def _counts(world):
@@ -91,7 +90,7 @@ def test_parties_are_masked_for_everyone_but_the_cases_mediators_and_staff(world
     # Once named on a session, the second mediator works the case and sees it in full.
     world.session(case["id"], "med1", mediators=[world.users["med2"]])
     assert world.get(path, "med2")["parties"][1]["phone"] == "13922220002"
-    assert world.get(f"/mediations?scope=mine", "med2")["items"][0]["id"] == case["id"]
+    assert world.get("/mediations?scope=mine", "med2")["items"][0]["id"] == case["id"]
 
 
 def test_only_the_cases_mediators_and_staff_work_it(world):
