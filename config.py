@@ -80,6 +80,16 @@ class Config:
     # Accounts nobody has logged in to for this long are anonymised like a cancellation.
     INACTIVE_ACCOUNT_DAYS = int(os.environ.get("INACTIVE_ACCOUNT_DAYS", str(3 * 365)))
     UPLOAD_RATE_LIMIT = os.environ.get("UPLOAD_RATE_LIMIT", "30 per minute")
+    # Mediation: an open case older than this many days is flagged overdue and listed first.
+    MEDIATION_OVERDUE_DAYS = int(os.environ.get("MEDIATION_OVERDUE_DAYS", "30"))
+    # Evaluations: residents' scores a target needs before it is ranked, and the weights of
+    # residents, the street and the organisation department in the final list.
+    EVALUATION_MIN_COUNT = int(os.environ.get("EVALUATION_MIN_COUNT", "5"))
+    EVALUATION_WEIGHTS = {
+        "residents": float(os.environ.get("EVALUATION_WEIGHT_RESIDENTS", "0.6")),
+        "street": float(os.environ.get("EVALUATION_WEIGHT_STREET", "0.2")),
+        "org_dept": float(os.environ.get("EVALUATION_WEIGHT_ORG_DEPT", "0.2")),
+    }
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
@@ -108,6 +118,12 @@ class Config:
             raise RuntimeError("WECHAT_MODE must be 'fake' or 'real'")
         if not isinstance(cfg["TRUSTED_PROXIES"], int) or cfg["TRUSTED_PROXIES"] < 0:
             raise RuntimeError("TRUSTED_PROXIES must be a whole number, 0 or more")
+        weights = cfg["EVALUATION_WEIGHTS"]
+        if set(weights) != {"residents", "street", "org_dept"} or \
+                any(w < 0 for w in weights.values()) or weights["residents"] <= 0:
+            raise RuntimeError("EVALUATION_WEIGHTS: residents > 0, street and org_dept >= 0")
+        if cfg["EVALUATION_MIN_COUNT"] < 1 or cfg["MEDIATION_OVERDUE_DAYS"] < 1:
+            raise RuntimeError("EVALUATION_MIN_COUNT and MEDIATION_OVERDUE_DAYS must be >= 1")
 
 
 class DevelopmentConfig(Config):

@@ -51,6 +51,9 @@ IDENTITIES = {
     "demo-volunteer-1": ("党员志愿者赵哥", "13500000001",
                          [("party_member", {"community": "观湖社区"}),
                           ("volunteer", {"community": "观湖社区"})], None),
+    "demo-mediator-1": ("调解员老周", "13500000002",
+                        [("party_member", {"community": "观湖社区"}),
+                         ("mediator", {"community": "观湖社区"})], None),
 }
 
 
@@ -81,7 +84,7 @@ def seed(skip: tuple[str, ...] = ()) -> int:
     _seed_base()
     import importlib
 
-    for domain in ("catalog", "timebank", "orders", "volunteering"):
+    for domain in ("catalog", "timebank", "orders", "volunteering", "mediation", "evaluations"):
         if domain in skip:
             continue
         importlib.import_module(f"app.{domain}.demo").seed()

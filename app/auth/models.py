@@ -10,11 +10,13 @@ from app.extensions import db
 CONSENT_KINDS = ("location", "phone")
 ADMIN_REQUEST_STATUSES = ("pending", "approved", "rejected")
 ROLES = ("resident", "volunteer", "party_member", "partner_member", "merchant", "staff",
-         "street_admin", "admin")
-# Which scope column each role carries; roles missing here are global.
+         "street_admin", "mediator", "org_dept", "admin")
+# Which scope column each role carries; roles missing here are global (org_dept: the district
+# party organisation department, 组织部).
 ROLE_SCOPE = {
     "staff": "community_id",
     "street_admin": "street_id",
+    "mediator": "community_id",
     "volunteer": "community_id",
     "party_member": "community_id",
     "partner_member": "partner_id",

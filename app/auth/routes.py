@@ -95,7 +95,8 @@ def bind_phone(data):
 @blp.response(201, GrantOut)
 @roles_required("staff", "admin")
 def grant_role(data):
-    """Admins grant any role; staff grant volunteer and party_member in their community."""
+    """Admins grant any role; staff grant volunteer, party_member and mediator in their
+    community."""
     user_id, role = data.pop("user_id"), data.pop("role")
     grant = service.grant_role(require_user(), user_id, role, data)
     db.session.commit()

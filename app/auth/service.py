@@ -9,16 +9,17 @@ from app.auth.models import ROLE_SCOPE, RoleGrant, User
 from app.auth.permissions import has_role, is_admin
 from app.auth.tokens import issue_token, revoke_current
 from app.common.timeutil import utcnow
+from app.community.models import Street
 from app.errors import ApiError, Conflict, Forbidden, NotFound, Unprocessable
 from app.extensions import db
 from app.wechat import get_client
 
 log = logging.getLogger(__name__)
 # Roles staff may grant inside their own community; everything else needs an admin.
-STAFF_GRANTABLE = {"volunteer", "party_member"}
-GRANTABLE = set(ROLE_SCOPE) | {"admin"}
+STAFF_GRANTABLE = {"volunteer", "party_member", "mediator"}
+GRANTABLE = set(ROLE_SCOPE) | {"admin", "org_dept"}
 # Logins by holders of these roles are written to the audit log.
-AUDITED_LOGIN_ROLES = {"staff", "admin", "street_admin"}
+AUDITED_LOGIN_ROLES = {"staff", "admin", "street_admin", "org_dept"}
 
 
 def login_with_wechat(code: str, admit=None) -> tuple[User, str, int]:
@@ -97,11 +98,8 @@ def grant_role(actor: User, user_id: int, role: str, scope: dict) -> RoleGrant:
         from app.community.service import get_community
 
         get_community(scope[key])
-    if key == "street_id":
-        from app.community.models import Street
-
-        if db.session.get(Street, scope[key]) is None:
-            raise NotFound(message="街道不存在")
+    if key == "street_id" and db.session.get(Street, scope[key]) is None:
+        raise NotFound(message="街道不存在")
     existing = db.session.scalar(sa.select(RoleGrant).where(
         RoleGrant.user_id == user_id, RoleGrant.role == role, RoleGrant.revoked_at.is_(None),
         *[getattr(RoleGrant, k) == v for k, v in scope.items()]))

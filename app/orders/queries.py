@@ -12,7 +12,7 @@ from app.common.pagination import MAX_LIMIT
 from app.common.timeutil import utcnow
 from app.errors import Forbidden, Unprocessable
 from app.extensions import db
-from app.orders.models import CollectedNeed, ServiceRequest
+from app.orders.models import CollectedNeed, RequestEvent, ServiceRequest
 
 FAR = datetime(9999, 1, 1, tzinfo=UTC)
 OPEN_STATUSES = ("submitted", "dispatched", "pooled", "accepted", "in_service", "completed",
@@ -174,3 +174,24 @@ def needs(community_id: int, days: int = 90) -> list[dict]:
         out.append({"category_id": cid, "code": code, "name": name, "requested": requested,
                     "collected": got, "total": requested + got, "open": still_open})
     return sorted(out, key=lambda r: (-r["total"], r["category_id"]))
+
+
+def partner_ratings(partner_ids: list[int], community_id: int, start: datetime,
+                    end: datetime) -> dict[int, tuple[int, int]]:
+    """Residents' ratings of confirmed requests per partner in a community, confirmed in
+    [start, end): {partner_id: (count, sum)}. Read by the evaluations domain."""
+    if not partner_ids:
+        return {}
+    confirmed = (sa.select(RequestEvent.request_id, sa.func.max(RequestEvent.at).label("at"))
+                 .where(RequestEvent.action == "confirm")
+                 .group_by(RequestEvent.request_id).subquery())
+    rows = db.session.execute(
+        sa.select(ServiceRequest.partner_id, sa.func.count(ServiceRequest.id),
+                  sa.func.sum(ServiceRequest.rating))
+        .join(confirmed, confirmed.c.request_id == ServiceRequest.id)
+        .where(ServiceRequest.partner_id.in_(partner_ids),
+               ServiceRequest.community_id == community_id,
+               ServiceRequest.status == "confirmed", ServiceRequest.rating.is_not(None),
+               confirmed.c.at >= start, confirmed.c.at < end)
+        .group_by(ServiceRequest.partner_id)).all()
+    return {pid: (int(n), int(total or 0)) for pid, n, total in rows}

@@ -2,8 +2,9 @@
 and the quarterly service summary that staff send to each member's employer unit.
 
 Registrations are decided only by staff of their own community (others get 404: they may not
-even learn it exists). Approval grants the community-scoped roles through the auth service and
-places the member in a grid and teams.
+even learn it exists). Approval grants the community-scoped roles through the auth service
+(party_member, and volunteer or mediator when registered as such) and places the member in a
+grid and teams.
 """
 import csv
 import io
@@ -34,8 +35,10 @@ from app.wechat.content import require_clean
 log = logging.getLogger(__name__)
 ROLE_LABELS = {"info_officer": "社情民意信息员", "mediator": "矛盾纠纷调解员",
                "volunteer": "志愿者"}
-# Roles in the auth sense that an approved registration grants in its community.
+# Roles in the auth sense that an approved registration grants in its community: always
+# party_member, and each registered role that is also an auth role (volunteer, mediator).
 GRANTED = ("party_member",)
+GRANTED_IF_REGISTERED = ("volunteer", "mediator")
 
 
 def register(user: User, community_id: int, unit_name: str, roles: list[str],
@@ -78,7 +81,7 @@ def decide(staff: User, registration_id: int, approve: bool, now: datetime, note
         raise Conflict("invalid_transition", "该申请已处理", details={"status": reg.status})
     if approve:
         member = reg.user
-        wanted = list(GRANTED) + (["volunteer"] if "volunteer" in reg.role_list else [])
+        wanted = list(GRANTED) + [r for r in GRANTED_IF_REGISTERED if r in reg.role_list]
         for role in wanted:
             held = any(g.role == role and g.community_id == reg.community_id
                        for g in member.grants)

@@ -103,11 +103,28 @@ const ROLES = {
   resident: '居民',
   volunteer: '志愿者',
   party_member: '党员',
+  mediator: '调解员',
   partner_member: '合伙人',
   merchant: '商家',
   staff: '社区工作者',
   street_admin: '街道管理员',
   admin: '管理员',
+};
+
+const MEDIATION_KINDS = { neighbour: '邻里纠纷', family: '家庭纠纷', property: '物业纠纷', other: '其他纠纷' };
+
+/** A case's badge: open, or closed with its outcome. */
+const MEDIATION_STATUS = {
+  open: { label: '调解中', tone: 'primary' },
+  agreed: { label: '达成协议', tone: 'success' },
+  failed: { label: '调解不成', tone: 'danger' },
+  referred: { label: '已移交', tone: 'warning' },
+};
+
+const EVALUATION_STATUS = {
+  upcoming: { label: '未开始', tone: 'default' },
+  open: { label: '评议中', tone: 'primary' },
+  closed: { label: '已结束', tone: 'default' },
 };
 
 const PARTNER_KINDS = { unit: '单位', social_org: '社会组织', craftsman: '个体工匠' };
@@ -138,6 +155,9 @@ module.exports = {
   ATTENDANCE_STATUS,
   PARTY_ROLES,
   ROLES,
+  MEDIATION_KINDS,
+  MEDIATION_STATUS,
+  EVALUATION_STATUS,
   PARTNER_KINDS,
   RELATIONS,
   BINDING_STATUS,
@@ -146,5 +166,7 @@ module.exports = {
   signupBadge: (s) => badge(SIGNUP_STATUS, s),
   attendanceBadge: (s) => badge(ATTENDANCE_STATUS, s),
   bindingBadge: (s) => badge(BINDING_STATUS, s),
+  mediationBadge: (c) => badge(MEDIATION_STATUS, c.status === 'closed' ? c.outcome : c.status),
+  evaluationBadge: (s) => badge(EVALUATION_STATUS, s),
   label: (table, v) => (table[v] !== undefined ? table[v] : v),
 };

@@ -28,6 +28,7 @@ const WORKBENCH = {
     { text: '志愿活动与班次', url: '/packages/volunteer/activities/index' },
     { text: '我的志愿时长', url: '/packages/volunteer/hours/index' },
   ],
+  mediator: [{ text: '我的调解案件', url: '/packages/volunteer/mediations/index' }],
   merchant: [{ text: '扫码核销', url: '/packages/merchant/writeoff/index' }],
   admin: [{ text: '派单队列', url: '/packages/staff/queue/index?tab=submitted' }],
 };
