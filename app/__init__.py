@@ -75,6 +75,7 @@ def _import_models() -> None:
     """Every table is known to the metadata (migrations, tests) without importing routes."""
     import importlib
 
+    import app.web.idempotency  # noqa: F401  (the idempotency keys' table)
 
     for domain in DOMAINS:
         importlib.import_module(f"app.{domain}.models")
@@ -97,8 +98,11 @@ def register_request_checks(app: Flask) -> None:
     """Before any view decorator runs (after the rate limits): the route's authentication,
     then the JSON body's well-formedness; so an anonymous caller gets 401 whatever it sends."""
     from app.auth.permissions import authenticate_first
+    from app.auth.tokens import current_identity
     from app.common.jsonbody import check_json_body
+    from app.extensions import register_identity
 
+    register_identity(app, current_identity)
     app.before_request(authenticate_first)
     app.before_request(check_json_body)
 

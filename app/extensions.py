@@ -22,19 +22,25 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+IDENTITY = "llt_identity"
 migrate = Migrate(compare_type=True, render_as_batch=True)
+
+
+def register_identity(app: Flask, resolver) -> None:
+    """`resolver()` names the signed-in user's id, or None; the auth domain provides it, so
+    that the rate-limit key and the idempotency keys need not know how tokens work."""
+    app.extensions[IDENTITY] = resolver
+
+
+def current_user_id() -> int | None:
+    resolver = current_app.extensions.get(IDENTITY)
+    return resolver() if resolver is not None else None
 
 
 def _limit_key() -> str:
     """Rate-limit per signed-in user when there is one, else per client address."""
-    from app.auth.tokens import load_session
-    from app.errors import ApiError
-
-    try:  # runs before the view: verify the token here (once; the result is kept)
-        sess = load_session()
-    except ApiError:
-        sess = None  # the view refuses the token itself
-    return f"user:{sess.user_id}" if sess else f"ip:{get_remote_address()}"
+    user_id = current_user_id()
+    return f"user:{user_id}" if user_id else f"ip:{get_remote_address()}"
 
 
 def _write_limit() -> str:

@@ -3,10 +3,10 @@ import sqlalchemy as sa
 import swagger_ui_bundle
 from flask import Blueprint as FlaskBlueprint
 from flask import send_from_directory
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from app.extensions import db, get_redis
+from app.web.boundary import Blueprint
 
 blp = Blueprint("health", __name__, description="健康检查")
 

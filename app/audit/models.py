@@ -27,6 +27,8 @@ class AuditEntry(db.Model):
     and on PostgreSQL a trigger refuses it too, except the retention purge of old rows."""
 
     __tablename__ = "audit_log"
+    # Reads write it too (a full phone shown is recorded): the write boundary allows it on GET.
+    __written_on_read__ = True
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)

@@ -1,11 +1,10 @@
 """The audit log, searchable by admins (newest first, cursor pages)."""
-from flask_smorest import Blueprint
-
 from app.audit import schemas as s
 from app.audit import service
 from app.audit.models import AuditEntry
 from app.auth.permissions import roles_required
 from app.common.pagination import page
+from app.web.boundary import Blueprint
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="审计日志")
 

@@ -2,7 +2,6 @@ import hashlib
 
 from flask import current_app
 from flask_limiter.util import get_remote_address
-from flask_smorest import Blueprint
 
 from app.auth import service
 from app.auth.permissions import login_required, require_user, roles_required
@@ -20,6 +19,7 @@ from app.auth.schemas import (
 from app.common.pagination import page
 from app.common.ratelimit import enforce
 from app.extensions import db, limiter
+from app.web.boundary import Blueprint
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="登录与身份")
 

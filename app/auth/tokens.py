@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from app.auth.models import AuthSession, User
 from app.common.timeutil import utcnow
-from app.errors import Unauthorized
+from app.errors import ApiError, Unauthorized
 from app.extensions import db
 
 SALT = "llt-auth-token"
@@ -76,3 +76,13 @@ def revoke_current() -> None:
     sess = load_session()
     if sess is not None:
         sess.revoked_at = utcnow()
+
+
+def current_identity() -> int | None:
+    """The signed-in user's id, or None (no token, or one the view will refuse): the resolver
+    that `create_app` registers for the rate-limit and idempotency keys."""
+    try:
+        sess = load_session()
+    except ApiError:
+        return None
+    return sess.user_id if sess else None

@@ -1,5 +1,4 @@
 import sqlalchemy as sa
-from flask_smorest import Blueprint
 
 from app.auth.permissions import is_admin, login_required, require_user, roles_required
 from app.catalog import schemas as s
@@ -8,6 +7,7 @@ from app.catalog.models import Partner, ServiceCategory
 from app.common.pagination import page
 from app.community.service import get_community
 from app.extensions import db
+from app.web.boundary import Blueprint
 
 blp = Blueprint("catalog", __name__, url_prefix="/api/v1", description="服务类别与红色合伙人")
 

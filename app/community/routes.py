@@ -1,5 +1,4 @@
 import sqlalchemy as sa
-from flask_smorest import Blueprint
 
 from app.audit.service import record
 from app.auth.permissions import login_required, require, require_user, roles_required
@@ -17,6 +16,7 @@ from app.community.models import (
     Street,
 )
 from app.extensions import db
+from app.web.boundary import Blueprint
 
 blp = Blueprint("community", __name__, url_prefix="/api/v1", description="社区、小区、楼栋与住户")
 

@@ -1,15 +1,14 @@
 """Evaluations (评议): campaigns, residents' scores, street and organisation department
 reviews, results with the final list, and the honours named from it."""
-from flask_smorest import Blueprint
-
 from app.auth.permissions import login_required, require_user, roles_required
-from app.common.idempotency import idempotent
 from app.common.pagination import page
 from app.common.timeutil import utcnow
 from app.evaluations import schemas as s
 from app.evaluations import service
 from app.evaluations.models import Campaign, Honour, Score
 from app.timebank.routes import committed
+from app.web.boundary import Blueprint
+from app.web.idempotency import idempotent
 
 blp = Blueprint("evaluations", __name__, url_prefix="/api/v1", description="评议与评优")
 

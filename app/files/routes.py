@@ -1,5 +1,4 @@
 from flask import Response, current_app, request
-from flask_smorest import Blueprint
 
 from app.auth.models import User
 from app.auth.permissions import login_required, require_user
@@ -8,6 +7,7 @@ from app.errors import NotFound, Unauthorized
 from app.extensions import db, limiter
 from app.files import schemas as s
 from app.files import service
+from app.web.boundary import Blueprint
 
 blp = Blueprint("files", __name__, url_prefix="/api/v1", description="文件上传与访问")
 

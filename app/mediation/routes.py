@@ -1,13 +1,12 @@
 """Mediation cases (矛盾纠纷调解): open, sessions, close with an outcome, follow-up visit,
 volunteer teams that helped, lists (overdue first) and the figures per community."""
-from flask_smorest import Blueprint
-
 from app.auth.permissions import login_required, require_user, roles_required
-from app.common.idempotency import idempotent
 from app.common.timeutil import utcnow
 from app.mediation import schemas as s
 from app.mediation import service
 from app.timebank.routes import committed
+from app.web.boundary import Blueprint
+from app.web.idempotency import idempotent
 
 blp = Blueprint("mediation", __name__, url_prefix="/api/v1", description="矛盾纠纷调解")
 

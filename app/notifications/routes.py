@@ -1,4 +1,3 @@
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from app.auth.permissions import login_required, require_user
@@ -7,6 +6,7 @@ from app.common.schemas import LocalDateTime, page_schema
 from app.extensions import db
 from app.notifications import service
 from app.notifications.models import Notification
+from app.web.boundary import Blueprint
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1", description="消息通知")
 

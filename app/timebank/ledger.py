@@ -28,10 +28,10 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from app.common.idempotency import insert_ignoring_conflict
 from app.common.timeutil import utcnow
 from app.errors import ApiError
 from app.extensions import db
+from app.sql import insert_ignoring_conflict
 from app.timebank.models import Account, Posting, Transfer
 
 log = logging.getLogger(__name__)

@@ -17,10 +17,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import RoleGrant, User
 from app.auth.permissions import has_role, is_admin, require
-from app.common.idempotency import insert_ignoring_conflict
 from app.common.timeutil import utcnow
 from app.errors import ApiError, Conflict, NotFound
 from app.extensions import db
+from app.sql import insert_ignoring_conflict
 from app.timebank import ledger, service
 from app.timebank.models import MallItem, Merchant, Voucher
 from app.wechat.content import require_clean
@@ -358,7 +358,7 @@ def merchant_vouchers_stmt(actor: User, merchant_id: int, status: str | None):
 def sweep_job(batch: int = 500) -> int:
     """Job (cron, RQ, `flask timebank sweep-vouchers`): refund every expired voucher, one
     committed batch at a time, and purge idempotency keys past their 24 hours."""
-    from app.common.idempotency import purge_expired
+    from app.web.idempotency import purge_expired
 
     total = 0
     while True:

@@ -13,7 +13,6 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.common.idempotency import IdempotencyKey  # noqa: F401  (table lives in this domain)
 from app.common.timeutil import UTCDateTime, utcnow
 from app.extensions import db
 

@@ -13,10 +13,10 @@ community-paid requests dispatched and not yet settled, one per merchant, and sy
 import sqlalchemy as sa
 from flask import current_app
 
-from app.common.idempotency import insert_ignoring_conflict
 from app.common.timeutil import utcnow
 from app.errors import ApiError, Conflict, NotFound, Unprocessable
 from app.extensions import db
+from app.sql import insert_ignoring_conflict
 from app.timebank import ledger
 from app.timebank.models import GENESIS_HASH, Account, Posting, Transfer
 

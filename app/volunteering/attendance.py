@@ -27,11 +27,11 @@ from flask import current_app
 from app.audit.service import record
 from app.auth.models import User
 from app.auth.permissions import has_role, require
-from app.common.idempotency import insert_ignoring_conflict
 from app.common.timeutil import SHANGHAI, local_iso
 from app.community.models import Community
 from app.errors import Conflict, Forbidden, Unprocessable
 from app.extensions import db
+from app.sql import insert_ignoring_conflict
 from app.volunteering import codes
 from app.volunteering.geo import haversine_m
 from app.volunteering.models import Attendance, Shift, Signup, UsedCode, UsedPass

@@ -6,18 +6,18 @@ record) accept an `Idempotency-Key`; `@idempotent` commits those, the other view
 """
 import sqlalchemy as sa
 from flask import current_app
-from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.auth.permissions import login_required, require_user, roles_required
-from app.common.idempotency import idempotent
 from app.common.pagination import page
 from app.common.timeutil import utcnow
 from app.extensions import db, limiter
 from app.volunteering import attendance, codes, service
 from app.volunteering import schemas as s
 from app.volunteering.models import Activity, Signup
+from app.web.boundary import Blueprint
+from app.web.idempotency import idempotent
 
 blp = Blueprint("volunteering", __name__, url_prefix="/api/v1", description="志愿服务与党员双报到")
 

@@ -1,10 +1,10 @@
 """`/wechat/callback`: WeChat's message push (JSON format), verified by its signature."""
 from flask import Response, current_app, request
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from app.errors import ApiError, Forbidden
 from app.extensions import db
+from app.web.boundary import Blueprint
 from app.wechat import push
 
 blp = Blueprint("wechat", __name__, url_prefix="/api/v1", description="微信消息推送")

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import time_machine
 
-from app.common.idempotency import IdempotencyKey, purge_expired
 from app.common.timeutil import utcnow
 from app.timebank.models import Transfer
+from app.web.idempotency import IdempotencyKey, purge_expired
 
 URL = "/api/v1/timebank/transfers"
 

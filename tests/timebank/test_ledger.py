@@ -241,7 +241,7 @@ def test_failure_between_postings_through_the_api_answers_500_and_writes_nothing
         **bank.headers(a), "Idempotency-Key": "crash-1"}, json={"to_user_id": b, "amount": 20})
     assert resp.status_code == 500
     assert resp.get_json()["error"]["code"] == "internal_error"
-    from app.common.idempotency import IdempotencyKey
+    from app.web.idempotency import IdempotencyKey
 
     assert bank.count(Transfer) == 1  # only the grant
     assert bank.count(IdempotencyKey) == 0

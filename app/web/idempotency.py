@@ -25,37 +25,33 @@ Usage, between `@blp.route` and the flask-smorest argument/response decorators::
     @blp.arguments(ThingIn)
     @blp.response(201, ThingOut)
     @login_required
-    def create_thing(data): ...   # flushes; the decorator commits
+    def create_thing(data): ...   # flushes; the write boundary commits
 
-The decorator commits once the answer is stored, so the view itself must not commit. It also
-re-runs the whole unit a few times when PostgreSQL reports a deadlock or a serialization
-failure, so those never reach the client as a server error.
+The decorator only marks the view (and documents the header); the write boundary
+(app/web/boundary.py) claims the key, runs the view, stores the answer and commits, all in one
+unit that it reruns when PostgreSQL reports a deadlock or a serialization failure.
 """
 import hashlib
 import json
 import logging
-import random
-import time
 from datetime import datetime, timedelta
-from functools import lru_cache, wraps
 
 import sqlalchemy as sa
 from flask import Response, jsonify, make_response, request
 from flask_smorest import Blueprint
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.common.timeutil import UTCDateTime, utcnow
 from app.errors import ApiError, error_body
-from app.extensions import db
+from app.extensions import current_user_id, db
+from app.sql import insert_ignoring_conflict
+from app.web.boundary import run_with_retry
 
 log = logging.getLogger(__name__)
 
 HEADER = "Idempotency-Key"
 TTL = timedelta(hours=24)
 MAX_KEY_LENGTH = 128
-RETRIES = 5
-RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
 REPLAYED_HEADERS = ("Location",)
 
 
@@ -77,41 +73,6 @@ class IdempotencyKey(db.Model):
 
     def __repr__(self):
         return f"<IdempotencyKey {self.id} user={self.user_id} status={self.status_code}>"
-
-
-def insert_ignoring_conflict(target, index_elements: list[str]):
-    """`INSERT ... ON CONFLICT (cols) DO NOTHING` for the session's dialect (a model or a
-    Core table; built once per dialect, as it sits on every write path)."""
-    return _insert_ignoring(target, tuple(index_elements), db.session.get_bind().dialect.name)
-
-
-@lru_cache(maxsize=64)
-def _insert_ignoring(target, index_elements: tuple[str, ...], dialect: str):
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(target).on_conflict_do_nothing(index_elements=list(index_elements))
-
-
-def is_retryable(err: Exception) -> bool:
-    """A deadlock or serialization failure: the transaction may simply be run again."""
-    orig = getattr(err, "orig", None)
-    return isinstance(err, DBAPIError) and getattr(orig, "sqlstate", None) in RETRYABLE_SQLSTATES
-
-
-def run_with_retry(unit):
-    """Run `unit()` (a whole transaction), again after a rollback when the database asks."""
-    for attempt in range(RETRIES):
-        try:
-            return unit()
-        except DBAPIError as err:
-            db.session.rollback()
-            if not is_retryable(err):
-                raise
-            log.info("transaction retried after %s (attempt %s)", err.orig.sqlstate, attempt + 1)
-            time.sleep(random.uniform(0.005, 0.03) * (attempt + 1))  # noqa: S311
-    raise ApiError("busy_try_again", "系统繁忙，请稍后重试", 409)
 
 
 def _fingerprint() -> str:
@@ -181,59 +142,55 @@ def _store(row_id: int | None, user_id: int, key: str, fingerprint: str, resp: R
         db.session.execute(insert_ignoring_conflict(IdempotencyKey, ["user_id", "key"]).values(
             user_id=user_id, key=key, fingerprint=fingerprint, created_at=now,
             expires_at=now + TTL, **values))
-    db.session.commit()
 
 
-def _run(view, args, kwargs, user_id: int | None, key: str | None, fingerprint: str):
-    row_id = None
-    if key is not None:
-        claimed = _claim(user_id, key, fingerprint)
-        if isinstance(claimed, Response):
-            return claimed
-        row_id = claimed
+def _run(view, args, kwargs, user_id: int | None, key: str, fingerprint: str):
+    """One unit: claim the key, run the view, store its answer and commit, all together."""
+    claimed = _claim(user_id, key, fingerprint)
+    if isinstance(claimed, Response):
+        return claimed
     try:
         resp = make_response(view(*args, **kwargs))
     except ApiError as err:
         db.session.rollback()
-        if key is not None and err.status < 500 and err.status != 429:
+        if err.status < 500 and err.status != 429:
+            # The refusal is remembered, in a transaction of its own, and raised as usual.
             answer = make_response(jsonify(error_body(err.code, err.message, err.details)),
                                    err.status)
             _store(None, user_id, key, fingerprint, answer)
+            db.session.commit()
         raise
-    except Exception:
+    except BaseException:
         db.session.rollback()
         raise
     if resp.status_code >= 500:
         db.session.rollback()
         return resp
-    if key is not None:
-        _store(row_id, user_id, key, fingerprint, resp)
-    else:
-        db.session.commit()
+    _store(claimed, user_id, key, fingerprint, resp)
+    db.session.commit()
     return resp
 
 
+def run_idempotent(view, args, kwargs, spec: dict, commit_once):
+    """The write boundary's unit for a view marked `@idempotent` (see the module docstring);
+    `commit_once(view, args, kwargs)` is the boundary's plain unit, for calls without a key."""
+    key = _key_from_header()
+    if key is None and spec["required"]:
+        raise ApiError("idempotency_key_required", "请携带 Idempotency-Key 请求头", 422,
+                       {"fields": {HEADER: ["此操作必须携带幂等键"]}})
+    user_id = current_user_id() if key is not None else None
+    if key is None or user_id is None:  # no key, or anonymous (the view refuses it anyway)
+        return run_with_retry(lambda: commit_once(view, args, kwargs))
+    fingerprint = _fingerprint()
+    return run_with_retry(
+        lambda: _run(view, args, kwargs, user_id, key, fingerprint))
+
+
 def idempotent(view=None, *, required: bool = False):
-    """Make a write endpoint safe to retry (see the module docstring)."""
+    """Mark a write endpoint safe to retry (see the module docstring)."""
 
     def decorate(fn):
-        @wraps(fn)
-        def wrapper(*args, **kwargs):
-            from app.auth.permissions import current_user, require_user
-
-            key = _key_from_header()
-            if key is None and required:
-                require_user()  # an anonymous caller is told to log in first
-                raise ApiError("idempotency_key_required", "请携带 Idempotency-Key 请求头", 422,
-                               {"fields": {HEADER: ["此操作必须携带幂等键"]}})
-            user = current_user() if key is not None else None
-            if user is None:
-                key = None  # anonymous: the view refuses it anyway
-            user_id = user.id if user else None
-            fingerprint = _fingerprint() if key else ""
-            return run_with_retry(lambda: _run(fn, args, kwargs, user_id, key, fingerprint))
-
-        wrapper.idempotent = True
+        fn.idempotency = {"required": required}
         description = "重试安全：24 小时内同一用户同一键同一请求体返回首次结果"
         if required:
             description += "。必填：缺少时返回 422 idempotency_key_required"
@@ -241,7 +198,7 @@ def idempotent(view=None, *, required: bool = False):
             "in": "header", "name": HEADER, "required": required,
             "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
             "description": description,
-        }])(wrapper)
+        }])(fn)
 
     return decorate(view) if view is not None else decorate
 

@@ -1,0 +1,18 @@
+"""SQL that differs by dialect, for every domain's services."""
+from functools import lru_cache
+
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.extensions import db
+
+
+def insert_ignoring_conflict(target, index_elements: list[str]):
+    """`INSERT ... ON CONFLICT (cols) DO NOTHING` for the session's dialect (a model or a
+    Core table; built once per dialect, as it sits on every write path)."""
+    return _insert_ignoring(target, tuple(index_elements), db.session.get_bind().dialect.name)
+
+
+@lru_cache(maxsize=64)
+def _insert_ignoring(target, index_elements: tuple[str, ...], dialect: str):
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(target).on_conflict_do_nothing(index_elements=list(index_elements))
