@@ -1,9 +1,26 @@
 """邻里通 API: create_app() wires config, extensions, blueprints, error handlers and CLI."""
+import importlib
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.auth.permissions import authenticate_first
+from app.auth.tokens import current_identity
+from app.cli import register as register_cli
+from app.common.logging import configure_logging
+from app.extensions import db, init_redis, limiter, migrate, register_identity
+from app.health import blp as health_blp
+from app.health import docs_assets
+from app.web.api import api
+from app.web.converters import register_converters
+from app.web.errors import register_error_handlers
+from app.web.jsonbody import check_json_body
 from config import CONFIGS
+
+# Domain packages, lowest first. Each has models.py and routes.py (a flask-smorest `blp`).
+DOMAINS = ("wechat", "audit", "auth", "community", "notifications", "files", "timebank",
+           "catalog", "orders", "volunteering", "mediation", "evaluations")
 
 
 def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
@@ -14,21 +31,15 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     cfg.check(app.config)
     app.json.ensure_ascii = False  # Chinese text as itself, not \u escapes
 
-    register_logging(app)
+    configure_logging()
     register_proxies(app)
     register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_checks(app)
-    register_errors(app)
-    register_cli(app)
+    register_error_handlers(app)
+    register_cli(app, DOMAINS)
     return app
-
-
-def register_logging(app: Flask) -> None:
-    from app.common.logging import configure_logging
-
-    configure_logging()
 
 
 def register_proxies(app: Flask) -> None:
@@ -36,26 +47,10 @@ def register_proxies(app: Flask) -> None:
     come from their X-Forwarded-For / X-Forwarded-Proto; with 0 those headers are ignored."""
     hops = app.config["TRUSTED_PROXIES"]
     if hops:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
-def register_converters(app: Flask) -> None:
-    """Ids in paths fit the database's integer: a larger number is simply not found (404)."""
-    from werkzeug.routing import IntegerConverter
-
-    class IdConverter(IntegerConverter):
-        def __init__(self, map, *args, **kwargs):
-            kwargs.setdefault("max", 2**31 - 1)
-            super().__init__(map, *args, **kwargs)
-
-    app.url_map.converters["int"] = IdConverter
-
-
 def register_extensions(app: Flask) -> None:
-    from app.extensions import api, db, init_redis, limiter, migrate
-
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path),
                                                      "migrations"))
@@ -63,31 +58,18 @@ def register_extensions(app: Flask) -> None:
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     limiter.init_app(app)
     api.init_app(app)
+    register_identity(app, current_identity)
     _import_models()
-
-
-# Domain packages, lowest first. Each has models.py and routes.py (a flask-smorest `blp`).
-DOMAINS = ("wechat", "audit", "auth", "community", "notifications", "files", "timebank",
-           "catalog", "orders", "volunteering", "mediation", "evaluations")
 
 
 def _import_models() -> None:
     """Every table is known to the metadata (migrations, tests) without importing routes."""
-    import importlib
-
-    import app.web.idempotency  # noqa: F401  (the idempotency keys' table)
-
+    importlib.import_module("app.web.idempotency")  # the idempotency keys' table
     for domain in DOMAINS:
         importlib.import_module(f"app.{domain}.models")
 
 
 def register_blueprints(app: Flask) -> None:
-    import importlib
-
-    from app.extensions import api
-    from app.health import blp as health_blp
-    from app.health import docs_assets
-
     api.register_blueprint(health_blp)
     for domain in DOMAINS:
         api.register_blueprint(importlib.import_module(f"app.{domain}.routes").blp)
@@ -97,23 +79,5 @@ def register_blueprints(app: Flask) -> None:
 def register_request_checks(app: Flask) -> None:
     """Before any view decorator runs (after the rate limits): the route's authentication,
     then the JSON body's well-formedness; so an anonymous caller gets 401 whatever it sends."""
-    from app.auth.permissions import authenticate_first
-    from app.auth.tokens import current_identity
-    from app.common.jsonbody import check_json_body
-    from app.extensions import register_identity
-
-    register_identity(app, current_identity)
     app.before_request(authenticate_first)
     app.before_request(check_json_body)
-
-
-def register_errors(app: Flask) -> None:
-    from app.errors import register_error_handlers
-
-    register_error_handlers(app)
-
-
-def register_cli(app: Flask) -> None:
-    from app.cli import register
-
-    register(app)

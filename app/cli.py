@@ -1,27 +1,26 @@
 """`flask seed-demo`, `flask grant-admin` and the other operator commands."""
+import importlib
+import importlib.util
+
 import click
 import sqlalchemy as sa
 from flask import Flask
 
+from app.auth.models import RoleGrant, User
+from app.auth.service import record_grant
+from app.demo import DemoRefused, seed
 from app.extensions import db
 
 
-def register(app: Flask) -> None:
+def register(app: Flask, domains: tuple[str, ...]) -> None:
     """Base commands here; a domain with a `cli.py` registers its own group there."""
-    import importlib
-    import importlib.util
-
-    from app import DOMAINS
-
-    for domain in DOMAINS:
+    for domain in domains:
         if importlib.util.find_spec(f"app.{domain}.cli"):
             importlib.import_module(f"app.{domain}.cli").register(app)
 
     @app.cli.command("seed-demo")
     def seed_demo():
         """Create the demo communities and identities; running it again changes nothing."""
-        from app.demo import DemoRefused, seed
-
         try:
             created = seed()
         except DemoRefused as err:
@@ -34,14 +33,10 @@ def register(app: Flask) -> None:
     def grant_admin(openid):
         """Make the user with this openid an admin (bootstraps a new deployment; in the app a
         new admin needs a second admin's approval)."""
-        from app.auth.models import RoleGrant, User
-
         user = db.session.scalar(sa.select(User).where(User.openid == openid))
         if user is None:
             raise click.ClickException("no user with that openid has logged in yet")
         if not any(g.role == "admin" for g in user.grants):
-            from app.auth.service import record_grant
-
             grant = RoleGrant(user_id=user.id, role="admin")
             db.session.add(grant)
             db.session.flush()

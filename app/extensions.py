@@ -1,10 +1,11 @@
 """Extension singletons, bound to the app in create_app()."""
+import redis
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
+from rq import Queue
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -57,18 +58,6 @@ limiter = Limiter(key_func=_limit_key, default_limits=[_write_limit],
                   default_limits_exempt_when=_is_read, strategy="fixed-window")
 
 
-class LltApi(Api):
-    """flask-smorest's Api with the project's one error shape."""
-
-    from app.errors import ErrorSchema as ERROR_SCHEMA  # noqa: N811 (the documented shape)
-
-    def handle_http_exception(self, error):
-        from app.errors import http_error_response
-
-        return http_error_response(error)
-
-
-api = LltApi()
 
 
 def init_redis(app: Flask) -> None:
@@ -77,9 +66,6 @@ def init_redis(app: Flask) -> None:
     app.extensions["redis"] = None
     app.extensions["rq_queue"] = None
     if url:
-        import redis
-        from rq import Queue
-
         conn = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=1)
         app.extensions["redis"] = conn
         app.extensions["rq_queue"] = Queue("linlitong", connection=conn)

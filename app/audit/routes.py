@@ -3,8 +3,8 @@ from app.audit import schemas as s
 from app.audit import service
 from app.audit.models import AuditEntry
 from app.auth.permissions import roles_required
-from app.common.pagination import page
 from app.web.boundary import Blueprint
+from app.web.pagination import page
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="审计日志")
 

@@ -1,9 +1,9 @@
 from marshmallow import Schema, fields, validate
 
 from app.audit.models import ACTIONS
-from app.common.pagination import PageArgs
-from app.common.schemas import LocalDateTime, page_schema
 from app.common.timeutil import SHANGHAI
+from app.web.pagination import PageArgs
+from app.web.schemas import LocalDateTime, page_schema
 
 
 class AuditQuery(PageArgs):

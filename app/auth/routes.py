@@ -16,10 +16,10 @@ from app.auth.schemas import (
     PhoneIn,
     ProfileIn,
 )
-from app.common.pagination import page
-from app.common.ratelimit import enforce
 from app.extensions import db, limiter
 from app.web.boundary import Blueprint
+from app.web.pagination import page
+from app.web.ratelimit import enforce
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="登录与身份")
 

@@ -4,8 +4,8 @@ from app.auth import schemas as s
 from app.auth.models import AdminGrantRequest
 from app.auth.permissions import require_user, roles_required
 from app.auth.routes import blp
-from app.common.pagination import page
 from app.extensions import db
+from app.web.pagination import page
 
 
 @blp.route("/roles/admin-requests", methods=["POST"])

@@ -1,9 +1,9 @@
 from marshmallow import Schema, fields, validate
 
 from app.auth.models import ADMIN_REQUEST_STATUSES, CONSENT_KINDS, ROLES
-from app.common.pagination import PageArgs
-from app.common.schemas import LocalDateTime, page_schema, text
 from app.common.timeutil import local_iso
+from app.web.pagination import PageArgs
+from app.web.schemas import LocalDateTime, page_schema, text
 
 
 class LoginIn(Schema):

@@ -4,10 +4,10 @@ from app.auth.permissions import is_admin, login_required, require_user, roles_r
 from app.catalog import schemas as s
 from app.catalog import service
 from app.catalog.models import Partner, ServiceCategory
-from app.common.pagination import page
 from app.community.service import get_community
 from app.extensions import db
 from app.web.boundary import Blueprint
+from app.web.pagination import page
 
 blp = Blueprint("catalog", __name__, url_prefix="/api/v1", description="服务类别与红色合伙人")
 

@@ -2,8 +2,8 @@ from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow import ValidationError as MaValidationError
 
 from app.catalog.models import PARTNER_KINDS, PAYERS
-from app.common.pagination import PageArgs
-from app.common.schemas import page_schema, text
+from app.web.pagination import PageArgs
+from app.web.schemas import page_schema, text
 
 
 class CategoryOut(Schema):

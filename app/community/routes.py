@@ -2,7 +2,6 @@ import sqlalchemy as sa
 
 from app.audit.service import record
 from app.auth.permissions import login_required, require, require_user, roles_required
-from app.common.pagination import page
 from app.community import schemas as s
 from app.community import service
 from app.community.models import (
@@ -17,6 +16,7 @@ from app.community.models import (
 )
 from app.extensions import db
 from app.web.boundary import Blueprint
+from app.web.pagination import page
 
 blp = Blueprint("community", __name__, url_prefix="/api/v1", description="社区、小区、楼栋与住户")
 

@@ -1,8 +1,8 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from app.common.pagination import PageArgs
-from app.common.schemas import LocalDateTime, page_schema, text
 from app.community.models import COMPOUND_KINDS, STATION_KINDS
+from app.web.pagination import PageArgs
+from app.web.schemas import LocalDateTime, page_schema, text
 
 
 class ListArgs(PageArgs):

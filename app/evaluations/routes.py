@@ -1,7 +1,6 @@
 """Evaluations (评议): campaigns, residents' scores, street and organisation department
 reviews, results with the final list, and the honours named from it."""
 from app.auth.permissions import login_required, require_user, roles_required
-from app.common.pagination import page
 from app.common.timeutil import utcnow
 from app.evaluations import schemas as s
 from app.evaluations import service
@@ -9,6 +8,7 @@ from app.evaluations.models import Campaign, Honour, Score
 from app.timebank.routes import committed
 from app.web.boundary import Blueprint
 from app.web.idempotency import idempotent
+from app.web.pagination import page
 
 blp = Blueprint("evaluations", __name__, url_prefix="/api/v1", description="评议与评优")
 

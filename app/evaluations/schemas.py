@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 from marshmallow import Schema, fields, validate
 
 from app.common.masking import mask_name
-from app.common.pagination import PageArgs
-from app.common.schemas import LocalDateTime, page_schema, text
 from app.common.timeutil import SHANGHAI
 from app.evaluations.models import REVIEW_BODIES, TARGET_KINDS
+from app.web.pagination import PageArgs
+from app.web.schemas import LocalDateTime, page_schema, text
 
 ID = validate.Range(min=1, max=2**31 - 1)
 SCORE = validate.Range(min=1, max=5)

@@ -23,13 +23,13 @@ def register(app: Flask) -> None:
 def _run(name: str, enqueue: bool) -> None:
     from flask import current_app
 
-    from app.common.jobs import run_job
     from app.extensions import db
     from app.files import service
+    from app.jobs import enqueue as put
 
     queue = current_app.extensions.get("rq_queue")
     if enqueue and queue is not None:
-        click.echo(f"enqueued {queue.enqueue(run_job, f'app.files.service:{name}').id}")
+        click.echo(f"enqueued {put(queue, f'app.files.service:{name}').id}")
         return
     result = getattr(service, name)()
     db.session.commit()

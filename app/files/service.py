@@ -29,12 +29,12 @@ from flask import current_app
 from PIL import Image, ImageOps
 
 from app.auth.models import User
-from app.common.jobs import after_commit
 from app.common.timeutil import utcnow
 from app.errors import ApiError, Forbidden, NotFound, Unprocessable
 from app.extensions import db
 from app.files import storage
 from app.files.models import StoredFile
+from app.jobs import after_commit
 from app.notifications.service import notify
 from app.wechat import WeChatError, WeChatUnavailable, get_client, push
 

@@ -3,11 +3,11 @@ from datetime import UTC, datetime
 
 from marshmallow import Schema, fields, validate
 
-from app.common.pagination import PageArgs
-from app.common.schemas import LocalDateTime, page_schema, text
 from app.common.timeutil import SHANGHAI
 from app.mediation.models import FOLLOW_UP_RESULTS, KINDS, OUTCOMES, STATUSES
 from app.mediation.service import FIRST_DAY, LAST_DAY
+from app.web.pagination import PageArgs
+from app.web.schemas import LocalDateTime, page_schema, text
 
 PHONE = validate.Regexp(r"^\+?[0-9][0-9\-]{4,19}$", error="请填写有效的电话号码")
 ID = validate.Range(min=1, max=2**31 - 1)

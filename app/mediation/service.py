@@ -24,7 +24,6 @@ from flask import current_app
 from app.auth.models import RoleGrant, User
 from app.auth.permissions import has_role, has_street_scope, is_admin, require, scope_ids
 from app.common.masking import mask_name, mask_phone
-from app.common.pagination import MAX_LIMIT
 from app.common.timeutil import SHANGHAI
 from app.community.models import Community, Household
 from app.community.service import get_community
@@ -39,6 +38,7 @@ from app.mediation.models import (
     MediationTeamHelp,
 )
 from app.volunteering.teams import get_team
+from app.web.pagination import MAX_LIMIT
 
 log = logging.getLogger(__name__)
 RELATED_LIMIT = 20

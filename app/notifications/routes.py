@@ -1,12 +1,12 @@
 from marshmallow import Schema, fields
 
 from app.auth.permissions import login_required, require_user
-from app.common.pagination import PageArgs, page
-from app.common.schemas import LocalDateTime, page_schema
 from app.extensions import db
 from app.notifications import service
 from app.notifications.models import Notification
 from app.web.boundary import Blueprint
+from app.web.pagination import PageArgs, page
+from app.web.schemas import LocalDateTime, page_schema
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1", description="消息通知")
 

@@ -5,10 +5,10 @@ import logging
 import sqlalchemy as sa
 from flask import current_app
 
-from app.common.jobs import after_commit
 from app.common.timeutil import utcnow
 from app.errors import NotFound
 from app.extensions import db
+from app.jobs import after_commit
 from app.notifications.models import Notification
 
 log = logging.getLogger(__name__)

@@ -13,11 +13,11 @@ def register(app: Flask) -> None:
         """Return overdue dispatches to the queue; auto-confirm silent completions (cron)."""
         from flask import current_app
 
-        from app.common.jobs import run_job
+        from app.jobs import enqueue as put
 
         queue = current_app.extensions.get("rq_queue")
         if enqueue and queue is not None:
-            job = queue.enqueue(run_job, "app.orders.service:escalate")
+            job = put(queue, "app.orders.service:escalate")
             click.echo(f"enqueued {job.id}")
             return
         from app.orders.service import escalate as run

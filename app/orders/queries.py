@@ -8,11 +8,11 @@ from app.auth.models import User
 from app.auth.permissions import is_admin, scope_ids
 from app.catalog import service as catalog
 from app.catalog.models import Partner, ServiceCategory, partner_categories, partner_communities
-from app.common.pagination import MAX_LIMIT
 from app.common.timeutil import utcnow
 from app.errors import Forbidden, Unprocessable
 from app.extensions import db
 from app.orders.models import CollectedNeed, RequestEvent, ServiceRequest
+from app.web.pagination import MAX_LIMIT
 
 FAR = datetime(9999, 1, 1, tzinfo=UTC)
 OPEN_STATUSES = ("submitted", "dispatched", "pooled", "accepted", "in_service", "completed",

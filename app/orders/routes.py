@@ -1,8 +1,6 @@
 import sqlalchemy as sa
 
 from app.auth.permissions import has_role, login_required, require_user, roles_required
-from app.common.pagination import PageArgs
-from app.common.pagination import page as id_page
 from app.community.service import get_community, require_staff
 from app.extensions import db
 from app.files import service as files
@@ -12,6 +10,8 @@ from app.orders.models import CollectedNeed, RequestEvent
 from app.orders.views import event_view, request_view
 from app.web.boundary import Blueprint
 from app.web.idempotency import idempotent
+from app.web.pagination import PageArgs
+from app.web.pagination import page as id_page
 
 blp = Blueprint("orders", __name__, url_prefix="/api/v1", description="点单、派单、接单")
 

@@ -1,9 +1,9 @@
 from marshmallow import Schema, fields, validate
 
-from app.common.pagination import PageArgs
-from app.common.schemas import LocalDateTime, page_schema, text
 from app.files.schemas import FileRef, photo_ids
 from app.orders.models import STATUSES
+from app.web.pagination import PageArgs
+from app.web.schemas import LocalDateTime, page_schema, text
 
 
 class RequestIn(Schema):

@@ -2,7 +2,6 @@
 import sqlalchemy as sa
 
 from app.auth.permissions import login_required, require, require_user
-from app.common.pagination import PageArgs
 from app.errors import Conflict
 from app.extensions import db, limiter
 from app.timebank import mall, service
@@ -10,6 +9,7 @@ from app.timebank import schemas as s
 from app.timebank.mall_models import MallItem, Merchant, Voucher
 from app.timebank.routes import blp, committed, page, write_limit
 from app.web.idempotency import idempotent
+from app.web.pagination import PageArgs
 
 
 @blp.route("/mall/items", methods=["GET"])

@@ -8,7 +8,6 @@ from sqlalchemy.orm import joinedload
 
 from app.audit.service import record
 from app.auth.permissions import has_role, login_required, require, require_user, roles_required
-from app.common.pagination import PageArgs, page
 from app.extensions import db, limiter
 from app.timebank import adjustments, service
 from app.timebank import schemas as s
@@ -16,6 +15,7 @@ from app.timebank.models import Account, Adjustment, Posting
 from app.timebank.verify import verify
 from app.web.boundary import Blueprint, run_with_retry
 from app.web.idempotency import idempotent
+from app.web.pagination import PageArgs, page
 
 blp = Blueprint("timebank", __name__, url_prefix="/api/v1", description="时间银行与积分商城")
 

@@ -4,10 +4,10 @@ from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
 from app.common.masking import mask_name
-from app.common.pagination import PageArgs
-from app.common.schemas import LocalDateTime, page_schema, text
 from app.timebank.mall_models import ITEM_KINDS, VOUCHER_STATUSES
 from app.timebank.models import ADJUSTMENT_STATUSES
+from app.web.pagination import PageArgs
+from app.web.schemas import LocalDateTime, page_schema, text
 
 MAX_POINTS = 1_000_000
 Id = fields.Integer

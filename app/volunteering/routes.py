@@ -10,7 +10,6 @@ from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.auth.permissions import login_required, require_user, roles_required
-from app.common.pagination import page
 from app.common.timeutil import utcnow
 from app.extensions import db, limiter
 from app.volunteering import attendance, codes, service
@@ -18,6 +17,7 @@ from app.volunteering import schemas as s
 from app.volunteering.models import Activity, Signup
 from app.web.boundary import Blueprint
 from app.web.idempotency import idempotent
+from app.web.pagination import page
 
 blp = Blueprint("volunteering", __name__, url_prefix="/api/v1", description="志愿服务与党员双报到")
 

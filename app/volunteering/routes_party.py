@@ -10,7 +10,6 @@ from app.auth.permissions import (
     require_user,
     roles_required,
 )
-from app.common.pagination import PageArgs
 from app.common.timeutil import utcnow
 from app.community.service import require_staff
 from app.errors import NotFound
@@ -20,6 +19,7 @@ from app.volunteering import schemas as s
 from app.volunteering.models import Pairing, PartyRegistration, Visit
 from app.volunteering.routes import blp, page, users_brief
 from app.volunteering.service import get_or_404
+from app.web.pagination import PageArgs
 
 
 @blp.route("/party/registrations", methods=["POST"])

@@ -3,7 +3,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from app.auth.permissions import has_role, login_required, require, require_user, roles_required
-from app.common.pagination import PageArgs
 from app.common.timeutil import utcnow
 from app.community.service import get_community, require_staff
 from app.extensions import db
@@ -13,6 +12,7 @@ from app.volunteering.models import Attendance, Shift, Team, TeamMember
 from app.volunteering.routes import blp, page, users_brief
 from app.volunteering.service import get_or_404
 from app.web.idempotency import idempotent
+from app.web.pagination import PageArgs
 
 
 def _attendances():

@@ -3,10 +3,10 @@ from datetime import timedelta
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from app.common.pagination import PageArgs
-from app.common.schemas import LocalDateTime, page_schema, text
 from app.common.timeutil import SHANGHAI
 from app.volunteering.models import PARTY_ROLES, SHIFT_ROLES, TEAM_KINDS
+from app.web.pagination import PageArgs
+from app.web.schemas import LocalDateTime, page_schema, text
 
 
 def when(**kw):

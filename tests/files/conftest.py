@@ -95,8 +95,8 @@ class Files(Flow):
 
     def run_jobs(self):
         """Jobs queued after commit (with Redis) run here, as a worker would run them."""
-        from app.common.jobs import _resolve
         from app.extensions import db
+        from app.jobs import resolve
 
         queue = self.app.extensions.get("rq_queue")
         if queue is None:
@@ -104,7 +104,7 @@ class Files(Flow):
         for job in queue.get_jobs():
             path, *args = job.args
             with self.app.app_context():
-                _resolve(path)(*args, **job.kwargs)
+                resolve(path)(*args, **job.kwargs)
                 db.session.commit()
                 db.session.remove()
             job.delete()
