@@ -37,6 +37,13 @@ class ApiError(Exception):
         self.message = message or self.message
         self.status = status or self.status
         self.details = details or {}
+        self.keeps_changes = False
+
+    def keeping_changes(self) -> "ApiError":
+        """A refusal whose unit still commits what it did (an expired voucher is refunded and
+        the write-off refused): the write boundary commits, then answers with the error."""
+        self.keeps_changes = True
+        return self
 
 
 class NotFound(ApiError):

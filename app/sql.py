@@ -3,6 +3,7 @@ from functools import lru_cache
 
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app.errors import NotFound
 from app.extensions import db
 
 
@@ -16,3 +17,11 @@ def insert_ignoring_conflict(target, index_elements: list[str]):
 def _insert_ignoring(target, index_elements: tuple[str, ...], dialect: str):
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return insert(target).on_conflict_do_nothing(index_elements=list(index_elements))
+
+
+def get_or_404(model, ident, message: str | None = None):
+    """The row of `model` with primary key `ident`, or 404 `not_found` (with `message`)."""
+    row = db.session.get(model, ident)
+    if row is None:
+        raise NotFound(message=message) if message else NotFound()
+    return row

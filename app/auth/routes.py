@@ -16,7 +16,7 @@ from app.auth.schemas import (
     PhoneIn,
     ProfileIn,
 )
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.web.boundary import Blueprint
 from app.web.pagination import page
 from app.web.ratelimit import enforce
@@ -48,7 +48,6 @@ def wechat_login(data):
     """Exchange a wx.login code for a token. The fake client takes `test:<openid>` once."""
     enforce(current_app.config["LOGIN_GLOBAL_RATE_LIMIT"], "login-global", "all")
     user, token, ttl = service.login_with_wechat(data["code"], admit=_admit_openid)
-    db.session.commit()
     return {"token": token, "expires_in": ttl, "user": user}
 
 
@@ -57,7 +56,6 @@ def wechat_login(data):
 @login_required
 def logout():
     service.logout()
-    db.session.commit()
 
 
 @blp.route("/me", methods=["GET"])
@@ -76,7 +74,6 @@ def update_me(data):
     see the nickname, so it goes through the content check first."""
     user = require_user()
     service.update_profile(user, data)
-    db.session.commit()
     return user
 
 
@@ -86,7 +83,6 @@ def update_me(data):
 @login_required
 def bind_phone(data):
     user = service.bind_phone(require_user(), data["code"])
-    db.session.commit()
     return user
 
 
@@ -99,7 +95,6 @@ def grant_role(data):
     community."""
     user_id, role = data.pop("user_id"), data.pop("role")
     grant = service.grant_role(require_user(), user_id, role, data)
-    db.session.commit()
     return grant
 
 
@@ -108,7 +103,6 @@ def grant_role(data):
 @roles_required("staff", "admin")
 def revoke_role(grant_id):
     grant = service.revoke_role(require_user(), grant_id)
-    db.session.commit()
     return grant
 
 

@@ -3,7 +3,7 @@ from app.auth import privacy
 from app.auth import schemas as s
 from app.auth.permissions import login_required, require_user
 from app.auth.routes import blp
-from app.extensions import db, limiter
+from app.extensions import limiter
 
 
 @blp.route("/me/consents", methods=["POST"])
@@ -14,7 +14,6 @@ def set_consent(data):
     """Grant or withdraw one consent (`location`, `phone`), recorded with its time.
     Withdrawing the phone consent erases the bound phone."""
     consent = privacy.set_consent(require_user(), data["kind"], data["granted"])
-    db.session.commit()
     return consent
 
 
@@ -26,7 +25,6 @@ def export_me():
     """Everything held about me, as JSON (profile with my full phone, consents, roles,
     households, points and statement, orders, volunteering, vouchers, notifications)."""
     data = privacy.export(require_user())
-    db.session.commit()  # the audit entry
     return data
 
 
@@ -39,4 +37,3 @@ def cancel_me(data):
     in the ledger on an anonymous account. 409 `open_requests` while an order is open."""
     user = require_user()
     privacy.cancel_account(user, actor_id=user.id)
-    db.session.commit()

@@ -4,7 +4,6 @@ from app.auth import schemas as s
 from app.auth.models import AdminGrantRequest
 from app.auth.permissions import require_user, roles_required
 from app.auth.routes import blp
-from app.extensions import db
 from app.web.pagination import page
 
 
@@ -15,7 +14,6 @@ from app.web.pagination import page
 def request_admin(data):
     """Ask for a user to become admin; another admin must approve it."""
     req = admin_grants.request_admin(require_user(), data["user_id"])
-    db.session.commit()
     return req
 
 
@@ -35,7 +33,6 @@ def approve_admin_request(request_id):
     """Neither the requester, nor the future admin, nor an admin the requester made in the
     last 30 days may approve."""
     req = admin_grants.approve(require_user(), request_id)
-    db.session.commit()
     return req
 
 
@@ -44,5 +41,4 @@ def approve_admin_request(request_id):
 @roles_required("admin")
 def reject_admin_request(request_id):
     req = admin_grants.reject(require_user(), request_id)
-    db.session.commit()
     return req

@@ -5,7 +5,6 @@ from app.catalog import schemas as s
 from app.catalog import service
 from app.catalog.models import Partner, ServiceCategory
 from app.community.service import get_community
-from app.extensions import db
 from app.web.boundary import Blueprint
 from app.web.pagination import page
 
@@ -27,7 +26,6 @@ def list_categories(args):
 @roles_required("admin")
 def create_category(data):
     category = service.create_category(data)
-    db.session.commit()
     return category
 
 
@@ -38,7 +36,6 @@ def create_category(data):
 def update_category(data, category_id):
     """Change only the fields sent; the others keep their values."""
     category = service.update_category(service.get_category(category_id), data)
-    db.session.commit()
     return category
 
 
@@ -68,7 +65,6 @@ def get_partner(partner_id):
 @roles_required("admin")
 def create_partner(data):
     partner = service.create_partner(require_user(), data)
-    db.session.commit()
     return partner
 
 
@@ -81,7 +77,6 @@ def update_partner(data, partner_id):
     end its contract. A partner that is inactive or whose contract has ended is no longer
     listed, ranked as a candidate, dispatched to, nor offered pooled requests."""
     partner = service.update_partner(require_user(), service.get_partner(partner_id), data)
-    db.session.commit()
     return partner
 
 
@@ -93,7 +88,6 @@ def update_offer(data, partner_id):
     """The partner's own members edit its offer (服务清单): `category_ids` it serves and its
     `capacity` (open tasks at once)."""
     partner = service.update_offer(require_user(), service.get_partner(partner_id), data)
-    db.session.commit()
     return partner
 
 

@@ -35,7 +35,6 @@ def list_streets(args):
 @roles_required("admin")
 def create_street(data):
     street = service.create_street(data["name"])
-    db.session.commit()
     return street
 
 
@@ -53,7 +52,6 @@ def list_communities(args):
 @roles_required("admin")
 def create_community(data):
     community = service.create_community(data["street_id"], data["name"])
-    db.session.commit()
     return community
 
 
@@ -72,7 +70,6 @@ def set_limits(data, community_id):
     """Admins only: the ceiling of points per hour of the community's volunteer shifts and its
     monthly budget of make-up minutes (补录). Each change is written to the audit log."""
     community = service.set_limits(require_user(), community_id, data)
-    db.session.commit()
     return community
 
 
@@ -92,7 +89,6 @@ def list_compounds(args, community_id):
 @roles_required("staff", "admin")
 def create_compound(data, community_id):
     compound = service.create_compound(require_user(), community_id, data["name"], data["kind"])
-    db.session.commit()
     return compound
 
 
@@ -113,7 +109,6 @@ def list_buildings(args, compound_id):
 def create_building(data, compound_id):
     building = service.create_building(require_user(), compound_id, data["name"],
                                        data["grid_id"])
-    db.session.commit()
     return building
 
 
@@ -123,7 +118,6 @@ def create_building(data, compound_id):
 @roles_required("staff", "admin")
 def update_building(data, building_id):
     building = service.update_building(require_user(), service.get_building(building_id), data)
-    db.session.commit()
     return building
 
 
@@ -145,7 +139,6 @@ def list_households(args, building_id):
 def create_household(data, building_id):
     household = service.create_household(require_user(), building_id, data["unit"],
                                          data["room"])
-    db.session.commit()
     return household
 
 
@@ -162,7 +155,6 @@ def get_household(household_id):
     if user.id not in {b.user_id for b in residents}:  # staff seeing another's home address
         record("unmask", actor_id=user.id, target_type="household", target_id=household.id,
                details={"fields": ["address"]})
-        db.session.commit()
     return {"id": household.id, "building_id": household.building_id, "unit": household.unit,
             "room": household.room, "community_id": household.community_id,
             "address": household.address, "residents": residents}
@@ -184,7 +176,6 @@ def list_grids(args, community_id):
 @roles_required("staff", "admin")
 def create_grid(data, community_id):
     grid = service.create_grid(require_user(), community_id, data["name"])
-    db.session.commit()
     return grid
 
 
@@ -204,7 +195,6 @@ def list_stations(args, community_id):
 @roles_required("staff", "admin")
 def create_station(data, community_id):
     station = service.create_station(require_user(), community_id, data)
-    db.session.commit()
     return station
 
 
@@ -214,7 +204,6 @@ def create_station(data, community_id):
 @login_required
 def request_binding(data):
     binding = service.request_binding(require_user(), data["household_id"], data["relation"])
-    db.session.commit()
     return binding
 
 
@@ -237,7 +226,6 @@ def list_bindings(args):
 @roles_required("staff", "admin")
 def approve_binding(data, binding_id):
     binding = service.decide_binding(require_user(), binding_id, True, data["note"])
-    db.session.commit()
     return binding
 
 
@@ -247,5 +235,4 @@ def approve_binding(data, binding_id):
 @roles_required("staff", "admin")
 def reject_binding(data, binding_id):
     binding = service.decide_binding(require_user(), binding_id, False, data["note"])
-    db.session.commit()
     return binding

@@ -5,7 +5,6 @@ from app.common.timeutil import utcnow
 from app.evaluations import schemas as s
 from app.evaluations import service
 from app.evaluations.models import Campaign, Honour, Score
-from app.timebank.routes import committed
 from app.web.boundary import Blueprint
 from app.web.idempotency import idempotent
 from app.web.pagination import page
@@ -78,7 +77,7 @@ def score(data, campaign_id):
     """A resident of the community scores a target 1–5 (optional comment). Sending again
     replaces the earlier score until the campaign closes; outside the window 409."""
     user = require_user()
-    return committed(lambda: service.score(user, campaign_id, data, utcnow()))
+    return service.score(user, campaign_id, data, utcnow())
 
 
 @blp.route("/evaluations/<int:campaign_id>/reviews", methods=["POST"])
@@ -89,7 +88,7 @@ def review(data, campaign_id):
     """The street (`body=street`, its street_admin) or the organisation department
     (`body=org_dept`) scores a target 1–5; replaced until the honours are named."""
     user = require_user()
-    return committed(lambda: service.review(user, campaign_id, data, utcnow()))
+    return service.review(user, campaign_id, data, utcnow())
 
 
 @blp.route("/evaluations/<int:campaign_id>/results", methods=["GET"])
@@ -119,4 +118,4 @@ def name_honours(data, campaign_id):
     """After the close, staff name the best from the final list (ranked targets only); once
     per campaign. Each named person or partner keeps the honour on its profile."""
     user = require_user()
-    return {"items": committed(lambda: service.name_honours(user, campaign_id, data, utcnow()))}
+    return {"items": service.name_honours(user, campaign_id, data, utcnow())}

@@ -38,7 +38,6 @@ def upload_file(data):
     user = require_user()
     body = data["file"].stream.read(service.MAX_BYTES + 1)
     file = service.upload(user.id, body)
-    db.session.commit()
     return service.describe(file)
 
 

@@ -4,7 +4,6 @@ from app.auth.permissions import login_required, require_user, roles_required
 from app.common.timeutil import utcnow
 from app.mediation import schemas as s
 from app.mediation import service
-from app.timebank.routes import committed
 from app.web.boundary import Blueprint
 from app.web.idempotency import idempotent
 
@@ -75,7 +74,7 @@ def add_session(data, case_id):
     """A mediation session: when, who mediated (mediators or staff of the community; they
     join the case's mediators), notes."""
     user = require_user()
-    session = committed(lambda: service.add_session(user, case_id, data, utcnow()))
+    session = service.add_session(user, case_id, data, utcnow())
     return service.session_view(session)
 
 
@@ -87,7 +86,7 @@ def close_case(data, case_id):
     """Close with `agreed` (duties of each side: what, how, by when; a follow-up visit is
     scheduled; optional `agreement_file_id`), `failed` or `referred` (with `referred_to`)."""
     user = require_user()
-    committed(lambda: service.close_case(user, case_id, data, utcnow()))
+    service.close_case(user, case_id, data, utcnow())
     return _detail(case_id)
 
 
@@ -98,7 +97,7 @@ def close_case(data, case_id):
 def follow_up(data, case_id):
     """The follow-up visit's result (回访): `kept`, `partly_kept` or `broken`; once."""
     user = require_user()
-    committed(lambda: service.record_follow_up(user, case_id, data, utcnow()))
+    service.record_follow_up(user, case_id, data, utcnow())
     return _detail(case_id)
 
 
@@ -109,5 +108,5 @@ def follow_up(data, case_id):
 def add_team(data, case_id):
     """Record a volunteer team of the community (帮代办志愿队 and others) as having helped."""
     user = require_user()
-    help_ = committed(lambda: service.add_team_help(user, case_id, data, utcnow()))
+    help_ = service.add_team_help(user, case_id, data, utcnow())
     return service.team_help_view(help_)

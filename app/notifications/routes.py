@@ -1,7 +1,6 @@
 from marshmallow import Schema, fields
 
 from app.auth.permissions import login_required, require_user
-from app.extensions import db
 from app.notifications import service
 from app.notifications.models import Notification
 from app.web.boundary import Blueprint
@@ -49,7 +48,6 @@ def inbox(args):
 def mark_read(notification_id):
     user = require_user()
     marked = service.mark_read(user.id, notification_id)
-    db.session.commit()
     return {"marked": marked, "unread": service.unread_count(user.id)}
 
 
@@ -59,5 +57,4 @@ def mark_read(notification_id):
 def mark_all_read():
     user = require_user()
     marked = service.mark_read(user.id)
-    db.session.commit()
     return {"marked": marked, "unread": 0}

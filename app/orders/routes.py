@@ -50,7 +50,6 @@ def list_requests(args):
 def get_request(request_id):
     user = require_user()
     view = request_view(service.get_request(request_id, user), user)
-    db.session.commit()  # the audit entry of an unmasking, if any
     return view
 
 
@@ -87,7 +86,6 @@ def approve_content(request_id):
     require_staff(user, req.community_id)
     req.content_ok = True
     view = request_view(req, user)
-    db.session.commit()
     return view
 
 
@@ -136,7 +134,6 @@ def needs_list(community_id):
 def record_need(data, community_id):
     """Staff record a need collected on a visit (线下走访): household, category, note."""
     need = service.record_need(require_user(), community_id, data)
-    db.session.commit()
     return need
 
 

@@ -3,11 +3,11 @@ import sqlalchemy as sa
 
 from app.auth.permissions import login_required, require, require_user
 from app.errors import Conflict
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.timebank import mall, service
 from app.timebank import schemas as s
 from app.timebank.mall_models import MallItem, Merchant, Voucher
-from app.timebank.routes import blp, committed, page, write_limit
+from app.timebank.routes import blp, page, write_limit
 from app.web.idempotency import idempotent
 from app.web.pagination import PageArgs
 
@@ -35,7 +35,6 @@ def get_item(item_id):
 def create_item(data):
     """Staff of the merchant's community or the merchant's members add items."""
     item = mall.create_item(require_user(), data)
-    db.session.commit()
     return item
 
 
@@ -46,7 +45,7 @@ def create_item(data):
 def update_item(data, item_id):
     """Change price, stock, limits or publish/unpublish."""
     user = require_user()
-    return committed(lambda: mall.update_item(user, item_id, data))
+    return mall.update_item(user, item_id, data)
 
 
 @blp.route("/mall/items/<int:item_id>/redeem", methods=["POST"])
@@ -87,10 +86,9 @@ def write_off(data):
     """核销: a member of the merchant that sold the voucher marks it used, exactly once.
     An expired voucher is refunded instead and answered with 409 `voucher_expired`."""
     voucher, expired = mall.write_off(require_user(), data["code"])
-    if expired:
-        db.session.commit()  # the refund stands although the answer is a refusal
+    if expired:  # the refund stands although the answer is a refusal
         raise Conflict("voucher_expired", "该券已过期，积分已退回",
-                       details={"status": voucher.status})
+                       details={"status": voucher.status}).keeping_changes()
     return {"voucher": voucher}
 
 
@@ -111,7 +109,6 @@ def create_merchant(data):
     partner the caller may use: admins, its members, or staff of a community it serves."""
     merchant = mall.create_merchant(require_user(), data["name"], data["community_id"],
                                     data["partner_id"])
-    db.session.commit()
     return merchant
 
 
@@ -129,7 +126,6 @@ def get_merchant(merchant_id):
 def add_member(data, merchant_id):
     """Let a user write off this merchant's vouchers (role `merchant` scoped to it)."""
     grant = mall.add_member(require_user(), mall.get_merchant(merchant_id), data["user_id"])
-    db.session.commit()
     return grant
 
 
@@ -151,5 +147,4 @@ def merchant_account(merchant_id):
     merchant = mall.get_merchant(merchant_id)
     require(mall.can_manage(require_user(), merchant))
     account = service.merchant_account(merchant.id)
-    db.session.commit()
     return {"merchant_id": merchant.id, "account_id": account.id, "balance": account.balance}

@@ -13,7 +13,7 @@ from app.timebank import adjustments, service
 from app.timebank import schemas as s
 from app.timebank.models import Account, Adjustment, Posting
 from app.timebank.verify import verify
-from app.web.boundary import Blueprint, run_with_retry
+from app.web.boundary import Blueprint
 from app.web.idempotency import idempotent
 from app.web.pagination import PageArgs, page
 
@@ -22,17 +22,6 @@ blp = Blueprint("timebank", __name__, url_prefix="/api/v1", description="时间�
 
 def write_limit() -> str:
     return current_app.config["WRITE_RATE_LIMIT"]
-
-
-def committed(unit):
-    """Run a write and commit it, again if PostgreSQL reports a deadlock."""
-
-    def run():
-        result = unit()
-        db.session.commit()
-        return result
-
-    return run_with_retry(run)
 
 
 @blp.route("/timebank/account", methods=["GET"])
@@ -87,11 +76,6 @@ def verify_ledger():
     return verify()
 
 
-def _community_account_out(community_id: int, account: Account) -> dict:
-    return {"community_id": community_id, "account_id": account.id, "balance": account.balance,
-            "budget": account.budget, "available": account.balance - account.floor}
-
-
 @blp.route("/timebank/communities/<int:community_id>/account", methods=["GET"])
 @blp.response(200, s.CommunityAccountOut)
 @roles_required("staff", "admin")
@@ -101,9 +85,7 @@ def community_account(community_id):
 
     require(has_role(require_user(), "staff", community_id=community_id))
     get_community(community_id)
-    account = service.community_account(community_id)
-    db.session.commit()
-    return _community_account_out(community_id, account)
+    return service.community_account_view(community_id)
 
 
 @blp.route("/timebank/communities/<int:community_id>/budget", methods=["PUT"])
@@ -116,15 +98,10 @@ def set_budget(data, community_id):
 
     get_community(community_id)
     user = require_user()
-
-    def unit():
-        account = service.set_budget(community_id, data["budget"])
-        record("config", actor_id=user.id, target_type="community", target_id=community_id,
-               details={"setting": "points_budget", "value": data["budget"]})
-        return account
-
-    account = committed(unit)
-    return _community_account_out(community_id, account)
+    service.set_budget(community_id, data["budget"])
+    record("config", actor_id=user.id, target_type="community", target_id=community_id,
+           details={"setting": "points_budget", "value": data["budget"]})
+    return service.community_account_view(community_id)
 
 
 @blp.route("/timebank/adjustments", methods=["POST"])
@@ -134,7 +111,6 @@ def set_budget(data, community_id):
 def request_adjustment(data):
     """Ask for a correction (credit/debit a user, or reverse a transfer) with a reason."""
     adjustment = adjustments.request_adjustment(require_user(), data)
-    db.session.commit()
     return adjustment
 
 
@@ -152,7 +128,7 @@ def list_adjustments(args):
 def approve_adjustment(adjustment_id):
     """A second admin approves: only now do the points move."""
     user = require_user()
-    return committed(lambda: adjustments.approve(user, adjustment_id))
+    return adjustments.approve(user, adjustment_id)
 
 
 @blp.route("/timebank/adjustments/<int:adjustment_id>/reject", methods=["POST"])
@@ -160,7 +136,7 @@ def approve_adjustment(adjustment_id):
 @roles_required("admin")
 def reject_adjustment(adjustment_id):
     user = require_user()
-    return committed(lambda: adjustments.reject(user, adjustment_id))
+    return adjustments.reject(user, adjustment_id)
 
 
 from app.timebank import mall_routes  # noqa: E402, F401  (registers the mall's routes on blp)

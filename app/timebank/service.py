@@ -57,6 +57,19 @@ def community_account(community_id: int) -> Account:
     return _get_or_create("community", "community_id", community_id, -budget)
 
 
+def community_account_view(community_id: int) -> dict:
+    """What the community's issuing account holds, read without creating it: before its first
+    posting it has no id yet, nothing issued and the default budget."""
+    account = db.session.scalar(sa.select(Account).where(
+        Account.kind == "community", Account.community_id == community_id))
+    if account is None:
+        budget = current_app.config.get("TIMEBANK_DEFAULT_BUDGET", DEFAULT_COMMUNITY_BUDGET)
+        return {"community_id": community_id, "account_id": None, "balance": 0,
+                "budget": budget, "available": budget}
+    return {"community_id": community_id, "account_id": account.id, "balance": account.balance,
+            "budget": account.budget, "available": account.balance - account.floor}
+
+
 def reserve_account(community_id: int) -> Account:
     """What a community has set aside for requests it dispatched and has not yet settled."""
     return _get_or_create("hold", "community_id", community_id, 0)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from app.auth.models import User
 from app.auth.permissions import login_required, require_user, roles_required
 from app.common.timeutil import utcnow
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.volunteering import attendance, codes, service
 from app.volunteering import schemas as s
 from app.volunteering.models import Activity, Signup
@@ -50,7 +50,6 @@ def list_activities(args):
 @roles_required("staff", "admin")
 def create_activity(data):
     activity = service.create_activity(require_user(), data, utcnow())
-    db.session.commit()
     return activity
 
 
@@ -67,7 +66,6 @@ def get_activity(activity_id):
 @roles_required("staff", "admin")
 def add_shift(data, activity_id):
     shift = service.add_shift(require_user(), activity_id, data, utcnow())
-    db.session.commit()
     return shift
 
 
@@ -96,7 +94,6 @@ def signup(shift_id):
 def cancel_signup(shift_id):
     """Frees the place; the first waitlisted volunteer is promoted and notified."""
     row = service.cancel_signup(require_user(), shift_id, utcnow())
-    db.session.commit()
     return row
 
 
@@ -180,7 +177,6 @@ def close_shift(shift_id):
     """Mark no-shows and unfinished check-ins once the check-out grace has passed."""
     service.staff_shift(require_user(), shift_id)
     result = service.close_shift(shift_id, utcnow())
-    db.session.commit()
     return result
 
 

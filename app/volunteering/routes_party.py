@@ -13,7 +13,6 @@ from app.auth.permissions import (
 from app.common.timeutil import utcnow
 from app.community.service import require_staff
 from app.errors import NotFound
-from app.extensions import db
 from app.volunteering import party
 from app.volunteering import schemas as s
 from app.volunteering.models import Pairing, PartyRegistration, Visit
@@ -30,7 +29,6 @@ def register(data):
     """A party member reports to the community where they live, naming their employer unit."""
     reg = party.register(require_user(), data["community_id"], data["unit_name"],
                          data["roles"], utcnow())
-    db.session.commit()
     return reg
 
 
@@ -66,7 +64,6 @@ def approve_registration(data, registration_id):
                        data["grid_id"], data["team_ids"])
     record("approve", actor_id=reg.decided_by_id, target_type="party_registration",
            target_id=reg.id, details={"user_id": reg.user_id})
-    db.session.commit()
     return reg
 
 
@@ -78,7 +75,6 @@ def reject_registration(data, registration_id):
     reg = party.decide(require_user(), registration_id, False, utcnow(), data["note"])
     record("reject", actor_id=reg.decided_by_id, target_type="party_registration",
            target_id=reg.id, details={"user_id": reg.user_id})
-    db.session.commit()
     return reg
 
 
@@ -110,7 +106,6 @@ def export_summaries(args):
            target_id=args["community_id"], details={
                "kind": "party_summaries", "year": args["year"], "quarter": args["quarter"],
                "rows": len(rows)})
-    db.session.commit()
     name = f"party-summary-{args['community_id']}-{args['year']}Q{args['quarter']}.csv"
     return Response(party.summaries_csv(rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -125,7 +120,6 @@ def create_pairing(data):
     pairing = party.create_pairing(require_user(), data["registration_id"],
                                    data["household_id"], data["reason"], utcnow())
     _record_address_shown(pairing)
-    db.session.commit()
     return pairing
 
 
@@ -152,7 +146,6 @@ def get_pairing(pairing_id):
     """Full address for the paired member and the community's staff, who visit the home."""
     pairing = party.visible_pairing(require_user(), pairing_id)
     _record_address_shown(pairing)
-    db.session.commit()
     return pairing
 
 
@@ -167,7 +160,6 @@ def _record_address_shown(pairing: Pairing) -> None:
 @roles_required("staff", "admin")
 def end_pairing(pairing_id):
     pairing = party.end_pairing(require_user(), pairing_id, utcnow())
-    db.session.commit()
     return pairing
 
 
@@ -178,7 +170,6 @@ def end_pairing(pairing_id):
 def log_visit(data, pairing_id):
     visit = party.log_visit(require_user(), pairing_id, data["visited_at"], data["minutes"],
                             data["note"], utcnow())
-    db.session.commit()
     return visit
 
 

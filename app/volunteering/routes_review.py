@@ -5,7 +5,6 @@ from sqlalchemy.orm import joinedload
 from app.auth.permissions import has_role, login_required, require, require_user, roles_required
 from app.common.timeutil import utcnow
 from app.community.service import get_community, require_staff
-from app.extensions import db
 from app.volunteering import attendance, stats, teams
 from app.volunteering import schemas as s
 from app.volunteering.models import Attendance, Shift, Team, TeamMember
@@ -73,7 +72,6 @@ def approve_attendance(data, attendance_id):
 @roles_required("staff", "admin")
 def reject_attendance(data, attendance_id):
     att = attendance.reject(require_user(), attendance_id, data["note"], utcnow())
-    db.session.commit()
     return att
 
 
@@ -163,7 +161,6 @@ def list_teams(args):
 @roles_required("staff", "admin")
 def create_team(data):
     team = teams.create_team(require_user(), data, utcnow())
-    db.session.commit()
     return team
 
 
@@ -192,7 +189,6 @@ def list_members(args, team_id):
 def add_member(data, team_id):
     """Staff of the team's community or its leader."""
     member = teams.add_member(require_user(), team_id, data["user_id"], utcnow())
-    db.session.commit()
     return member
 
 
@@ -201,4 +197,3 @@ def add_member(data, team_id):
 @login_required
 def remove_member(team_id, user_id):
     teams.remove_member(require_user(), team_id, user_id)
-    db.session.commit()

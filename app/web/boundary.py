@@ -8,23 +8,26 @@
   the whole unit, a bounded number of times, before the client gets 409 `busy_try_again`.
   A view marked with `@idempotent` (app/web/idempotency.py) also claims and stores its
   `Idempotency-Key` inside the same unit.
-- GET and HEAD views run inside `read_unit()`: they may not write. A flush of anything but a
-  model that declares `__written_on_read__ = True` (the audit log: who saw a full phone) raises
-  `ReadWrote`, so such a bug shows up in the first test that reaches it. What a read did
-  write (audit entries) is committed at its end.
+- GET and HEAD views run inside `read_unit()`: they may not write. An INSERT, UPDATE or DELETE
+  sent to the database during a read, into any table but those of models that declare
+  `__written_on_read__ = True` (the audit log: who saw a full phone), raises `ReadWrote`, so
+  such a bug shows up in the first test that reaches it. What a read did write (audit
+  entries) is committed at its end.
 
 Services flush and never commit; CLI commands and jobs commit per batch in their own modules.
 """
 import logging
 import random
+import re
 import time
-from functools import wraps
+from contextvars import ContextVar
+from functools import lru_cache, wraps
 
 from flask import make_response, request
 from flask_smorest import Blueprint as SmorestBlueprint
 from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from app.errors import ApiError
 from app.extensions import db
@@ -34,8 +37,6 @@ log = logging.getLogger(__name__)
 RETRIES = 5
 RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-READ_ONLY = "llt_read_only"
-WROTE = "llt_wrote_on_read"
 
 
 class ReadWrote(RuntimeError):
@@ -66,6 +67,12 @@ def run_with_retry(unit):
 def _commit_once(view, args, kwargs):
     try:
         resp = make_response(view(*args, **kwargs))
+    except ApiError as err:
+        if err.keeps_changes:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        raise
     except BaseException:
         db.session.rollback()
         raise
@@ -88,31 +95,41 @@ def write_unit(view, args, kwargs):
 
 def read_unit(view, args, kwargs):
     """One read request: nothing but audit entries may be written (see the docstring)."""
-    session = db.session()
-    session.info[READ_ONLY] = True
+    state = {"wrote": False}
+    token = _reading.set(state)
     try:
         resp = make_response(view(*args, **kwargs))
-        if session.info.pop(WROTE, False):
+        if state["wrote"]:
             db.session.commit()
         return resp
     except BaseException:
         db.session.rollback()
         raise
     finally:
-        session.info.pop(READ_ONLY, None)
-        session.info.pop(WROTE, None)
+        _reading.reset(token)
 
 
-@event.listens_for(Session, "before_flush")
-def _refuse_writes_on_read(session, flush_context, instances):
-    if not session.info.get(READ_ONLY):
+_reading: ContextVar[dict | None] = ContextVar("llt_reading", default=None)
+_WRITE = re.compile(r"^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _tables_written_on_read() -> frozenset[str]:
+    return frozenset(m.class_.__tablename__ for m in db.Model.registry.mappers
+                     if getattr(m.class_, "__written_on_read__", False))
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _refuse_writes_on_read(conn, cursor, statement, parameters, context, executemany):
+    state = _reading.get()
+    if state is None:
         return
-    changed = [*session.new, *session.dirty, *session.deleted]
-    wrong = [obj for obj in changed if not getattr(obj, "__written_on_read__", False)]
-    if wrong:
-        raise ReadWrote(f"a read wrote {type(wrong[0]).__name__}")
-    if changed:
-        session.info[WROTE] = True
+    match = _WRITE.match(statement)
+    if match is None:
+        return
+    if match.group(2) not in _tables_written_on_read():
+        raise ReadWrote(f"a read wrote to {match.group(2)}")
+    state["wrote"] = True
 
 
 def boundary(view):

@@ -152,13 +152,15 @@ def _run(view, args, kwargs, user_id: int | None, key: str, fingerprint: str):
     try:
         resp = make_response(view(*args, **kwargs))
     except ApiError as err:
-        db.session.rollback()
+        if not err.keeps_changes:
+            db.session.rollback()
+            claimed = None  # the key row went with the rollback
         if err.status < 500 and err.status != 429:
-            # The refusal is remembered, in a transaction of its own, and raised as usual.
+            # The refusal is remembered (with what the unit did, if it keeps it) and raised.
             answer = make_response(jsonify(error_body(err.code, err.message, err.details)),
                                    err.status)
-            _store(None, user_id, key, fingerprint, answer)
-            db.session.commit()
+            _store(claimed, user_id, key, fingerprint, answer)
+        db.session.commit()
         raise
     except BaseException:
         db.session.rollback()

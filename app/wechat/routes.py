@@ -3,7 +3,6 @@ from flask import Response, current_app, request
 from marshmallow import Schema, fields
 
 from app.errors import ApiError, Forbidden
-from app.extensions import db
 from app.web.boundary import Blueprint
 from app.wechat import push
 
@@ -42,5 +41,4 @@ def callback(args):
     if not isinstance(message, dict):
         raise ApiError("bad_request", "消息格式不正确", 400)
     push.dispatch(message)
-    db.session.commit()
     return Response("success", mimetype="text/plain")
