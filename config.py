@@ -3,7 +3,9 @@
 `create_app()` picks one by `APP_ENV` (development, testing, production) and calls
 `check()` so that production refuses to start with a missing or placeholder secret.
 """
+import json
 import os
+import re
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -37,6 +39,41 @@ def engine_options(url: str) -> dict:
     return {"connect_args": {"timeout": 30}}
 
 
+# Subscribe-message templates: what each template's data keys are filled with.
+TEMPLATE_SOURCES = ("title", "body", "time")
+TEMPLATE_KEY = re.compile(r"^[a-z_]+[0-9]{1,2}$")  # thing1, time2, character_string3 ...
+
+
+def _templates() -> dict:
+    """`WECHAT_TEMPLATES` (JSON): {kind: {"template_id": "...", "keys": {"thing1": "title",
+    "thing2": "body", "time3": "time"}}}. Unset: no subscribe messages are configured."""
+    raw = os.environ.get("WECHAT_TEMPLATES", "").strip()
+    if not raw:
+        return {}
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise RuntimeError("WECHAT_TEMPLATES must be a JSON object") from None
+
+
+def check_templates(templates) -> None:
+    """Refuse a template configuration the sender could not use."""
+    if not isinstance(templates, dict):
+        raise RuntimeError("WECHAT_TEMPLATES must be a JSON object keyed by notification kind")
+    for kind, tpl in templates.items():
+        where = f"WECHAT_TEMPLATES[{kind!r}]"
+        if not isinstance(tpl, dict) or not isinstance(tpl.get("template_id"), str) \
+                or not tpl["template_id"].strip():
+            raise RuntimeError(f"{where} needs a template_id")
+        keys = tpl.get("keys")
+        if not isinstance(keys, dict) or not keys:
+            raise RuntimeError(f"{where} needs keys, e.g. {{\"thing1\": \"title\"}}")
+        for key, source in keys.items():
+            if not TEMPLATE_KEY.match(str(key)) or source not in TEMPLATE_SOURCES:
+                raise RuntimeError(f"{where}: key {key!r} -> {source!r}; keys look like thing1, "
+                                   f"sources are {', '.join(TEMPLATE_SOURCES)}")
+
+
 class Config:
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
@@ -47,6 +84,7 @@ class Config:
     WECHAT_APPID = os.environ.get("WECHAT_APPID", "")
     WECHAT_SECRET = os.environ.get("WECHAT_SECRET", "")
     WECHAT_TIMEOUT = float(os.environ.get("WECHAT_TIMEOUT", "5"))
+    WECHAT_TEMPLATES = _templates()
     TOKEN_TTL_SECONDS = int(os.environ.get("TOKEN_TTL_SECONDS", str(7 * 24 * 3600)))
     MAX_CONTENT_LENGTH = 64 * 1024
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute")
@@ -77,6 +115,7 @@ class Config:
         """Refuse configurations that must never run."""
         if cfg["WECHAT_MODE"] not in ("fake", "real"):
             raise RuntimeError("WECHAT_MODE must be 'fake' or 'real'")
+        check_templates(cfg.get("WECHAT_TEMPLATES", {}))
 
 
 class DevelopmentConfig(Config):

@@ -1,0 +1,30 @@
+"""notifications: the page each item opens, and what became of its WeChat message
+
+Revision ID: 0006_mp
+Revises: 0005
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '0006_mp'
+down_revision = '0005'
+branch_labels = None
+depends_on = None
+
+PUSH_STATUSES = ("sent", "not_subscribed", "no_template", "failed")
+
+
+def upgrade():
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('page', sa.String(length=255), server_default='',
+                                      nullable=False))
+        batch_op.add_column(sa.Column('push_status', sa.String(length=16), nullable=True))
+        batch_op.create_check_constraint(op.f('ck_notifications_push_status_known'),
+                                         f"push_status IN {PUSH_STATUSES!r}")
+
+
+def downgrade():
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_notifications_push_status_known'), type_='check')
+        batch_op.drop_column('push_status')
+        batch_op.drop_column('page')
