@@ -253,7 +253,7 @@ class RedeemOut(Schema):
 
 
 class WriteOffIn(Schema):
-    code = text(32)
+    code = text(64, metadata={"description": "券码，或券二维码的内容 llt-voucher:<券码>"})
 
 
 class WriteOffOut(Schema):
