@@ -1,8 +1,9 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, pre_dump, validate
 
 from app.auth.models import ROLES
 from app.common.pagination import PageArgs
-from app.common.schemas import LocalDateTime, page_schema, text
+from app.common.schemas import LocalDateTime, one_of, page_schema, text
+from app.community.models import BINDING_STATUSES, RELATIONS
 
 
 class LoginIn(Schema):
@@ -19,7 +20,7 @@ class ProfileIn(Schema):
 
 class RoleOut(Schema):
     id = fields.Integer()
-    role = fields.String()
+    role = one_of(ROLES)
     community_id = fields.Integer(allow_none=True)
     partner_id = fields.Integer(allow_none=True)
     merchant_id = fields.Integer(allow_none=True)
@@ -30,27 +31,25 @@ class MyHouseholdOut(Schema):
     household_id = fields.Integer()
     community_id = fields.Integer()
     address = fields.Function(lambda b: b.household.address)
-    relation = fields.String()
-    status = fields.String()
+    relation = one_of(RELATIONS)
+    status = one_of(BINDING_STATUSES)
 
 
 class MeOut(Schema):
     id = fields.Integer()
     nickname = fields.String()
     phone = fields.String(attribute="phone_masked", allow_none=True)
-    roles = fields.Method("get_roles")
-    households = fields.Method("get_households")
+    roles = fields.List(fields.Nested(RoleOut))
+    households = fields.List(fields.Nested(MyHouseholdOut))
 
-    def get_roles(self, user):
-        out = [{"role": "resident"}]
-        for g in user.grants:
-            out.append({"role": g.role, **g.scope})
-        return out
-
-    def get_households(self, user):
+    @pre_dump
+    def _gather(self, user, **kwargs):
+        """Roles (everyone is a resident) and household bindings, as declared above."""
         from app.community.service import user_bindings
 
-        return MyHouseholdOut(many=True).dump(user_bindings(user))
+        roles = [{"role": "resident"}] + [{"role": g.role, **g.scope} for g in user.grants]
+        return {"id": user.id, "nickname": user.nickname, "phone_masked": user.phone_masked,
+                "roles": roles, "households": user_bindings(user)}
 
 
 class LoginOut(Schema):

@@ -20,6 +20,12 @@ def page_schema(item_schema, name: str):
     )
 
 
+def one_of(values, **kw):
+    """A string that is one of `values`, declared as an enum in the OpenAPI document; on
+    outputs too, so that every value a screen may show is known (and given a label)."""
+    return fields.String(validate=validate.OneOf(tuple(values)), **kw)
+
+
 def text(max_len: int, required: bool = True, min_len: int = 1, **kw):
     return fields.String(required=required, validate=validate.Length(min=min_len, max=max_len),
                          **kw)

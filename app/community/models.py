@@ -9,6 +9,7 @@ from app.extensions import db
 COMPOUND_KINDS = ("formal", "old_courtyard", "scattered")  # 建制小区 / 老旧院落 / 零散楼栋
 STATION_KINDS = ("party_service", "v_station")  # 党群服务站 / 志愿V站
 BINDING_STATUSES = ("pending", "approved", "rejected")
+RELATIONS = ("owner", "family", "tenant")  # 业主 / 家属 / 租户
 
 
 class Street(db.Model):

@@ -1,8 +1,8 @@
 from marshmallow import Schema, fields, validate
 
 from app.common.pagination import PageArgs
-from app.common.schemas import LocalDateTime, page_schema, text
-from app.community.models import COMPOUND_KINDS, STATION_KINDS
+from app.common.schemas import LocalDateTime, one_of, page_schema, text
+from app.community.models import BINDING_STATUSES, COMPOUND_KINDS, RELATIONS, STATION_KINDS
 
 
 class ListArgs(PageArgs):
@@ -51,8 +51,7 @@ class StationIn(NameIn):
 
 class BindingIn(Schema):
     household_id = fields.Integer(required=True)
-    relation = fields.String(load_default="owner",
-                             validate=validate.OneOf(["owner", "family", "tenant"]))
+    relation = fields.String(load_default="owner", validate=validate.OneOf(RELATIONS))
 
 
 class DecisionIn(Schema):
@@ -74,7 +73,7 @@ class CompoundOut(Schema):
     id = fields.Integer()
     community_id = fields.Integer()
     name = fields.String()
-    kind = fields.String()
+    kind = one_of(COMPOUND_KINDS)
 
 
 class BuildingOut(Schema):
@@ -97,7 +96,7 @@ class ResidentOut(Schema):
     user_id = fields.Integer()
     nickname = fields.Function(lambda b: b.user.nickname)
     phone = fields.Function(lambda b: b.user.phone_masked)
-    relation = fields.String()
+    relation = one_of(RELATIONS)
 
 
 class HouseholdDetailOut(HouseholdOut):
@@ -115,7 +114,7 @@ class GridOut(Schema):
 class StationOut(Schema):
     id = fields.Integer()
     community_id = fields.Integer()
-    kind = fields.String()
+    kind = one_of(STATION_KINDS)
     name = fields.String()
     lat = fields.Float()
     lng = fields.Float()
@@ -127,8 +126,8 @@ class BindingOut(Schema):
     household_id = fields.Integer()
     community_id = fields.Integer()
     address = fields.Function(lambda b: b.household.address_masked)
-    relation = fields.String()
-    status = fields.String()
+    relation = one_of(RELATIONS)
+    status = one_of(BINDING_STATUSES)
     user_id = fields.Integer()
     user_nickname = fields.Function(lambda b: b.user.nickname)
     user_phone = fields.Function(lambda b: b.user.phone_masked)

@@ -1,8 +1,14 @@
 from marshmallow import Schema, fields, validate
 
+from app.catalog.models import PAYERS
 from app.common.pagination import PageArgs
-from app.common.schemas import LocalDateTime, page_schema, text
+from app.common.schemas import LocalDateTime, one_of, page_schema, text
+from app.orders.machine import ROWS
 from app.orders.models import STATUSES
+
+# What a timeline event may say: its action and the part its actor played.
+EVENT_ACTIONS = ("create", *dict.fromkeys(row[1] for row in ROWS))
+ACTOR_ROLES = tuple(dict.fromkeys(row[2] for row in ROWS))
 
 
 class RequestIn(Schema):
@@ -56,7 +62,7 @@ class _Ref(Schema):
 
 class _Category(_Ref):
     code = fields.String()
-    payer = fields.String()
+    payer = one_of(PAYERS)
     points_per_hour = fields.Integer()
 
 
@@ -73,7 +79,7 @@ class _Person(Schema):
 
 class RequestOut(Schema):
     id = fields.Integer()
-    status = fields.String()
+    status = one_of(STATUSES)
     community_id = fields.Integer()
     category = fields.Nested(_Category)
     description = fields.String()
@@ -96,14 +102,14 @@ class RequestOut(Schema):
 
 class _Actor(Schema):
     id = fields.Integer(allow_none=True)
-    role = fields.String()
+    role = one_of(ACTOR_ROLES)
 
 
 class EventOut(Schema):
     id = fields.Integer()
-    action = fields.String()
-    from_status = fields.String(allow_none=True)
-    to_status = fields.String()
+    action = one_of(EVENT_ACTIONS)
+    from_status = one_of(STATUSES, allow_none=True)
+    to_status = one_of(STATUSES)
     actor = fields.Nested(_Actor)
     at = LocalDateTime()
     note = fields.String(allow_none=True)

@@ -4,9 +4,18 @@ from datetime import timedelta
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.common.pagination import PageArgs
-from app.common.schemas import LocalDateTime, page_schema, text
+from app.common.schemas import LocalDateTime, one_of, page_schema, text
 from app.common.timeutil import SHANGHAI
-from app.volunteering.models import PARTY_ROLES, SHIFT_ROLES, TEAM_KINDS
+from app.volunteering.models import (
+    ATTENDANCE_STATUSES,
+    PARTY_ROLES,
+    REGISTRATION_STATUSES,
+    SHIFT_ROLES,
+    SIGNUP_STATUSES,
+    TEAM_KINDS,
+)
+
+PERIODS = ("month", "year")
 
 
 def when(**kw):
@@ -80,16 +89,16 @@ class ShiftOut(Schema):
     signed_up = fields.Integer()
     location = fields.Function(lambda s: ShiftLocationOut().dump(s))
     points_per_hour = fields.Integer()
-    required_roles = fields.List(fields.String(), attribute="role_list")
+    required_roles = fields.List(one_of(SHIFT_ROLES), attribute="role_list")
     code_required = fields.Boolean()
     closed = fields.Function(lambda s: s.closed_at is not None)
-    my_status = fields.String(allow_none=True)
+    my_status = one_of(SIGNUP_STATUSES, allow_none=True)
 
 
 class TeamBrief(Schema):
     id = fields.Integer()
     name = fields.String()
-    kind = fields.String()
+    kind = one_of(TEAM_KINDS)
 
 
 class ActivityOut(Schema):
@@ -108,7 +117,7 @@ ActivityPage = page_schema(ActivityOut, "ActivityPage")
 class SignupOut(Schema):
     id = fields.Integer()
     shift_id = fields.Integer()
-    status = fields.String()
+    status = one_of(SIGNUP_STATUSES)
     user = fields.Nested(VolunteerBrief)
     created_at = LocalDateTime()
 
@@ -117,8 +126,7 @@ SignupPage = page_schema(SignupOut, "SignupPage")
 
 
 class SignupListArgs(PageArgs):
-    status = fields.String(load_default=None, validate=validate.OneOf(
-        ["confirmed", "waitlisted", "cancelled", "no_show"]))
+    status = fields.String(load_default=None, validate=validate.OneOf(SIGNUP_STATUSES))
 
 
 class CheckinCodeOut(Schema):
@@ -144,13 +152,13 @@ class OnSitePositionIn(Schema):
 class CheckinOut(Schema):
     attendance_id = fields.Integer(attribute="id")
     checked_in_at = LocalDateTime()
-    status = fields.String()
+    status = one_of(ATTENDANCE_STATUSES)
 
 
 class CheckoutOut(Schema):
     attendance_id = fields.Integer(attribute="id")
     minutes = fields.Integer()
-    status = fields.String()
+    status = one_of(ATTENDANCE_STATUSES)
     points = fields.Integer()
 
 
@@ -163,7 +171,7 @@ class AttendanceOut(Schema):
     shift_id = fields.Integer()
     activity_title = fields.Function(lambda a: a.shift.activity.title)
     user = fields.Nested(VolunteerBrief)
-    status = fields.String()
+    status = one_of(ATTENDANCE_STATUSES)
     manual = fields.Boolean()
     verified = fields.Boolean()
     reason = fields.String()
@@ -219,7 +227,7 @@ class VolunteerRecordOut(Schema):
 
 
 class LeaderboardArgs(Schema):
-    period = fields.String(load_default="month", validate=validate.OneOf(["month", "year"]))
+    period = fields.String(load_default="month", validate=validate.OneOf(PERIODS))
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
@@ -232,7 +240,7 @@ class LeaderboardRowOut(Schema):
 
 
 class LeaderboardOut(Schema):
-    period = fields.String()
+    period = one_of(PERIODS)
     items = fields.List(fields.Nested(LeaderboardRowOut))
 
 
@@ -255,7 +263,7 @@ class TeamStationOut(Schema):
 class TeamOut(Schema):
     id = fields.Integer()
     community_id = fields.Integer()
-    kind = fields.String()
+    kind = one_of(TEAM_KINDS)
     name = fields.String()
     leader = fields.Nested(VolunteerBrief, allow_none=True)
     station = fields.Nested(TeamStationOut, allow_none=True)
@@ -297,11 +305,11 @@ class PartyMemberOut(VolunteerBrief):
 
 class RegistrationOut(Schema):
     id = fields.Integer()
-    status = fields.String()
+    status = one_of(REGISTRATION_STATUSES)
     community_id = fields.Integer()
     user = fields.Nested(PartyMemberOut)
     unit_name = fields.String()
-    roles = fields.List(fields.String(), attribute="role_list")
+    roles = fields.List(one_of(PARTY_ROLES), attribute="role_list")
     grid_id = fields.Integer(allow_none=True)
     created_at = LocalDateTime()
     decided_at = LocalDateTime(allow_none=True)
@@ -386,7 +394,7 @@ class PartySummaryOut(Schema):
     name = fields.String()
     phone = fields.String(allow_none=True)
     unit_name = fields.String()
-    roles = fields.List(fields.String())
+    roles = fields.List(one_of(PARTY_ROLES))
     year = fields.Integer()
     quarter = fields.Integer()
     hours = fields.Float()

@@ -2,6 +2,9 @@
  * The API's states and kinds, with the words people see. One module, so that a label and the
  * state it stands for never drift apart. `tone` picks a colour, but every state also shows its
  * label as text (no information by colour alone).
+ *
+ * Every enum of the API's OpenAPI document has its values here (a test walks the document), and
+ * `label()`/`badge()` fall back to VOCABULARY, so no English value reaches the screen.
  */
 const REQUEST_STATUS = {
   submitted: { label: '待派单', tone: 'warning' },
@@ -32,7 +35,18 @@ const REQUEST_ACTIONS = {
   resolve: '处理异议',
   cancel: '取消',
   auto_confirm: '系统自动确认',
+  expire: '超时未接单，退回',
   escalate: '超时退回',
+};
+
+/** Who did a timeline step, as the API names their part in the request. */
+const EVENT_ROLES = {
+  resident: '居民',
+  staff: '社区工作者',
+  partner: '合伙人',
+  assignee: '服务人员',
+  pool_partner: '合伙人（认领）',
+  system: '系统',
 };
 
 const RESOLVE_OUTCOMES = {
@@ -61,24 +75,26 @@ const MALL_KINDS = {
   market: '集市',
 };
 
+/** Ledger entries (积分明细) and the transfers behind them. */
 const ENTRY_KINDS = {
   service_credit: '服务收入',
-  shift_credit: '志愿时长',
+  shift_credit: '志愿服务',
   redeem: '兑换',
   refund: '退回',
+  transfer: '转赠',
   transfer_in: '转入',
   transfer_out: '转出',
   adjustment: '调整',
-  escrow_hold: '预扣',
-  escrow_release: '预扣退回',
-  service_payment: '服务支出',
-  grant: '发放',
+  hold: '预扣',
+  release: '预扣退回',
+  reversal: '冲正',
 };
 
 const SIGNUP_STATUS = {
   confirmed: { label: '已报名', tone: 'success' },
   waitlisted: { label: '候补中', tone: 'warning' },
   cancelled: { label: '已取消', tone: 'default' },
+  no_show: { label: '缺席', tone: 'danger' },
 };
 
 const ATTENDANCE_STATUS = {
@@ -117,9 +133,56 @@ const BINDING_STATUS = {
   rejected: { label: '未通过', tone: 'danger' },
 };
 
+/** 党员双报到 and 积分调整: staff decisions. */
+const REVIEW_STATUS = {
+  pending: { label: '待审核', tone: 'warning' },
+  approved: { label: '已通过', tone: 'success' },
+  rejected: { label: '未通过', tone: 'danger' },
+};
+
+const TEAM_KINDS = {
+  v_station: '志愿V站',
+  alliance: '服务联盟',
+  errand_team: '跑腿队',
+  party_vanguard: '党员先锋队',
+};
+
+const SHIFT_ROLES = { volunteer: '志愿者', party_member: '党员' };
+
+/** Words of the API not shown in a table above: kinds of places, list scopes, periods. */
+const WORDS = {
+  formal: '建制小区',
+  old_courtyard: '老旧院落',
+  scattered: '零散楼栋',
+  party_service: '党群服务站',
+  mine: '我的',
+  community: '本社区',
+  assigned: '指派给我',
+  pool: '任务池',
+  month: '本月',
+  year: '本年',
+  merchant: '商家',
+};
+
+function words(table) {
+  const out = {};
+  Object.keys(table).forEach((k) => {
+    const v = table[k];
+    out[k] = typeof v === 'string' ? v : v.label;
+  });
+  return out;
+}
+
+/** Any API value → a Chinese word; the fallback of label() and badge(). */
+const VOCABULARY = [WORDS, PARTY_ROLES, SHIFT_ROLES, TEAM_KINDS, RELATIONS, PARTNER_KINDS, ROLES,
+  MALL_KINDS, PAYERS, RESOLVE_OUTCOMES, EVENT_ROLES, REQUEST_ACTIONS, ENTRY_KINDS, REVIEW_STATUS,
+  BINDING_STATUS, ATTENDANCE_STATUS, SIGNUP_STATUS, VOUCHER_STATUS, REQUEST_STATUS]
+  .reduce((all, table) => Object.assign(all, words(table)), {});
+
 function badge(table, value) {
   const found = table[value];
-  return found ? { value, label: found.label, tone: found.tone } : { value, label: value || '未知', tone: 'default' };
+  if (found) return { value, label: found.label, tone: found.tone };
+  return { value, label: VOCABULARY[value] || '未知', tone: 'default' };
 }
 
 module.exports = {
@@ -138,10 +201,21 @@ module.exports = {
   PARTNER_KINDS,
   RELATIONS,
   BINDING_STATUS,
+  REVIEW_STATUS,
+  EVENT_ROLES,
+  TEAM_KINDS,
+  SHIFT_ROLES,
+  WORDS,
+  VOCABULARY,
   requestBadge: (s) => badge(REQUEST_STATUS, s),
   voucherBadge: (s) => badge(VOUCHER_STATUS, s),
   signupBadge: (s) => badge(SIGNUP_STATUS, s),
   attendanceBadge: (s) => badge(ATTENDANCE_STATUS, s),
   bindingBadge: (s) => badge(BINDING_STATUS, s),
-  label: (table, v) => (table[v] !== undefined ? table[v] : v),
+  reviewBadge: (s) => badge(REVIEW_STATUS, s),
+  /** The table's word for v, else the vocabulary's, else v itself (never undefined). */
+  label: (table, v) => {
+    if (table[v] !== undefined) return typeof table[v] === 'string' ? table[v] : table[v].label;
+    return VOCABULARY[v] || v;
+  },
 };

@@ -69,7 +69,7 @@ describe('status labels', () => {
   test('every request state of the API has a label', () => {
     ['submitted', 'dispatched', 'pooled', 'accepted', 'in_service', 'completed', 'confirmed', 'disputed', 'cancelled']
       .forEach((s) => expect(status.requestBadge(s).label).not.toBe(s));
-    expect(status.requestBadge('unheard_of')).toEqual({ value: 'unheard_of', label: 'unheard_of', tone: 'default' });
+    expect(status.requestBadge('unheard_of')).toEqual({ value: 'unheard_of', label: '未知', tone: 'default' });
   });
 });
 
