@@ -248,9 +248,9 @@ describe('积分商城', () => {
 });
 
 describe('我的券', () => {
-  test('an issued voucher opens as a QR of its code; a used one does not', async () => {
+  test('an issued voucher opens as a QR of its payload (llt-voucher:<code>); a used one does not', async () => {
     timebank.vouchers.mockResolvedValue(page([
-      { id: 1, code: 'AAAA-1111', item: { title: '理发券' }, status: 'issued', expires_at: '2026-12-27T00:00:00+08:00' },
+      { id: 1, code: 'AAAA-1111', qr_payload: 'llt-voucher:AAAA-1111', item: { title: '理发券' }, status: 'issued', expires_at: '2026-12-27T00:00:00+08:00' },
       { id: 2, code: 'BBBB-2222', item: { title: '洗洁精' }, status: 'used', expires_at: '2026-12-01T00:00:00+08:00' },
     ]));
     const vouchers = loadPage('packages/resident/vouchers/index');
@@ -260,7 +260,7 @@ describe('我的券', () => {
     await tap(vouchers, '.voucher', 1);
     expect(vouchers.querySelector('.qr-panel')).toBeFalsy();
     await tap(vouchers, '.voucher', 0);
-    expect(attr(vouchers, '.voucher-qr', 'value')).toBe('AAAA-1111');
+    expect(attr(vouchers, '.voucher-qr', 'value')).toBe('llt-voucher:AAAA-1111');
     expect(text(vouchers, '.code')).toBe('券码：AAAA-1111');
     expect(listState(vouchers, '.vouchers-state')).toBe('没有更多了');
   });
