@@ -8,6 +8,9 @@ const { ApiError, fromResponse, fromFailure } = require('./errors');
 const TOKEN_KEY = 'token';
 const USER_KEY = 'user';
 const DEV_IDENTITY_KEY = 'devIdentity';
+const PENDING_KEY = 'pendingWrites';
+// The API keeps an Idempotency-Key 24 hours; a pending write older than this starts afresh.
+const PENDING_TTL_MS = 23 * 3600 * 1000;
 
 let loginInFlight = null;
 
@@ -15,9 +18,15 @@ function getToken() {
   return wx.getStorageSync(TOKEN_KEY) || '';
 }
 
-function clearSession() {
+function dropToken() {
   wx.removeStorageSync(TOKEN_KEY);
   wx.removeStorageSync(USER_KEY);
+}
+
+/** Logging out or switching identity: the token, the cached user and unsent writes go. */
+function clearSession() {
+  dropToken();
+  wx.removeStorageSync(PENDING_KEY);
 }
 
 function queryString(query) {
@@ -99,7 +108,7 @@ async function request(method, path, options = {}) {
   let res = await attempt();
   if (res.statusCode === 401 && auth) {
     // One silent re-login, then one retry; a second 401 is shown to the user.
-    clearSession();
+    dropToken();
     await login();
     res = await attempt();
   }
@@ -114,12 +123,50 @@ function newIdempotencyKey() {
   return `mp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 }
 
+function pendingWrites() {
+  const all = wx.getStorageSync(PENDING_KEY);
+  return all && typeof all === 'object' ? all : {};
+}
+
+function savePending(scope, entry) {
+  const all = { ...pendingWrites() };
+  if (entry) all[scope] = entry;
+  else delete all[scope];
+  wx.setStorageSync(PENDING_KEY, all);
+}
+
+/**
+ * A write that must happen once however often the page retries it. `scope` names the action on
+ * its target (`signup:7`, `request:42:accept`). The first call makes an Idempotency-Key and
+ * keeps it, with the body, on the phone; until the API gives an answer (any HTTP status), every
+ * call for the same scope sends that same request again — same key, same body — so a retry after
+ * a lost answer (network error, timeout, app closed) gets the first answer and never doubles the
+ * write. An answer, success or refusal, forgets it, and the next call is a new request.
+ */
+async function once(method, path, scope, data) {
+  const now = Date.now();
+  let entry = pendingWrites()[scope];
+  if (!entry || !entry.key || now - entry.at > PENDING_TTL_MS) {
+    entry = { key: newIdempotencyKey(), data: data === undefined ? {} : data, at: now };
+    savePending(scope, entry);
+  }
+  try {
+    const res = await request(method, path, { data: entry.data, idempotencyKey: entry.key });
+    savePending(scope, null);
+    return res;
+  } catch (e) {
+    if (e && e.status) savePending(scope, null);
+    throw e;
+  }
+}
+
 module.exports = {
   request,
   get: (path, query) => request('GET', path, { query }),
   post: (path, data, options = {}) => request('POST', path, { ...options, data }),
   patch: (path, data) => request('PATCH', path, { data }),
   del: (path, options = {}) => request('DELETE', path, options),
+  once,
   login,
   clearSession,
   getToken,
@@ -129,4 +176,5 @@ module.exports = {
   TOKEN_KEY,
   USER_KEY,
   DEV_IDENTITY_KEY,
+  PENDING_KEY,
 };

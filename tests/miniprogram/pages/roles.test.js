@@ -10,7 +10,13 @@ const { resetAll, loadPage, flush, fire, text, attr, all, tap, input, listState,
 
 jest.mock('../../../miniprogram/services/orders');
 jest.mock('../../../miniprogram/services/auth');
-jest.mock('../../../miniprogram/services/timebank');
+jest.mock('../../../miniprogram/services/timebank', () => {
+  const real = jest.requireActual('../../../miniprogram/services/timebank');
+  const mocked = {};
+  Object.keys(real).forEach((k) => { mocked[k] = jest.fn(); });
+  mocked.voucherCode = real.voucherCode;
+  return mocked;
+});
 jest.mock('../../../miniprogram/services/notifications');
 jest.mock('../../../miniprogram/services/catalog');
 jest.mock('../../../miniprogram/services/volunteering', () => {
@@ -250,6 +256,18 @@ describe('商家核销', () => {
     expect(text(screen, '.writeoff-result')).toContain('状态：已核销');
     await tap(screen, '.scan');
     expect(text(screen, '.writeoff-error')).toBe('核销失败：该券已使用或已失效');
+  });
+
+  test("the voucher's QR payload and the code typed by hand both write it off", async () => {
+    timebank.writeoff.mockResolvedValue({ voucher: { id: 3, code: 'K7Q2MX8PABCD2345', status: 'used', item: { title: '洗洁精一瓶' } } });
+    wx.scanCode.mockImplementation(({ success }) => success({ result: 'llt-voucher:K7Q2MX8PABCD2345' }));
+    const screen = loadPage('packages/merchant/writeoff/index');
+    await tap(screen, '.scan');
+    expect(timebank.writeoff).toHaveBeenLastCalledWith('K7Q2MX8PABCD2345');
+    await input(screen, '.code', ' k7q2mx8pabcd2345 ');
+    await tap(screen, '.writeoff');
+    expect(timebank.writeoff).toHaveBeenCalledTimes(2);
+    expect(timebank.voucherCode(timebank.writeoff.mock.calls[1][0])).toBe('K7Q2MX8PABCD2345');
   });
 });
 
