@@ -3,6 +3,7 @@
  * (with a reason), start, and complete with the minutes worked and a note.
  */
 const orders = require('../../../services/orders');
+const subscribe = require('../../../utils/subscribe');
 const { createPager, emptyList } = require('../../../utils/pager');
 const { basePage, showError, showOk, dataset, shortTime } = require('../../../utils/ui');
 const { requestBadge } = require('../../../utils/status');
@@ -29,10 +30,13 @@ Page(basePage({
     this.pager.reload();
   },
 
-  async act(fn, okText) {
+  /** `wish`: subscribe-message kinds to ask for, inside this tap (before any await). */
+  async act(fn, okText, wish) {
     if (this.data.busy) return;
+    const asked = wish ? subscribe.ask(wish) : null;
     this.setData({ busy: true });
     try {
+      await asked;
       await fn();
       showOk(okText);
       this.setData({ form: null });
@@ -44,8 +48,12 @@ Page(basePage({
     }
   },
 
-  onAccept(e) { return this.act(() => orders.accept(Number(dataset(e).id)), '已接单'); },
-  onClaim(e) { return this.act(() => orders.claim(Number(dataset(e).id)), '认领成功'); },
+  onAccept(e) {
+    return this.act(() => orders.accept(Number(dataset(e).id)), '已接单', subscribe.WISHES.accept);
+  },
+  onClaim(e) {
+    return this.act(() => orders.claim(Number(dataset(e).id)), '认领成功', subscribe.WISHES.accept);
+  },
   onStart(e) { return this.act(() => orders.start(Number(dataset(e).id)), '已开始服务'); },
 
   onOpenForm(e) {

@@ -5,6 +5,7 @@
 const catalog = require('../../../services/catalog');
 const orders = require('../../../services/orders');
 const session = require('../../../utils/session');
+const subscribe = require('../../../utils/subscribe');
 const { basePage, showError, dataset } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
 const { PAYERS } = require('../../../utils/status');
@@ -116,8 +117,11 @@ Page(basePage({
 
   async onSubmit() {
     if (this.data.submitting) return;
+    // Inside the tap: ask to be told when a partner accepts, starts and completes.
+    const asked = subscribe.ask(subscribe.WISHES.order);
     this.setData({ submitting: true, formError: '' });
     try {
+      await asked;
       const created = await orders.create({
         categoryId: this.data.categoryId,
         householdId: this.data.householdId,
