@@ -4,9 +4,11 @@
  */
 const http = require('./utils/request');
 const subscribe = require('./utils/subscribe');
+const privacy = require('./utils/privacy');
 
 App({
   onLaunch() {
+    privacy.install();
     const ready = http.getToken() ? Promise.resolve() : http.login();
     ready.then(() => subscribe.refresh()).catch((e) => {
       wx.showToast({ title: e.message || '登录失败', icon: 'none', duration: 3000 });

@@ -68,6 +68,10 @@ Page(basePage({
     wx.navigateTo({ url: '/packages/resident/notifications/index' });
   },
 
+  onPrivacy() {
+    wx.navigateTo({ url: '/pages/privacy/index' });
+  },
+
   /** <button open-type="getPhoneNumber">: WeChat gives a one-time code for the API to exchange. */
   async onPhone(e) {
     const code = e.detail && e.detail.code;
