@@ -56,7 +56,7 @@ def register_extensions(app: Flask) -> None:
 
 # Domain packages, lowest first. Each has models.py and routes.py (a flask-smorest `blp`).
 DOMAINS = ("auth", "community", "notifications", "timebank", "catalog", "orders",
-           "volunteering")
+           "volunteering", "approvals")
 
 
 def _import_models() -> None:

@@ -190,9 +190,10 @@ AttendancePage = page_schema(AttendanceOut, "AttendancePage")
 
 class AttendanceListArgs(PageArgs):
     community_id = fields.Integer(required=True)
-    status = fields.String(load_default=None, validate=validate.OneOf(
-        ["checked_in", "pending", "partial", "credited", "rejected"]))
+    status = fields.String(load_default=None, validate=validate.OneOf(ATTENDANCE_STATUSES))
     shift_id = fields.Integer(load_default=None)
+    manual = fields.Boolean(load_default=None,
+                            metadata={"description": "true 只看补录，false 只看现场签到"})
 
 
 class AttendanceApproveIn(Schema):
