@@ -26,12 +26,9 @@ module.exports = {
     `checkin:${shiftId}`, presence(position)),
   checkout: (shiftId, position) => http.once('POST', `/shifts/${shiftId}/checkout`,
     `checkout:${shiftId}`, presence(position)),
-  /** Staff: a community's attendances; `status: 'pending'` is the review queue. */
-  attendances: (query) => http.get('/attendances', query),
   myAttendances: (query) => http.get('/me/attendances', query),
   myRecord: () => http.get('/me/volunteer-record'),
   myRegistrations: (query) => http.get('/me/party-registrations', query),
-  approveAttendance: (id) => http.post(`/attendances/${id}/approve`, {}),
   register: ({ communityId, unitName, roles }) => http.post('/party/registrations',
     { community_id: communityId, unit_name: unitName, roles }),
 };

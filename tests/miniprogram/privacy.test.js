@@ -5,7 +5,7 @@
  */
 const auth = require('../../miniprogram/services/auth');
 const privacy = require('../../miniprogram/utils/privacy');
-const location = require('../../miniprogram/utils/location');
+const location = require('../../miniprogram/utils/privacy');
 const { resetAll, loadPage, flush, fire, tap, text } = require('./helpers/page');
 
 /** The dialog component's own tree (queried through its host on the page). */

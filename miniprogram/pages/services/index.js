@@ -3,6 +3,7 @@
  * volunteers and merchants see the entries of their subpackage. Several roles: switch on top.
  */
 const orders = require('../../services/orders');
+const approvals = require('../../services/approvals');
 const session = require('../../utils/session');
 const { createPager, emptyList } = require('../../utils/pager');
 const { basePage, showError, dataset, shortTime } = require('../../utils/ui');
@@ -14,9 +15,9 @@ const WORKBENCH = {
     { text: '任务池（可认领）', url: '/packages/partner/tasks/index?tab=pool' },
   ],
   staff: [
+    { text: '审核', url: '/packages/staff/approvals/index', counts: true },
     { text: '派单队列', url: '/packages/staff/queue/index?tab=submitted' },
     { text: '纠纷处理', url: '/packages/staff/queue/index?tab=disputed' },
-    { text: '志愿签到审核', url: '/packages/staff/attendances/index' },
     { text: '现场签到码', url: '/packages/staff/checkin-code/index' },
   ],
   volunteer: [
@@ -29,7 +30,10 @@ const WORKBENCH = {
     { text: '我的志愿时长', url: '/packages/volunteer/hours/index' },
   ],
   merchant: [{ text: '扫码核销', url: '/packages/merchant/writeoff/index' }],
-  admin: [{ text: '派单队列', url: '/packages/staff/queue/index?tab=submitted' }],
+  admin: [
+    { text: '审核', url: '/packages/staff/approvals/index', counts: true },
+    { text: '派单队列', url: '/packages/staff/queue/index?tab=submitted' },
+  ],
 };
 
 const FILTERS = [
@@ -67,6 +71,21 @@ Page(basePage({
     this.user = user;
     this.setData({ roles: session.rolesOf(user), role, entries: WORKBENCH[role] || [] });
     if (role === 'resident') this.pager.reload();
+    if (this.data.entries.some((x) => x.counts)) this.loadCounts(user);
+  },
+
+  /** The 审核 entry says how much waits (for the community being worked on). */
+  async loadCounts(user) {
+    const communityId = session.workCommunity(user);
+    if (!communityId) return;
+    try {
+      const counts = await approvals.counts(communityId);
+      this.setData({
+        entries: this.data.entries.map((x) => (x.counts ? { ...x, note: counts.total ? `${counts.total} 件待审核` : '暂无待审核' } : x)),
+      });
+    } catch (e) {
+      // The badge is secondary; the inbox shows its own error when opened.
+    }
   },
 
   onRole(e) {

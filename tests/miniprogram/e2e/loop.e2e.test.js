@@ -16,6 +16,8 @@ const orders = require('../../../miniprogram/services/orders');
 const timebank = require('../../../miniprogram/services/timebank');
 const volunteering = require('../../../miniprogram/services/volunteering');
 const notifications = require('../../../miniprogram/services/notifications');
+const approvals = require('../../../miniprogram/services/approvals');
+const review = require('../../../miniprogram/packages/staff/services/review');
 const subscribe = require('../../../miniprogram/utils/subscribe');
 const http = require('../../../miniprogram/utils/request');
 const app = require('../../../miniprogram/app.json');
@@ -151,11 +153,21 @@ test('a volunteer signs up, is refused far away, checks in with the on-site code
     expect(mine.items.find((a) => a.id === attendanceId)).toMatchObject({ status: out.status });
   });
 
+  // Staff find it in the 审核 inbox and approve it: the volunteer's attendance is credited once.
   await as('demo-staff-1', async () => {
-    const queue = await volunteering.attendances({ community_id: 1, status: 'partial', limit: 50 });
-    const pending = await volunteering.attendances({ community_id: 1, status: 'pending', limit: 50 });
-    const ids = queue.items.concat(pending.items).map((a) => a.user.nickname);
-    expect(ids).toContain('党员志愿者赵哥');
+    const counts = await approvals.counts(1);
+    expect(counts.attendances).toBeGreaterThanOrEqual(1);
+    const partial = await review.attendances({ community_id: 1, manual: false, status: 'partial', limit: 50 });
+    const pending = await review.attendances({ community_id: 1, manual: false, status: 'pending', limit: 50 });
+    const mine = partial.items.concat(pending.items).find((a) => a.id === attendanceId);
+    expect(mine.user.nickname).toBe('党员志愿者赵哥');
+    const approved = await review.approveAttendance(attendanceId);
+    expect(approved.status).toBe('credited');
+    expect((await approvals.counts(1)).attendances).toBe(counts.attendances - 1);
+  });
+  await as('demo-volunteer-1', async () => {
+    const mine = await volunteering.myAttendances({ limit: 10 });
+    expect(mine.items.find((a) => a.id === attendanceId)).toMatchObject({ status: 'credited' });
   });
 }, 120000);
 

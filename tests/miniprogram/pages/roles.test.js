@@ -136,21 +136,6 @@ describe('社区工作者', () => {
     expect(orders.resolve).toHaveBeenCalledWith(6, 'confirm', 45);
   });
 
-  test('attendances to approve are those of my community; approving calls the API once', async () => {
-    wx.setStorageSync('user', STAFF);
-    volunteering.attendances.mockResolvedValue(page([{ id: 31, user: { id: 8, nickname: '赵哥' }, activity_title: '便民服务日', status: 'pending', minutes: 120, manual: false }]));
-    volunteering.approveAttendance.mockResolvedValue({ id: 31, status: 'credited' });
-    const list = loadPage('packages/staff/attendances/index');
-    await flush();
-    expect(volunteering.attendances).toHaveBeenCalledWith({ status: 'pending', community_id: 1, cursor: undefined, limit: 20 });
-    expect(text(list, '.attendance')).toContain('待审核');
-    await tap(list, '.approve');
-    expect(volunteering.approveAttendance).toHaveBeenCalledTimes(1);
-    expect(volunteering.approveAttendance).toHaveBeenCalledWith(31);
-    await tap(list, '.tab-partial');
-    expect(volunteering.attendances).toHaveBeenLastCalledWith({ status: 'partial', community_id: 1, cursor: undefined, limit: 20 });
-  });
-
   test("the check-in QR shows the shift's rotating code and fetches the next one", async () => {
     jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
     try {

@@ -2,7 +2,7 @@
  * 绑定住户: pick community → compound → building → room, say how you relate to it, and ask;
  * community staff approve the binding before it can be used for orders.
  */
-const community = require('../../../services/community');
+const community = require('../services/household');
 const { basePage, showError, showOk, dataset } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
 const { RELATIONS } = require('../../../utils/status');
