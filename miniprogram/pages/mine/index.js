@@ -3,6 +3,7 @@
  * mode, and in development the demo identity to log in as.
  */
 const auth = require('../../services/auth');
+const volunteering = require('../../services/volunteering');
 const config = require('../../config');
 const http = require('../../utils/request');
 const session = require('../../utils/session');
@@ -15,6 +16,7 @@ Page(basePage({
     roles: [],
     role: 'resident',
     households: [],
+    volunteerHours: '',
     devMode: config.fakeWechat,
     identities: config.demoIdentities,
     identity: '',
@@ -43,9 +45,24 @@ Page(basePage({
     const households = (user.households || []).map((h) => ({
       ...h, badge: bindingBadge(h.status), relationLabel: RELATIONS[h.relation] || h.relation,
     }));
-    this.setData({
-      user, households, roles: session.rolesOf(user), role: session.activeRole(user), state: 'ready',
-    });
+    const roles = session.rolesOf(user);
+    this.setData({ user, households, roles, role: session.activeRole(user), state: 'ready' });
+    if (roles.some((r) => r.role === 'volunteer' || r.role === 'party_member')) this.loadVolunteerHours();
+  },
+
+  /** 志愿者 and 党员 see their verified hours here; the details are one tap away. */
+  async loadVolunteerHours() {
+    try {
+      const r = await volunteering.myRecord();
+      const hours = Math.round(((r.verified_minutes || 0) + (r.manual_minutes || 0)) / 6) / 10;
+      this.setData({ volunteerHours: `${hours} 小时 · ${r.points || 0} 积分` });
+    } catch (e) {
+      this.setData({ volunteerHours: '' });
+    }
+  },
+
+  onVolunteerHours() {
+    wx.navigateTo({ url: '/packages/volunteer/hours/index' });
   },
 
   onRole(e) {

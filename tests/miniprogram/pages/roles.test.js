@@ -303,3 +303,77 @@ describe('我的 and 适老化', () => {
     expect(text(mine, '.phone')).toBe('手机号：139****0001');
   });
 });
+
+describe('志愿活动 and 我的志愿时长', () => {
+  const soon = (h) => new Date(Date.now() + h * 3600 * 1000).toISOString();
+
+  test('only shifts still to end are listed, soonest first; a shift opens its page', async () => {
+    wx.setStorageSync('user', VOLUNTEER);
+    volunteering.activities.mockResolvedValue(page([
+      { id: 1, title: '便民服务日', team: { name: '观湖志愿V站' }, shifts: [
+        { id: 9, starts_at: soon(26), ends_at: soon(28), capacity: 5, signed_up: 5, points_per_hour: 10, location: { name: '观湖志愿V站' } },
+        { id: 7, starts_at: soon(-50), ends_at: soon(-48), capacity: 5, signed_up: 1, points_per_hour: 10, location: { name: '观湖志愿V站' } },
+        { id: 8, starts_at: soon(2), ends_at: soon(4), capacity: 5, signed_up: 2, points_per_hour: 10, location: { name: '观湖志愿V站' } },
+      ] },
+      { id: 2, title: '上周的活动', shifts: [{ id: 3, starts_at: soon(-200), ends_at: soon(-198), capacity: 5, signed_up: 0 }] },
+    ]));
+    const screen = loadPage('packages/volunteer/activities/index');
+    await flush();
+    expect(volunteering.activities).toHaveBeenCalledWith({ community_id: 1, upcoming: true, cursor: undefined, limit: 20 });
+    expect(all(screen, '.activity')).toHaveLength(1);
+    const shifts = all(screen, '.shift');
+    expect(shifts).toHaveLength(2);
+    expect(shifts[0].dom.textContent).toContain('已报 2/5');
+    expect(shifts[1].dom.textContent).toContain('已满（5/5），可候补');
+    await tap(screen, '.shift', 0);
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/packages/volunteer/shift/index?id=8' });
+  });
+
+  test('no activity says so', async () => {
+    wx.setStorageSync('user', VOLUNTEER);
+    volunteering.activities.mockResolvedValue(page([]));
+    const screen = loadPage('packages/volunteer/activities/index');
+    await flush();
+    expect(listState(screen, '.list-state')).toBe('近期没有志愿活动');
+  });
+
+  test('my hours: verified, make-up and pending, no-shows, and each attendance in words', async () => {
+    volunteering.myRecord.mockResolvedValue({ verified_minutes: 150, manual_minutes: 60, pending_minutes: 30, activities: 3, no_shows: 1, points: 35 });
+    volunteering.myAttendances.mockResolvedValue(page([
+      { id: 3, activity_title: '便民服务日', status: 'credited', minutes: 120, manual: false, checked_in_at: '2026-11-20T09:00:00+08:00' },
+      { id: 2, activity_title: '敬老院探访', status: 'partial', minutes: 30, manual: false, checked_in_at: '2026-11-10T09:00:00+08:00' },
+      { id: 1, activity_title: '清洁家园', status: 'pending', minutes: 60, manual: true, checked_in_at: null },
+    ]));
+    const screen = loadPage('packages/volunteer/hours/index');
+    await flush();
+    expect(text(screen, '.verified')).toBe('2.5 小时');
+    expect(text(screen, '.manual')).toBe('1 小时');
+    expect(text(screen, '.pending')).toBe('0.5 小时');
+    expect(text(screen, '.no-shows')).toBe('1 次');
+    expect(all(screen, '.attendance').map((a) => a.dom.textContent)).toEqual([
+      expect.stringContaining('已计入积分'), expect.stringContaining('时长不足待审核'), expect.stringContaining('补录')]);
+  });
+
+  test('a record that fails to load can be retried', async () => {
+    volunteering.myRecord.mockRejectedValueOnce(new ApiError('server_error', '服务暂时不可用，请稍后再试', 503));
+    volunteering.myAttendances.mockResolvedValue(page([]));
+    const screen = loadPage('packages/volunteer/hours/index');
+    await flush();
+    expect(listState(screen, '.record-state')).toContain('服务暂时不可用');
+    volunteering.myRecord.mockResolvedValue({ verified_minutes: 60, manual_minutes: 0, pending_minutes: 0, activities: 1, no_shows: 0, points: 10 });
+    await tap(screen.querySelector('.record-state'), '.ls-retry');
+    expect(text(screen, '.verified')).toBe('1 小时');
+    expect(listState(screen, '.list-state')).toBe('还没有签到记录');
+  });
+});
+
+test('我的 shows a volunteer their hours, one tap from the details', async () => {
+  auth.me.mockResolvedValue(VOLUNTEER);
+  volunteering.myRecord.mockResolvedValue({ verified_minutes: 150, manual_minutes: 60, pending_minutes: 0, points: 35 });
+  const mine = loadPage('pages/mine/index');
+  await flush();
+  expect(text(mine, '.volunteer-hours')).toContain('3.5 小时 · 35 积分');
+  await tap(mine, '.volunteer-hours');
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/packages/volunteer/hours/index' });
+});
+

@@ -1,8 +1,17 @@
-/** 志愿活动: activities of my community with their shifts; a shift opens to sign up and check in. */
+/**
+ * 志愿活动: activities of my community with their shifts still to come (or running now, for
+ * check-in); a shift opens to sign up and check in. Ended shifts are not listed.
+ */
 const volunteering = require('../../../services/volunteering');
 const session = require('../../../utils/session');
 const { createPager, emptyList } = require('../../../utils/pager');
 const { basePage, dataset, shortTime } = require('../../../utils/ui');
+
+/** Shifts that have not ended (and are not closed), soonest first. */
+function upcomingShifts(shifts, now = Date.now()) {
+  return (shifts || []).filter((s) => !s.closed && Date.parse(s.ends_at) > now)
+    .sort((a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at));
+}
 
 function decorateShift(s) {
   const full = s.capacity && s.signed_up >= s.capacity;
@@ -21,11 +30,15 @@ Page(basePage({
     this.pager = createPager(this, 'list', async (page) => {
       const user = session.cachedUser() || await session.refreshUser();
       const communityId = session.communityOf(user, 'volunteer') || session.communityOf(user, 'party_member');
-      return volunteering.activities({ community_id: communityId, ...page });
-    }, { decorate: (a) => ({ ...a, shifts: (a.shifts || []).map(decorateShift) }) });
+      const res = await volunteering.activities({ community_id: communityId, upcoming: true, ...page });
+      const items = (res.items || []).map((a) => ({ ...a, shifts: upcomingShifts(a.shifts) }))
+        .filter((a) => a.shifts.length);
+      return { ...res, items };
+    }, { decorate: (a) => ({ ...a, shifts: a.shifts.map(decorateShift) }) });
   },
 
   onShow() { this.pager.reload(); },
+  onPullDownRefresh() { this.pager.reload().then(() => wx.stopPullDownRefresh()); },
   onReachBottom() { this.pager.more(); },
   onMore() { this.pager.more(); },
   onRetry() { this.pager.retry(); },
@@ -40,3 +53,5 @@ Page(basePage({
 
   onHours() { wx.navigateTo({ url: '/packages/volunteer/hours/index' }); },
 }));
+
+module.exports = { upcomingShifts };
