@@ -63,6 +63,9 @@ class Building(db.Model):
     compound_id: Mapped[int] = mapped_column(sa.ForeignKey("compounds.id"), index=True)
     grid_id: Mapped[int | None] = mapped_column(sa.ForeignKey("grids.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(32))
+    # The entrance, GCJ-02 (picked by staff with wx.chooseLocation); NULL until set.
+    lat: Mapped[float | None] = mapped_column(sa.Float)
+    lng: Mapped[float | None] = mapped_column(sa.Float)
     compound: Mapped[Compound] = relationship(lazy="joined")
 
     def __repr__(self):

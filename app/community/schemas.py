@@ -1,7 +1,7 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.common.pagination import PageArgs
-from app.common.schemas import LocalDateTime, one_of, page_schema, text
+from app.common.schemas import LocalDateTime, latitude, longitude, one_of, page_schema, text
 from app.community.models import BINDING_STATUSES, COMPOUND_KINDS, RELATIONS, STATION_KINDS
 
 
@@ -33,8 +33,19 @@ class BuildingIn(Schema):
 
 
 class BuildingPatch(Schema):
+    """`lat` and `lng` go together (both, or both null to clear): the building's entrance as
+    staff pick it with wx.chooseLocation, for partners' navigation."""
+
     name = text(32, required=False)
     grid_id = fields.Integer(allow_none=True)
+    lat = latitude(allow_none=True)
+    lng = longitude(allow_none=True)
+
+    @validates_schema
+    def _together(self, data, **kwargs):
+        given = ("lat" in data, "lng" in data)
+        if given[0] != given[1] or (data.get("lat") is None) != (data.get("lng") is None):
+            raise ValidationError("lat 与 lng 须同时给出", "lat")
 
 
 class HouseholdIn(Schema):
@@ -44,8 +55,8 @@ class HouseholdIn(Schema):
 
 class StationIn(NameIn):
     kind = fields.String(required=True, validate=validate.OneOf(STATION_KINDS))
-    lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
-    lng = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
+    lat = latitude(required=True)
+    lng = longitude(required=True)
     address = fields.String(load_default="", validate=validate.Length(max=128))
 
 
@@ -81,6 +92,8 @@ class BuildingOut(Schema):
     compound_id = fields.Integer()
     grid_id = fields.Integer(allow_none=True)
     name = fields.String()
+    lat = latitude(allow_none=True)
+    lng = longitude(allow_none=True)
 
 
 class HouseholdOut(Schema):
@@ -116,8 +129,8 @@ class StationOut(Schema):
     community_id = fields.Integer()
     kind = one_of(STATION_KINDS)
     name = fields.String()
-    lat = fields.Float()
-    lng = fields.Float()
+    lat = latitude()
+    lng = longitude()
     address = fields.String()
 
 

@@ -2,7 +2,7 @@ from marshmallow import Schema, fields, validate
 
 from app.catalog.models import PAYERS
 from app.common.pagination import PageArgs
-from app.common.schemas import LocalDateTime, one_of, page_schema, text
+from app.common.schemas import LocalDateTime, latitude, longitude, one_of, page_schema, text
 from app.orders.machine import ROWS
 from app.orders.models import STATUSES
 
@@ -69,6 +69,8 @@ class _Category(_Ref):
 class _Household(Schema):
     id = fields.Integer()
     address = fields.String()
+    lat = latitude(allow_none=True)
+    lng = longitude(allow_none=True)
 
 
 class _Person(Schema):

@@ -4,7 +4,7 @@ from datetime import timedelta
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.common.pagination import PageArgs
-from app.common.schemas import LocalDateTime, one_of, page_schema, text
+from app.common.schemas import LocalDateTime, latitude, longitude, one_of, page_schema, text
 from app.common.timeutil import SHANGHAI
 from app.volunteering.models import (
     ATTENDANCE_STATUSES,
@@ -23,12 +23,8 @@ def when(**kw):
     return fields.AwareDateTime(default_timezone=SHANGHAI, **kw)
 
 
-def Lat(**kw):  # noqa: N802 (reads as a field type)
-    return fields.Float(validate=validate.Range(min=-90, max=90), **kw)
-
-
-def Lng(**kw):  # noqa: N802
-    return fields.Float(validate=validate.Range(min=-180, max=180), **kw)
+Lat = latitude  # GCJ-02, see app.common.schemas
+Lng = longitude
 
 
 class VolunteerBrief(Schema):
@@ -75,8 +71,8 @@ class ActivityListArgs(PageArgs):
 
 class ShiftLocationOut(Schema):
     name = fields.String(attribute="location_name")
-    lat = fields.Float()
-    lng = fields.Float()
+    lat = Lat()
+    lng = Lng()
     radius_m = fields.Integer()
 
 
@@ -257,8 +253,8 @@ class TeamIn(Schema):
 class TeamStationOut(Schema):
     id = fields.Integer()
     name = fields.String()
-    lat = fields.Float()
-    lng = fields.Float()
+    lat = Lat()
+    lng = Lng()
 
 
 class TeamOut(Schema):
