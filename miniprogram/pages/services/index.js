@@ -18,7 +18,9 @@ const WORKBENCH = {
     { text: '审核', url: '/packages/staff/approvals/index', counts: true },
     { text: '派单队列', url: '/packages/staff/queue/index?tab=submitted' },
     { text: '纠纷处理', url: '/packages/staff/queue/index?tab=disputed' },
+    { text: '活动与班次', url: '/packages/staff/activities/index' },
     { text: '现场签到码', url: '/packages/staff/checkin-code/index' },
+    { text: '楼栋位置', url: '/packages/staff/buildings/index' },
   ],
   volunteer: [
     { text: '志愿活动与班次', url: '/packages/volunteer/activities/index' },
@@ -33,6 +35,7 @@ const WORKBENCH = {
   admin: [
     { text: '审核', url: '/packages/staff/approvals/index', counts: true },
     { text: '派单队列', url: '/packages/staff/queue/index?tab=submitted' },
+    { text: '活动与班次', url: '/packages/staff/activities/index' },
   ],
 };
 

@@ -25,6 +25,13 @@ function makeWx() {
     openSetting: jest.fn(),
     getLocation: jest.fn(({ success }) => success({ latitude: 29.3401, longitude: 105.2893 })),
     scanCode: jest.fn(),
+    setKeepScreenOn: jest.fn(),
+    getScreenBrightness: jest.fn(({ success, complete }) => { success({ value: 0.4 }); if (complete) complete(); }),
+    setScreenBrightness: jest.fn(),
+    chooseLocation: jest.fn(),
+    openLocation: jest.fn(),
+    makePhoneCall: jest.fn(),
+    setNavigationBarTitle: jest.fn(),
   };
 }
 

@@ -90,6 +90,7 @@ describe('合伙人任务', () => {
 
 describe('社区工作者', () => {
   test('the dispatch queue shows overdue requests first, marked in words', async () => {
+    wx.setStorageSync('user', STAFF);
     orders.list.mockResolvedValue(page([
       REQ({ id: 1, status: 'submitted', overdue: false }),
       REQ({ id: 2, status: 'submitted', overdue: true }),
@@ -97,7 +98,7 @@ describe('社区工作者', () => {
     ]));
     const queue = loadPage('packages/staff/queue/index', { tab: 'submitted' });
     await flush();
-    expect(orders.list).toHaveBeenCalledWith({ scope: 'community', status: 'submitted', cursor: undefined, limit: 20 });
+    expect(orders.list).toHaveBeenCalledWith({ scope: 'community', community_id: 1, status: 'submitted', cursor: undefined, limit: 20 });
     const cards = all(queue, '.queued');
     expect(cards[0].dom.textContent).toContain('已超时');
     expect(cards.map((c) => c.dom.textContent.includes('已超时'))).toEqual([true, false, false]);
@@ -107,6 +108,7 @@ describe('社区工作者', () => {
 
   test('dispatch shows candidates with reasons and dispatches to the chosen one, or pools', async () => {
     orders.get.mockResolvedValue(REQ({ id: 5, status: 'submitted' }));
+    orders.events.mockResolvedValue(page([]));
     orders.candidates.mockResolvedValue(page([
       { partner_id: 1, name: '观湖家电维修合作社', score: 0.9, reasons: ['服务该类别', '当前负载 1/3'] },
       { partner_id: 4, name: '隆昌助老服务中心', score: 0.4, reasons: ['评分 4.8'] },
