@@ -7,7 +7,9 @@ const volunteering = require('../../services/volunteering');
 const config = require('../../config');
 const http = require('../../utils/request');
 const session = require('../../utils/session');
-const { basePage, showError, showOk, isElder, setElder, dataset } = require('../../utils/ui');
+const {
+  basePage, showError, showOk, isElder, answerElderOffer, syncTabBar, dataset,
+} = require('../../utils/ui');
 const { bindingBadge, RELATIONS } = require('../../utils/status');
 
 Page(basePage({
@@ -73,8 +75,9 @@ Page(basePage({
 
   onElder(e) {
     const on = Boolean(e.detail.value);
-    setElder(on);
+    answerElderOffer(on);
     this.setData({ elder: on });
+    syncTabBar(this, on);
   },
 
   onBindHousehold() {
