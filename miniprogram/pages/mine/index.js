@@ -88,6 +88,11 @@ Page(basePage({
     wx.navigateTo({ url: '/packages/resident/notifications/index' });
   },
 
+  /** Any resident may be a party member who has not reported yet: the entry is for everyone. */
+  onParty() {
+    wx.navigateTo({ url: '/packages/volunteer/party/index' });
+  },
+
   onPrivacy() {
     wx.navigateTo({ url: '/pages/privacy/index' });
   },

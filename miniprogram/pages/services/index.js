@@ -25,11 +25,15 @@ const WORKBENCH = {
   volunteer: [
     { text: '志愿活动与班次', url: '/packages/volunteer/activities/index' },
     { text: '我的志愿时长', url: '/packages/volunteer/hours/index' },
+    { text: '志愿排行', url: '/packages/volunteer/leaderboard/index' },
+    { text: '志愿队伍', url: '/packages/volunteer/teams/index' },
   ],
   party_member: [
     { text: '党员双报到', url: '/packages/volunteer/party/index' },
+    { text: '党员邻居走访', url: '/packages/volunteer/visits/index' },
     { text: '志愿活动与班次', url: '/packages/volunteer/activities/index' },
     { text: '我的志愿时长', url: '/packages/volunteer/hours/index' },
+    { text: '志愿排行', url: '/packages/volunteer/leaderboard/index' },
   ],
   merchant: [{ text: '扫码核销', url: '/packages/merchant/writeoff/index' }],
   admin: [

@@ -287,7 +287,8 @@ describe('我的 and 适老化', () => {
     const services = loadPage('pages/services/index');
     await flush();
     expect(all(services, '.entry').map((e) => e.dom.textContent)).toEqual([
-      expect.stringContaining('党员双报到'), expect.stringContaining('志愿活动与班次'), expect.stringContaining('我的志愿时长')]);
+      expect.stringContaining('党员双报到'), expect.stringContaining('党员邻居走访'), expect.stringContaining('志愿活动与班次'),
+      expect.stringContaining('我的志愿时长'), expect.stringContaining('志愿排行')]);
     orders.list.mockResolvedValue(page([]));
     await tap(services, '.role', 0);
     expect(listState(services, '.list-state')).toBe('还没有需求，点上方按钮点单');
