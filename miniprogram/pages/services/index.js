@@ -35,7 +35,11 @@ const WORKBENCH = {
     { text: '我的志愿时长', url: '/packages/volunteer/hours/index' },
     { text: '志愿排行', url: '/packages/volunteer/leaderboard/index' },
   ],
-  merchant: [{ text: '扫码核销', url: '/packages/merchant/writeoff/index' }],
+  merchant: [
+    { text: '扫码核销', url: '/packages/merchant/writeoff/index' },
+    { text: '核销记录', url: '/packages/merchant/sales/index' },
+    { text: '我的商品', url: '/packages/merchant/items/index' },
+  ],
   admin: [
     { text: '审核', url: '/packages/staff/approvals/index', counts: true },
     { text: '派单队列', url: '/packages/staff/queue/index?tab=submitted' },

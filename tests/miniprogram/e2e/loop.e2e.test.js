@@ -18,6 +18,7 @@ const volunteering = require('../../../miniprogram/services/volunteering');
 const notifications = require('../../../miniprogram/services/notifications');
 const approvals = require('../../../miniprogram/services/approvals');
 const review = require('../../../miniprogram/packages/staff/services/review');
+const shop = require('../../../miniprogram/packages/merchant/services/shop');
 const subscribe = require('../../../miniprogram/utils/subscribe');
 const http = require('../../../miniprogram/utils/request');
 const app = require('../../../miniprogram/app.json');
@@ -207,6 +208,12 @@ test('a resident redeems a voucher; the merchant writes it off by its QR payload
     expect(used.voucher).toMatchObject({ id: voucher.id, status: 'used' });
     const again = await timebank.writeoff(voucher.code).catch((e) => e);
     expect(again).toMatchObject({ status: 409, code: 'voucher_not_issued' });
+    // ...and it is in the merchant's write-off history, without the code.
+    const me = await auth.me();
+    const merchantId = me.roles.find((r) => r.role === 'merchant').merchant_id;
+    const history = await shop.writeoffs(merchantId, { limit: 20 });
+    expect(history.items[0]).toMatchObject({ id: voucher.id, status: 'used' });
+    expect(history.items[0].code).toBeUndefined();
   });
 });
 
