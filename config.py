@@ -89,6 +89,7 @@ class Config:
     MAX_CONTENT_LENGTH = 64 * 1024
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute")
     WRITE_RATE_LIMIT = os.environ.get("WRITE_RATE_LIMIT", "120 per minute")
+    CLIENT_ERROR_RATE_LIMIT = os.environ.get("CLIENT_ERROR_RATE_LIMIT", "10 per minute")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True

@@ -7,11 +7,12 @@ module.exports = {
   updateNickname: (nickname) => http.patch('/me', { nickname }),
   /** `code` comes from <button open-type="getPhoneNumber">; the fake client takes `test-phone:<11 digits>`. */
   bindPhone: (code) => http.post('/me/phone', { code }),
+  /** Ends the session on the API and on the phone; nothing logs in again by itself. */
   async logout() {
     try {
-      await http.post('/auth/logout');
+      if (http.getToken()) await http.post('/auth/logout');
     } finally {
-      http.clearSession();
+      http.markLoggedOut();
     }
   },
 };

@@ -9,6 +9,8 @@ const TOKEN_KEY = 'token';
 const USER_KEY = 'user';
 const DEV_IDENTITY_KEY = 'devIdentity';
 const PENDING_KEY = 'pendingWrites';
+// Set by logging out: no silent login until the person logs in again themselves.
+const LOGGED_OUT_KEY = 'loggedOut';
 // The API keeps an Idempotency-Key 24 hours; a pending write older than this starts afresh.
 const PENDING_TTL_MS = 23 * 3600 * 1000;
 
@@ -27,6 +29,16 @@ function dropToken() {
 function clearSession() {
   dropToken();
   wx.removeStorageSync(PENDING_KEY);
+}
+
+function isLoggedOut() {
+  return Boolean(wx.getStorageSync(LOGGED_OUT_KEY));
+}
+
+/** After logout: every call needing a login is refused until login() is called explicitly. */
+function markLoggedOut() {
+  clearSession();
+  wx.setStorageSync(LOGGED_OUT_KEY, true);
 }
 
 function queryString(query) {
@@ -79,7 +91,12 @@ async function doLogin() {
   if (res.statusCode !== 200) throw fromResponse(res.statusCode, res.data);
   wx.setStorageSync(TOKEN_KEY, res.data.token);
   wx.setStorageSync(USER_KEY, res.data.user);
+  wx.removeStorageSync(LOGGED_OUT_KEY);
   return res.data;
+}
+
+function loggedOutError() {
+  return new ApiError('logged_out', '您已退出登录，请到“我的”重新登录', 401);
 }
 
 /** Log in once even when many requests find the token missing at the same time. */
@@ -99,14 +116,17 @@ async function request(method, path, options = {}) {
   const attempt = async () => {
     const header = {};
     if (auth) {
-      if (!getToken()) await login();
+      if (!getToken()) {
+        if (isLoggedOut()) throw loggedOutError();
+        await login();
+      }
       header.Authorization = `Bearer ${getToken()}`;
     }
     if (idempotencyKey) header['Idempotency-Key'] = idempotencyKey;
     return send(method, path, { data, query, header });
   };
   let res = await attempt();
-  if (res.statusCode === 401 && auth) {
+  if (res.statusCode === 401 && auth && !isLoggedOut()) {
     // One silent re-login, then one retry; a second 401 is shown to the user.
     dropToken();
     await login();
@@ -169,6 +189,8 @@ module.exports = {
   once,
   login,
   clearSession,
+  markLoggedOut,
+  isLoggedOut,
   getToken,
   devIdentity,
   newIdempotencyKey,
@@ -177,4 +199,5 @@ module.exports = {
   USER_KEY,
   DEV_IDENTITY_KEY,
   PENDING_KEY,
+  LOGGED_OUT_KEY,
 };

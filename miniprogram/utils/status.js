@@ -162,6 +162,13 @@ const WORDS = {
   month: '本月',
   year: '本年',
   merchant: '商家',
+  error: '程序出错',
+  rejection: '未处理的异常',
+  // Roles and steps the API contract names as well.
+  recall: '撤回',
+  street_admin: '街道管理员',
+  mediator: '调解员',
+  org_dept: '组织部',
 };
 
 function words(table) {

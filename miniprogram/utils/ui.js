@@ -13,7 +13,14 @@ function showError(e) {
   return message;
 }
 
+/** WeChat cuts a success toast after 7 characters; anything longer goes in a modal instead. */
+const MAX_TOAST_CHARS = 7;
+
 function showOk(title) {
+  if (String(title).length > MAX_TOAST_CHARS) {
+    wx.showModal({ title: '', content: String(title), showCancel: false, confirmText: '知道了' });
+    return;
+  }
   wx.showToast({ title, icon: 'success' });
 }
 
@@ -107,4 +114,5 @@ function dataset(e) {
 module.exports = {
   showError, showOk, confirm, isElder, setElder, followSystemFont, elderOffered, answerElderOffer,
   syncTabBar, basePage, shortTime, dataset, ELDER_KEY, ELDER_OFFERED_KEY, LARGE_FONT_PX,
+  MAX_TOAST_CHARS,
 };

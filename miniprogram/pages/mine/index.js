@@ -27,8 +27,16 @@ Page(basePage({
     error: '',
   },
 
+  onPullDownRefresh() {
+    (http.isLoggedOut() ? Promise.resolve() : this.load()).then(() => wx.stopPullDownRefresh());
+  },
+
   onShow() {
     this.setData({ elder: isElder(), identity: http.devIdentity() });
+    if (http.isLoggedOut()) {
+      this.setData({ user: null, state: 'loggedOut' });
+      return;
+    }
     this.load();
   },
 
@@ -145,10 +153,21 @@ Page(basePage({
     }
   },
 
+  /** Logged out stays logged out (no silent login anywhere) until this tap. */
   async onLogout() {
     try {
       await auth.logout();
-      this.setData({ user: null, state: 'empty' });
+    } catch (e) {
+      // The session ends on the phone even when the API could not be told.
+    }
+    this.setData({ user: null, households: [], roles: [], volunteerHours: '', state: 'loggedOut' });
+  },
+
+  async onLogin() {
+    try {
+      await http.login();
+      await this.load();
+      showOk('已登录');
     } catch (e) {
       showError(e);
     }

@@ -69,6 +69,10 @@ Page(basePage({
     }), { decorate: (r) => ({ ...r, badge: requestBadge(r.status), when: shortTime(r.created_at) }) });
   },
 
+  onPullDownRefresh() {
+    (this.data.role === 'resident' ? this.pager.reload() : this.onShow()).then(() => wx.stopPullDownRefresh());
+  },
+
   async onShow() {
     try {
       const user = session.cachedUser() || await session.refreshUser();

@@ -2,7 +2,8 @@
  * @jest-environment node
  *
  * End to end, part 1: the mini-program's own services against the real API (gunicorn, SQLite,
- * fake WeChat): login, /me, household binding, phone, notifications, points, errors, re-login.
+ * fake WeChat): login, /me, household binding, phone, notifications, points, errors, re-login,
+ * a logout that holds, and error reports.
  */
 const { startServer } = require('./server');
 const { as } = require('./wx-node');
@@ -13,6 +14,7 @@ const community = require('../../../miniprogram/packages/resident/services/house
 const notifications = require('../../../miniprogram/services/notifications');
 const timebank = require('../../../miniprogram/services/timebank');
 const orders = require('../../../miniprogram/services/orders');
+const report = require('../../../miniprogram/utils/report');
 
 let server;
 
@@ -98,3 +100,26 @@ test('a revoked token is replaced by one silent re-login', async () => {
     expect(http.getToken()).not.toBe(first);
   });
 });
+
+test('logout ends the session on the API and nothing logs in again until asked', async () => {
+  await as('demo-resident-3', async () => {
+    await auth.login();
+    const token = http.getToken();
+    await auth.logout();
+    const stale = await new Promise((resolve) => wx.request({
+      url: `${config.baseUrl}/api/v1/me`, method: 'GET', header: { Authorization: `Bearer ${token}` },
+      success: resolve, fail: resolve,
+    }));
+    expect(stale.statusCode).toBe(401);
+    await expect(auth.me()).rejects.toMatchObject({ code: 'logged_out' });
+    await auth.login();
+    expect((await auth.me()).nickname).toBe('王奶奶');
+  });
+});
+
+test('an uncaught error is reported to the API', async () => {
+  await as('demo-resident-1', async () => {
+    await expect(report.report('error', new Error('TypeError: x is undefined'))).resolves.toBe(true);
+  });
+});
+

@@ -28,6 +28,10 @@ Page(basePage({
     submitting: false,
   },
 
+  onPullDownRefresh() {
+    this.open(this.data.level, this.parentId).then(() => wx.stopPullDownRefresh());
+  },
+
   onLoad() {
     this.open('communities', null);
   },
@@ -73,7 +77,7 @@ Page(basePage({
     this.setData({ submitting: true });
     try {
       await community.requestBinding(this.data.household.id, this.data.relation);
-      showOk('已提交，等待社区审核');
+      showOk('已提交'); // 我的 lists the binding as 审核中
       wx.navigateBack();
     } catch (e) {
       showError(e);

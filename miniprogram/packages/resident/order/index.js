@@ -6,7 +6,7 @@ const catalog = require('../../../services/catalog');
 const orders = require('../../../services/orders');
 const session = require('../../../utils/session');
 const subscribe = require('../../../utils/subscribe');
-const { basePage, showError, dataset } = require('../../../utils/ui');
+const { basePage, showError, showOk, dataset } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
 const { PAYERS } = require('../../../utils/status');
 
@@ -24,6 +24,10 @@ Page(basePage({
     time: '',
     submitting: false,
     formError: '',
+  },
+
+  onPullDownRefresh() {
+    this.loadCategories().then(() => wx.stopPullDownRefresh());
   },
 
   onLoad(query) {
@@ -128,7 +132,7 @@ Page(basePage({
         description: this.data.description.trim(),
         preferredStart: this.preferredStart(),
       });
-      wx.showToast({ title: '已提交，等待社区派单', icon: 'success' });
+      showOk('已提交'); // the request page says 待派单
       wx.redirectTo({ url: `/packages/resident/request/index?id=${created.id}` });
     } catch (e) {
       this.setData({ formError: showError(e) });

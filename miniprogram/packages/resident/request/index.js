@@ -27,6 +27,10 @@ Page(basePage({
     busy: false,
   },
 
+  onPullDownRefresh() {
+    this.load().then(() => wx.stopPullDownRefresh());
+  },
+
   onLoad(query) {
     this.targetId = Number(query.id);
     this.load();
@@ -87,7 +91,7 @@ Page(basePage({
       return undefined;
     }
     return this.run(() => orders.confirm(this.targetId, this.data.rating, this.data.comment.trim()),
-      '已确认，感谢评价');
+      '已确认');
   },
 
   async onDispute() {

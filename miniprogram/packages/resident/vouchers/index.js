@@ -17,6 +17,10 @@ Page(basePage({
     });
   },
 
+  onPullDownRefresh() {
+    this.pager.reload().then(() => wx.stopPullDownRefresh());
+  },
+
   onShow() { this.pager.reload(); },
   onReachBottom() { this.pager.more(); },
   onMore() { this.pager.more(); },

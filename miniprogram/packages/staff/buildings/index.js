@@ -16,6 +16,10 @@ Page(basePage({
     state: 'loading', error: '', busy: 0,
   },
 
+  onPullDownRefresh() {
+    (this.data.communityId ? this.loadCompounds() : Promise.resolve()).then(() => wx.stopPullDownRefresh());
+  },
+
   async onShow() {
     const user = session.cachedUser() || await session.refreshUser().catch(() => null);
     const communityId = session.workCommunity(user);

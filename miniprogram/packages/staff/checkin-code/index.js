@@ -84,6 +84,10 @@ Page(basePage({
     this.timer = null;
   },
 
+  onPullDownRefresh() {
+    this.loadShifts().then(() => wx.stopPullDownRefresh());
+  },
+
   onShow() {
     if (this.data.shiftId && !this.timer) this.show(this.data.shiftId);
   },

@@ -24,9 +24,10 @@ function decorateShift(s) {
 }
 
 Page(basePage({
-  data: { list: emptyList() },
+  data: { list: emptyList(), sharedId: 0 },
 
-  onLoad() {
+  onLoad(query) {
+    this.setData({ sharedId: Number(query && query.activity_id) || 0 });
     this.pager = createPager(this, 'list', async (page) => {
       const user = session.cachedUser() || await session.refreshUser();
       const communityId = session.communityOf(user, 'volunteer') || session.communityOf(user, 'party_member');
@@ -52,6 +53,18 @@ Page(basePage({
   },
 
   onHours() { wx.navigateTo({ url: '/packages/volunteer/hours/index' }); },
+
+  /** Share card: an activity's own (from its 分享 button), or the list. */
+  onShareAppMessage(res) {
+    const ds = (res && res.from === 'button' && res.target && res.target.dataset) || {};
+    if (ds.id) {
+      return {
+        title: `一起来做志愿：${ds.title}${ds.when ? `（${ds.when}）` : ''}`,
+        path: `/packages/volunteer/activities/index?activity_id=${ds.id}`,
+      };
+    }
+    return { title: '邻里通：社区志愿活动，一起来参加', path: '/packages/volunteer/activities/index' };
+  },
 }));
 
 module.exports = { upcomingShifts };
