@@ -81,7 +81,7 @@ test('what pages show is declared as an enum and labelled by its own table', () 
   expect(missing).toEqual([]);
 });
 
-test('the words the issue found in English now read in Chinese', () => {
+test('ledger kinds, timeline roles, expire and no_show read in Chinese', () => {
   expect(status.label(status.ENTRY_KINDS, 'hold')).toBe('预扣');
   expect(status.label(status.ENTRY_KINDS, 'reversal')).toBe('冲正');
   expect(status.label(status.EVENT_ROLES, 'assignee')).toBe('服务人员');
