@@ -68,7 +68,7 @@ def register_extensions(app: Flask) -> None:
 
 # Domain packages, lowest first. Each has models.py and routes.py (a flask-smorest `blp`).
 DOMAINS = ("wechat", "audit", "auth", "community", "notifications", "files", "timebank",
-           "catalog", "orders", "volunteering", "mediation", "evaluations")
+           "catalog", "orders", "volunteering", "mediation", "evaluations", "approvals")
 
 
 def _import_models() -> None:
