@@ -4,7 +4,9 @@
 `check()` so that production refuses to start with a weak secret, the fake WeChat client or
 missing WeChat credentials.
 """
+import json
 import os
+import re
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -38,6 +40,41 @@ def engine_options(url: str) -> dict:
     return {"connect_args": {"timeout": 30}}
 
 
+# Subscribe-message templates: what each template's data keys are filled with.
+TEMPLATE_SOURCES = ("title", "body", "time")
+TEMPLATE_KEY = re.compile(r"^[a-z_]+[0-9]{1,2}$")  # thing1, time2, character_string3 ...
+
+
+def _templates() -> dict:
+    """`WECHAT_TEMPLATES` (JSON): {kind: {"template_id": "...", "keys": {"thing1": "title",
+    "thing2": "body", "time3": "time"}}}. Unset: no subscribe messages are configured."""
+    raw = os.environ.get("WECHAT_TEMPLATES", "").strip()
+    if not raw:
+        return {}
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise RuntimeError("WECHAT_TEMPLATES must be a JSON object") from None
+
+
+def check_templates(templates) -> None:
+    """Refuse a template configuration the sender could not use."""
+    if not isinstance(templates, dict):
+        raise RuntimeError("WECHAT_TEMPLATES must be a JSON object keyed by notification kind")
+    for kind, tpl in templates.items():
+        where = f"WECHAT_TEMPLATES[{kind!r}]"
+        if not isinstance(tpl, dict) or not isinstance(tpl.get("template_id"), str) \
+                or not tpl["template_id"].strip():
+            raise RuntimeError(f"{where} needs a template_id")
+        keys = tpl.get("keys")
+        if not isinstance(keys, dict) or not keys:
+            raise RuntimeError(f"{where} needs keys, e.g. {{\"thing1\": \"title\"}}")
+        for key, source in keys.items():
+            if not TEMPLATE_KEY.match(str(key)) or source not in TEMPLATE_SOURCES:
+                raise RuntimeError(f"{where}: key {key!r} -> {source!r}; keys look like thing1, "
+                                   f"sources are {', '.join(TEMPLATE_SOURCES)}")
+
+
 class Config:
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
@@ -59,6 +96,7 @@ class Config:
     FILES_S3_ACCESS_KEY_ID = os.environ.get("FILES_S3_ACCESS_KEY_ID", "")
     FILES_S3_SECRET_ACCESS_KEY = os.environ.get("FILES_S3_SECRET_ACCESS_KEY", "")
     FILES_S3_PREFIX = os.environ.get("FILES_S3_PREFIX", "files/")
+    WECHAT_TEMPLATES = _templates()
     TOKEN_TTL_SECONDS = int(os.environ.get("TOKEN_TTL_SECONDS", str(7 * 24 * 3600)))
     MAX_CONTENT_LENGTH = 64 * 1024
     # Number of reverse proxies in front of the app whose X-Forwarded-For / X-Forwarded-Proto
@@ -90,6 +128,7 @@ class Config:
         "street": float(os.environ.get("EVALUATION_WEIGHT_STREET", "0.2")),
         "org_dept": float(os.environ.get("EVALUATION_WEIGHT_ORG_DEPT", "0.2")),
     }
+    CLIENT_ERROR_RATE_LIMIT = os.environ.get("CLIENT_ERROR_RATE_LIMIT", "10 per minute")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
@@ -124,6 +163,7 @@ class Config:
             raise RuntimeError("EVALUATION_WEIGHTS: residents > 0, street and org_dept >= 0")
         if cfg["EVALUATION_MIN_COUNT"] < 1 or cfg["MEDIATION_OVERDUE_DAYS"] < 1:
             raise RuntimeError("EVALUATION_MIN_COUNT and MEDIATION_OVERDUE_DAYS must be >= 1")
+        check_templates(cfg.get("WECHAT_TEMPLATES", {}))
 
 
 class DevelopmentConfig(Config):

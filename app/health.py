@@ -1,12 +1,19 @@
-"""`GET /healthz` and the locally served assets of the API docs page."""
+"""`GET /healthz`, the mini-program's error reports, and the locally served assets of the API
+docs page."""
+import logging
+import re
+
 import sqlalchemy as sa
 import swagger_ui_bundle
 from flask import Blueprint as FlaskBlueprint
-from flask import send_from_directory
-from marshmallow import Schema, fields
+from flask import current_app, send_from_directory
+from marshmallow import Schema, fields, validate
 
-from app.extensions import db, get_redis
+from app.extensions import db, get_redis, limiter
 from app.web.boundary import Blueprint
+from app.web.schemas import one_of
+
+log = logging.getLogger("app.client_errors")
 
 blp = Blueprint("health", __name__, description="健康检查")
 
@@ -43,6 +50,45 @@ def healthz():
     if db_state != "ok":
         return {"status": "error", "db": db_state, "redis": redis_state}, 503
     return {"status": "ok", "db": db_state, "redis": redis_state}
+
+
+class ClientErrorIn(Schema):
+    kind = one_of(("error", "rejection"), required=True,
+                  metadata={"description": "onError 或 onUnhandledRejection"})
+    message = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    stack = fields.String(load_default="", validate=validate.Length(max=8000))
+    page = fields.String(load_default="", validate=validate.Length(max=200),
+                         metadata={"description": "页面路径，不含参数"})
+    version = fields.String(load_default="", validate=validate.Length(max=32))
+
+
+# What never goes into the log from a report, besides the phone numbers and tokens the log
+# redaction removes anyway: query strings (ids, codes) and long digit runs (ids, codes).
+QUERY = re.compile(r"\?\S*")
+DIGITS = re.compile(r"\d{6,}")
+
+
+def _clean(text: str, limit: int) -> str:
+    return DIGITS.sub("…", text)[:limit]
+
+
+def _client_error_limit() -> str:
+    return current_app.config.get("CLIENT_ERROR_RATE_LIMIT", "10 per minute")
+
+
+@blp.route("/api/v1/client-errors", methods=["POST"])
+@blp.arguments(ClientErrorIn)
+@blp.response(204)
+@blp.doc(security=[])
+@limiter.limit(_client_error_limit)
+def client_error(data):
+    """The mini-program reports an uncaught error (onError / onUnhandledRejection). Logged only,
+    without who sent it or any query string, numbers cut; limited per user or address."""
+    page = QUERY.sub("", data["page"])
+    stack = " | ".join(line.strip() for line in data["stack"].splitlines()[:5])
+    log.warning("client %s page=%s version=%s: %s%s", data["kind"], page or "-",
+                data["version"] or "-", _clean(data["message"], 300),
+                f" [{_clean(stack, 600)}]" if stack else "")
 
 
 @blp.route("/ping", methods=["GET"])

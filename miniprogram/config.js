@@ -23,6 +23,8 @@ const env = envVersion();
 const current = ENVS[env] || ENVS.develop;
 
 module.exports = {
+  /** Reported with errors; raise it with each upload. */
+  version: '1.1.0',
   env,
   baseUrl: current.baseUrl,
   apiPrefix: '/api/v1',

@@ -311,3 +311,23 @@ def test_category_points_per_hour_stay_within_the_platform_ceiling(client, seede
         assert resp.status_code == 200 and resp.get_json()["points_per_hour"] == 100
     finally:
         app.config["MAX_POINTS_PER_HOUR"] = 60
+
+
+def test_staff_set_a_buildings_gcj02_position_for_navigation(client, seeded, login):
+    staff1, staff2 = login("demo-staff-1"), login("demo-staff-2")
+    compound = client.get("/api/v1/communities/1/compounds", headers=staff1).get_json()["items"][0]
+    building = client.get(f"/api/v1/compounds/{compound['id']}/buildings",
+                          headers=staff1).get_json()["items"][0]
+    assert building["lat"] is None and building["lng"] is None
+    url = f"/api/v1/buildings/{building['id']}"
+    moved = client.patch(url, json={"lat": 29.3372, "lng": 105.2926}, headers=staff1)
+    assert moved.status_code == 200
+    assert (moved.get_json()["lat"], moved.get_json()["lng"]) == (29.3372, 105.2926)
+    assert client.patch(url, json={"lat": 29.3372, "lng": 105.2926},
+                        headers=staff2).status_code == 403
+    for half in ({"lat": 29.3}, {"lng": 105.2}, {"lat": 29.3, "lng": None}, {"lat": 91, "lng": 1}):
+        resp = client.patch(url, json=half, headers=staff1)
+        assert resp.status_code == 422, half
+    cleared = client.patch(url, json={"lat": None, "lng": None}, headers=staff1).get_json()
+    assert cleared["lat"] is None and cleared["lng"] is None
+

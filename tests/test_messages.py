@@ -163,6 +163,8 @@ def test_bad_bodies_get_chinese_messages_everywhere(client, seeded, login):
         for method, op in ops.items():
             if not isinstance(op, dict) or "requestBody" not in op:
                 continue
+            if "application/json" not in op["requestBody"]["content"]:
+                continue  # an upload (multipart): its refusals are tested in tests/files
             operations += 1
             schema = op["requestBody"]["content"]["application/json"]["schema"]
             url = _with_ids(path)

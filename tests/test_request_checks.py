@@ -16,6 +16,12 @@ PUBLIC = {
     ("GET", "/healthz"), ("GET", "/ping"), ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/docs"), ("GET", "/api/v1/docs/assets/<path:filename>"),
     ("GET", "/static/<path:filename>"),
+    # WeChat's message push: authenticated by WeChat's signature instead of a token.
+    ("GET", "/api/v1/wechat/callback"), ("POST", "/api/v1/wechat/callback"),
+    # A file behind a signed URL (`<image src>` sends no header); without one it needs a token.
+    ("GET", "/api/v1/files/<int:file_id>"),
+    # The mini-program's uncaught errors, also before any login: logged only, rate-limited.
+    ("POST", "/api/v1/client-errors"),
 }
 JUNK = {"zz_not_a_field": [1, {"x": None}], "name": 12, "code": [], "user_id": "abc",
         "amount": -5, "community_id": "x", "status": "??"}

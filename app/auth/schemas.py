@@ -1,9 +1,10 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, pre_dump, validate
 
 from app.auth.models import ADMIN_REQUEST_STATUSES, CONSENT_KINDS, ROLES
 from app.common.timeutil import local_iso
+from app.community.models import BINDING_STATUSES, RELATIONS
 from app.web.pagination import PageArgs
-from app.web.schemas import LocalDateTime, page_schema, text
+from app.web.schemas import LocalDateTime, one_of, page_schema, text
 
 
 class LoginIn(Schema):
@@ -20,7 +21,7 @@ class ProfileIn(Schema):
 
 class RoleOut(Schema):
     id = fields.Integer()
-    role = fields.String()
+    role = one_of(ROLES)
     community_id = fields.Integer(allow_none=True)
     street_id = fields.Integer(allow_none=True)
     partner_id = fields.Integer(allow_none=True)
@@ -32,36 +33,31 @@ class MyHouseholdOut(Schema):
     household_id = fields.Integer()
     community_id = fields.Integer()
     address = fields.Function(lambda b: b.household.address)
-    relation = fields.String()
-    status = fields.String()
+    relation = one_of(RELATIONS)
+    status = one_of(BINDING_STATUSES)
 
 
 class MeOut(Schema):
     id = fields.Integer()
     nickname = fields.String()
     phone = fields.String(attribute="phone_masked", allow_none=True)
-    roles = fields.Method("get_roles")
-    households = fields.Method("get_households")
-    consents = fields.Method("get_consents", metadata={
+    roles = fields.List(fields.Nested(RoleOut))
+    households = fields.List(fields.Nested(MyHouseholdOut))
+    consents = fields.Dict(metadata={
         "description": "{location: {granted, at}, phone: {granted, at}}; `at` null: never asked"})
 
-    def get_consents(self, user):
+    @pre_dump
+    def _gather(self, user, **kwargs):
+        """Roles (everyone is a resident), household bindings and consents, as declared above."""
         from app.auth.privacy import current_consents
-
-        return {kind: {"granted": bool(row and row.granted),
-                       "at": local_iso(row.at) if row else None}
-                for kind, row in current_consents(user.id).items()}
-
-    def get_roles(self, user):
-        out = [{"role": "resident"}]
-        for g in user.grants:
-            out.append({"role": g.role, **g.scope})
-        return out
-
-    def get_households(self, user):
         from app.community.service import user_bindings
 
-        return MyHouseholdOut(many=True).dump(user_bindings(user))
+        roles = [{"role": "resident"}] + [{"role": g.role, **g.scope} for g in user.grants]
+        consents = {kind: {"granted": bool(row and row.granted),
+                           "at": local_iso(row.at) if row else None}
+                    for kind, row in current_consents(user.id).items()}
+        return {"id": user.id, "nickname": user.nickname, "phone_masked": user.phone_masked,
+                "roles": roles, "households": user_bindings(user), "consents": consents}
 
 
 class LoginOut(Schema):

@@ -3,7 +3,7 @@ from marshmallow import ValidationError as MaValidationError
 
 from app.catalog.models import PARTNER_KINDS, PAYERS
 from app.web.pagination import PageArgs
-from app.web.schemas import page_schema, text
+from app.web.schemas import one_of, page_schema, text
 
 
 class CategoryOut(Schema):
@@ -11,7 +11,7 @@ class CategoryOut(Schema):
     code = fields.String()
     name = fields.String()
     icon = fields.String()
-    payer = fields.String()
+    payer = one_of(PAYERS)
     points_per_hour = fields.Integer()
     max_minutes = fields.Integer()
     dispatch_hours = fields.Integer()
@@ -55,7 +55,7 @@ class CategoryRef(Schema):
 class PartnerOut(Schema):
     id = fields.Integer()
     name = fields.String()
-    kind = fields.String()
+    kind = one_of(PARTNER_KINDS)
     description = fields.String()
     categories = fields.List(fields.Nested(CategoryRef))
     community_ids = fields.Function(lambda p: [c.id for c in p.communities])

@@ -13,6 +13,7 @@ BINDING_STATUSES = ("pending", "approved", "rejected")
 # shift may pay, and the minutes of make-up records (补录) its shifts of one month may carry.
 DEFAULT_MAX_POINTS_PER_HOUR = 30
 DEFAULT_MANUAL_BUDGET_MINUTES = 1200
+RELATIONS = ("owner", "family", "tenant")  # 业主 / 家属 / 租户
 
 
 class Street(db.Model):
@@ -76,6 +77,9 @@ class Building(db.Model):
     compound_id: Mapped[int] = mapped_column(sa.ForeignKey("compounds.id"), index=True)
     grid_id: Mapped[int | None] = mapped_column(sa.ForeignKey("grids.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(32))
+    # The entrance, GCJ-02 (picked by staff with wx.chooseLocation); NULL until set.
+    lat: Mapped[float | None] = mapped_column(sa.Float)
+    lng: Mapped[float | None] = mapped_column(sa.Float)
     compound: Mapped[Compound] = relationship(lazy="joined")
 
     def __repr__(self):

@@ -1,8 +1,8 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from app.community.models import COMPOUND_KINDS, STATION_KINDS
+from app.community.models import BINDING_STATUSES, COMPOUND_KINDS, RELATIONS, STATION_KINDS
 from app.web.pagination import PageArgs
-from app.web.schemas import LocalDateTime, page_schema, text
+from app.web.schemas import LocalDateTime, latitude, longitude, one_of, page_schema, text
 
 
 class ListArgs(PageArgs):
@@ -33,8 +33,19 @@ class BuildingIn(Schema):
 
 
 class BuildingPatch(Schema):
+    """`lat` and `lng` go together (both, or both null to clear): the building's entrance as
+    staff pick it with wx.chooseLocation, for partners' navigation."""
+
     name = text(32, required=False)
     grid_id = fields.Integer(allow_none=True)
+    lat = latitude(allow_none=True)
+    lng = longitude(allow_none=True)
+
+    @validates_schema
+    def _together(self, data, **kwargs):
+        given = ("lat" in data, "lng" in data)
+        if given[0] != given[1] or (data.get("lat") is None) != (data.get("lng") is None):
+            raise ValidationError("lat 与 lng 须同时给出", "lat")
 
 
 class CommunityLimitsPatch(Schema):
@@ -56,15 +67,14 @@ class HouseholdIn(Schema):
 
 class StationIn(NameIn):
     kind = fields.String(required=True, validate=validate.OneOf(STATION_KINDS))
-    lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
-    lng = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
+    lat = latitude(required=True)
+    lng = longitude(required=True)
     address = fields.String(load_default="", validate=validate.Length(max=128))
 
 
 class BindingIn(Schema):
     household_id = fields.Integer(required=True)
-    relation = fields.String(load_default="owner",
-                             validate=validate.OneOf(["owner", "family", "tenant"]))
+    relation = fields.String(load_default="owner", validate=validate.OneOf(RELATIONS))
 
 
 class DecisionIn(Schema):
@@ -88,7 +98,7 @@ class CompoundOut(Schema):
     id = fields.Integer()
     community_id = fields.Integer()
     name = fields.String()
-    kind = fields.String()
+    kind = one_of(COMPOUND_KINDS)
 
 
 class BuildingOut(Schema):
@@ -96,6 +106,8 @@ class BuildingOut(Schema):
     compound_id = fields.Integer()
     grid_id = fields.Integer(allow_none=True)
     name = fields.String()
+    lat = latitude(allow_none=True)
+    lng = longitude(allow_none=True)
 
 
 class HouseholdOut(Schema):
@@ -111,7 +123,7 @@ class ResidentOut(Schema):
     user_id = fields.Integer()
     nickname = fields.Function(lambda b: b.user.nickname)
     phone = fields.Function(lambda b: b.user.phone_masked)
-    relation = fields.String()
+    relation = one_of(RELATIONS)
 
 
 class HouseholdDetailOut(HouseholdOut):
@@ -129,10 +141,10 @@ class GridOut(Schema):
 class StationOut(Schema):
     id = fields.Integer()
     community_id = fields.Integer()
-    kind = fields.String()
+    kind = one_of(STATION_KINDS)
     name = fields.String()
-    lat = fields.Float()
-    lng = fields.Float()
+    lat = latitude()
+    lng = longitude()
     address = fields.String()
 
 
@@ -141,8 +153,8 @@ class BindingOut(Schema):
     household_id = fields.Integer()
     community_id = fields.Integer()
     address = fields.Function(lambda b: b.household.address_masked)
-    relation = fields.String()
-    status = fields.String()
+    relation = one_of(RELATIONS)
+    status = one_of(BINDING_STATUSES)
     user_id = fields.Integer()
     user_nickname = fields.Function(lambda b: b.user.nickname)
     user_phone = fields.Function(lambda b: b.user.phone_masked)

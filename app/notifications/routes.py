@@ -20,11 +20,23 @@ class NotificationOut(Schema):
     title = fields.String()
     body = fields.String()
     ref = fields.String()
+    page = fields.String(metadata={"description": "小程序内打开的页面（按接收人身份），空表示无"})
     created_at = LocalDateTime()
     read_at = LocalDateTime(allow_none=True)
 
 
 NotificationPage = page_schema(NotificationOut, "NotificationPage")
+
+
+class TemplateOut(Schema):
+    kind = fields.String(metadata={"description": "消息类别（与收件箱的 kind 相同）"})
+    template_id = fields.String()
+    keys = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "模板字段 → 内容（title 标题、body 正文、time 时间）"})
+
+
+class TemplateList(Schema):
+    items = fields.List(fields.Nested(TemplateOut))
 
 
 class ReadOut(Schema):
@@ -40,6 +52,15 @@ def inbox(args):
     """My notifications, newest first."""
     stmt = service.inbox_stmt(require_user().id, args["unread"])
     return page(stmt, Notification.id, args)
+
+
+@blp.route("/notifications/templates", methods=["GET"])
+@blp.response(200, TemplateList)
+@login_required
+def subscribe_templates():
+    """Subscribe-message templates per notification kind, for `wx.requestSubscribeMessage`
+    (from `WECHAT_TEMPLATES`; empty when none is configured)."""
+    return {"items": service.templates()}
 
 
 @blp.route("/notifications/<int:notification_id>/read", methods=["POST"])

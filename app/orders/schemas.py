@@ -1,9 +1,15 @@
 from marshmallow import Schema, fields, validate
 
+from app.catalog.models import PAYERS
 from app.files.schemas import FileRef, photo_ids
+from app.orders.machine import ROWS
 from app.orders.models import STATUSES
 from app.web.pagination import PageArgs
-from app.web.schemas import LocalDateTime, page_schema, text
+from app.web.schemas import LocalDateTime, latitude, longitude, one_of, page_schema, text
+
+# What a timeline event may say: its action and the part its actor played.
+EVENT_ACTIONS = ("create", *dict.fromkeys(row[1] for row in ROWS))
+ACTOR_ROLES = tuple(dict.fromkeys(row[2] for row in ROWS))
 
 
 class RequestIn(Schema):
@@ -64,7 +70,7 @@ class _Ref(Schema):
 
 class _Category(_Ref):
     code = fields.String()
-    payer = fields.String()
+    payer = one_of(PAYERS)
     points_per_hour = fields.Integer()
     photo_required = fields.Boolean()
 
@@ -72,6 +78,8 @@ class _Category(_Ref):
 class _Household(Schema):
     id = fields.Integer()
     address = fields.String()
+    lat = latitude(allow_none=True)
+    lng = longitude(allow_none=True)
 
 
 class _Person(Schema):
@@ -82,7 +90,7 @@ class _Person(Schema):
 
 class RequestOut(Schema):
     id = fields.Integer()
-    status = fields.String()
+    status = one_of(STATUSES)
     community_id = fields.Integer()
     category = fields.Nested(_Category)
     description = fields.String()
@@ -106,14 +114,14 @@ class RequestOut(Schema):
 
 class _Actor(Schema):
     id = fields.Integer(allow_none=True)
-    role = fields.String()
+    role = one_of(ACTOR_ROLES)
 
 
 class EventOut(Schema):
     id = fields.Integer()
-    action = fields.String()
-    from_status = fields.String(allow_none=True)
-    to_status = fields.String()
+    action = one_of(EVENT_ACTIONS)
+    from_status = one_of(STATUSES, allow_none=True)
+    to_status = one_of(STATUSES)
     actor = fields.Nested(_Actor)
     at = LocalDateTime()
     note = fields.String(allow_none=True)

@@ -361,7 +361,8 @@ def _after(req: ServiceRequest, action: str) -> None:
         return
     if action in ("cancel", "resolve"):
         for uid in {req.resident_id, req.assignee_id} - {None}:
-            notify(uid, req.status, "服务请求状态更新", f"{name} #{req.id}", ref)
+            notify(uid, req.status, "服务请求状态更新", f"{name} #{req.id}", ref,
+                   role="resident" if uid == req.resident_id else "partner_member")
 
 
 # -- files ----------------------------------------------------------------------------

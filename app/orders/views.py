@@ -40,7 +40,10 @@ def request_view(req: ServiceRequest, viewer: User, in_list: bool = False,
         "description": req.description if (req.content_ok or trusted) else HELD_TEXT,
         "content_held": not req.content_ok,
         "household": {"id": household.id,
-                      "address": household.address if full else household.address_masked},
+                      "address": household.address if full else household.address_masked,
+                      # The building's entrance (GCJ-02) for navigation, with the full address.
+                      "lat": household.building.lat if full else None,
+                      "lng": household.building.lng if full else None},
         "resident": {"id": resident.id, "nickname": resident.nickname,
                      "phone": resident.phone if full and resident.phone else
                      mask_phone(resident.phone)},

@@ -22,6 +22,7 @@ from app.errors import ApiError, Conflict, NotFound
 from app.extensions import db
 from app.sql import insert_ignoring_conflict
 from app.timebank import ledger, service
+from app.timebank.mall_models import VOUCHER_QR_PREFIX
 from app.timebank.models import MallItem, Merchant, Voucher
 from app.wechat.content import require_clean
 
@@ -260,8 +261,17 @@ def not_issued(voucher: Voucher) -> ApiError:
                     details={"status": voucher.status})
 
 
+def voucher_code(text: str) -> str:
+    """The code in what a merchant scanned or typed: the QR payload `llt-voucher:<code>` or
+    the bare code, in any case, with spaces around."""
+    text = text.strip()
+    if text.lower().startswith(VOUCHER_QR_PREFIX):
+        text = text[len(VOUCHER_QR_PREFIX):]
+    return text.strip().upper()
+
+
 def get_voucher_by_code(code: str) -> Voucher:
-    voucher = db.session.scalar(sa.select(Voucher).where(Voucher.code == code.strip().upper()))
+    voucher = db.session.scalar(sa.select(Voucher).where(Voucher.code == voucher_code(code)))
     if voucher is None:
         raise NotFound("voucher_not_found", "券码不存在")
     return voucher

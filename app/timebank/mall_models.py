@@ -14,6 +14,7 @@ from app.extensions import db
 
 ITEM_KINDS = ("goods", "service", "discount", "market")  # 实物 / 服务 / 折扣 / 集市
 VOUCHER_STATUSES = ("issued", "used", "expired", "cancelled")
+VOUCHER_QR_PREFIX = "llt-voucher:"
 
 
 class Merchant(db.Model):
@@ -93,8 +94,8 @@ class Voucher(db.Model):
 
     @property
     def qr_payload(self) -> str:
-        """What the voucher's QR code encodes; the merchant's scanner posts the code back."""
-        return f"llt-voucher:{self.code}"
+        """What the voucher's QR code encodes; write-off takes it as it is, or the bare code."""
+        return f"{VOUCHER_QR_PREFIX}{self.code}"
 
     def __repr__(self):
         return f"<Voucher {self.id} {self.status}>"

@@ -5,9 +5,9 @@ from marshmallow.exceptions import ValidationError
 
 from app.common.masking import mask_name
 from app.timebank.mall_models import ITEM_KINDS, VOUCHER_STATUSES
-from app.timebank.models import ADJUSTMENT_STATUSES
+from app.timebank.models import ADJUSTMENT_STATUSES, POSTING_KINDS, TRANSFER_KINDS
 from app.web.pagination import PageArgs
-from app.web.schemas import LocalDateTime, page_schema, text
+from app.web.schemas import LocalDateTime, one_of, page_schema, text
 
 MAX_POINTS = 1_000_000
 Id = fields.Integer
@@ -32,7 +32,7 @@ class EntryOut(Schema):
     id = Id()
     amount = fields.Integer()
     balance_after = fields.Integer()
-    kind = fields.String()
+    kind = one_of(POSTING_KINDS)
     ref = fields.Function(lambda p: p.transfer.ref)
     memo = fields.Function(lambda p: p.transfer.memo)
     transfer_id = Id()
@@ -50,7 +50,7 @@ class TransferIn(Schema):
 
 class TransferOut(Schema):
     id = Id()
-    kind = fields.String()
+    kind = one_of(TRANSFER_KINDS)
     amount = fields.Integer()
     ref = fields.String()
     memo = fields.String()
@@ -103,7 +103,7 @@ class AdjustmentOut(Schema):
     amount = fields.Integer(allow_none=True)
     reverse_transfer_id = Id(allow_none=True)
     reason = fields.String()
-    status = fields.String()
+    status = one_of(ADJUSTMENT_STATUSES)
     requested_by_id = Id()
     requested_at = LocalDateTime()
     decided_by_id = Id(allow_none=True)
@@ -147,7 +147,7 @@ class MemberIn(Schema):
 class MemberOut(Schema):
     id = Id()
     user_id = Id()
-    role = fields.String()
+    role = one_of(("merchant",))
     merchant_id = Id()
 
 
@@ -187,7 +187,7 @@ class ItemOut(Schema):
     id = Id()
     title = fields.String()
     description = fields.String()
-    kind = fields.String()
+    kind = one_of(ITEM_KINDS)
     price_points = fields.Integer()
     stock = fields.Integer()
     per_user_limit = fields.Integer(allow_none=True)
@@ -209,14 +209,14 @@ class ItemListArgs(PageArgs):
 class ItemRef(Schema):
     id = Id()
     title = fields.String()
-    kind = fields.String()
+    kind = one_of(ITEM_KINDS)
 
 
 class VoucherOut(Schema):
     id = Id()
     code = fields.String()
     qr_payload = fields.String()
-    status = fields.String()
+    status = one_of(VOUCHER_STATUSES)
     price_points = fields.Integer()
     item = fields.Nested(ItemRef)
     merchant = fields.Function(lambda v: {"id": v.item.merchant.id, "name": v.item.merchant.name})
@@ -253,7 +253,7 @@ class RedeemOut(Schema):
 
 
 class WriteOffIn(Schema):
-    code = text(32)
+    code = text(64, metadata={"description": "券码，或券二维码的内容 llt-voucher:<券码>"})
 
 
 class WriteOffOut(Schema):

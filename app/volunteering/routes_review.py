@@ -31,6 +31,8 @@ def list_attendances(args):
         stmt = stmt.where(Attendance.status == args["status"])
     if args["shift_id"]:
         stmt = stmt.where(Attendance.shift_id == args["shift_id"])
+    if args["manual"] is not None:
+        stmt = stmt.where(Attendance.manual.is_(args["manual"]))
     return page(stmt, Attendance.id, args)
 
 

@@ -4,9 +4,18 @@ from datetime import timedelta
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.common.timeutil import SHANGHAI
-from app.volunteering.models import PARTY_ROLES, SHIFT_ROLES, TEAM_KINDS
+from app.volunteering.models import (
+    ATTENDANCE_STATUSES,
+    PARTY_ROLES,
+    REGISTRATION_STATUSES,
+    SHIFT_ROLES,
+    SIGNUP_STATUSES,
+    TEAM_KINDS,
+)
 from app.web.pagination import PageArgs
-from app.web.schemas import LocalDateTime, page_schema, text
+from app.web.schemas import LocalDateTime, latitude, longitude, one_of, page_schema, text
+
+PERIODS = ("month", "year")
 
 
 def when(**kw):
@@ -14,12 +23,8 @@ def when(**kw):
     return fields.AwareDateTime(default_timezone=SHANGHAI, **kw)
 
 
-def Lat(**kw):  # noqa: N802 (reads as a field type)
-    return fields.Float(validate=validate.Range(min=-90, max=90), **kw)
-
-
-def Lng(**kw):  # noqa: N802
-    return fields.Float(validate=validate.Range(min=-180, max=180), **kw)
+Lat = latitude  # GCJ-02, see app.web.schemas
+Lng = longitude
 
 
 class VolunteerBrief(Schema):
@@ -66,8 +71,8 @@ class ActivityListArgs(PageArgs):
 
 class ShiftLocationOut(Schema):
     name = fields.String(attribute="location_name")
-    lat = fields.Float()
-    lng = fields.Float()
+    lat = Lat()
+    lng = Lng()
     radius_m = fields.Integer()
 
 
@@ -80,16 +85,16 @@ class ShiftOut(Schema):
     signed_up = fields.Integer()
     location = fields.Function(lambda s: ShiftLocationOut().dump(s))
     points_per_hour = fields.Integer()
-    required_roles = fields.List(fields.String(), attribute="role_list")
+    required_roles = fields.List(one_of(SHIFT_ROLES), attribute="role_list")
     code_required = fields.Boolean()
     closed = fields.Function(lambda s: s.closed_at is not None)
-    my_status = fields.String(allow_none=True)
+    my_status = one_of(SIGNUP_STATUSES, allow_none=True)
 
 
 class TeamBrief(Schema):
     id = fields.Integer()
     name = fields.String()
-    kind = fields.String()
+    kind = one_of(TEAM_KINDS)
 
 
 class ActivityOut(Schema):
@@ -108,7 +113,7 @@ ActivityPage = page_schema(ActivityOut, "ActivityPage")
 class SignupOut(Schema):
     id = fields.Integer()
     shift_id = fields.Integer()
-    status = fields.String()
+    status = one_of(SIGNUP_STATUSES)
     user = fields.Nested(VolunteerBrief)
     created_at = LocalDateTime()
 
@@ -117,8 +122,7 @@ SignupPage = page_schema(SignupOut, "SignupPage")
 
 
 class SignupListArgs(PageArgs):
-    status = fields.String(load_default=None, validate=validate.OneOf(
-        ["confirmed", "waitlisted", "cancelled", "no_show"]))
+    status = fields.String(load_default=None, validate=validate.OneOf(SIGNUP_STATUSES))
 
 
 class CheckinCodeOut(Schema):
@@ -169,13 +173,13 @@ class ScanOut(Schema):
 class CheckinOut(Schema):
     attendance_id = fields.Integer(attribute="id")
     checked_in_at = LocalDateTime()
-    status = fields.String()
+    status = one_of(ATTENDANCE_STATUSES)
 
 
 class CheckoutOut(Schema):
     attendance_id = fields.Integer(attribute="id")
     minutes = fields.Integer()
-    status = fields.String()
+    status = one_of(ATTENDANCE_STATUSES)
     points = fields.Integer()
 
 
@@ -188,7 +192,7 @@ class AttendanceOut(Schema):
     shift_id = fields.Integer()
     activity_title = fields.Function(lambda a: a.shift.activity.title)
     user = fields.Nested(VolunteerBrief)
-    status = fields.String()
+    status = one_of(ATTENDANCE_STATUSES)
     manual = fields.Boolean()
     verified = fields.Boolean()
     in_proof = fields.String(allow_none=True)
@@ -212,9 +216,10 @@ AttendancePage = page_schema(AttendanceOut, "AttendancePage")
 
 class AttendanceListArgs(PageArgs):
     community_id = fields.Integer(required=True)
-    status = fields.String(load_default=None, validate=validate.OneOf(
-        ["checked_in", "pending", "partial", "credited", "rejected"]))
+    status = fields.String(load_default=None, validate=validate.OneOf(ATTENDANCE_STATUSES))
     shift_id = fields.Integer(load_default=None)
+    manual = fields.Boolean(load_default=None,
+                            metadata={"description": "true 只看补录，false 只看现场签到"})
 
 
 class AttendanceApproveIn(Schema):
@@ -254,7 +259,7 @@ class VolunteerRecordOut(Schema):
 
 
 class LeaderboardArgs(Schema):
-    period = fields.String(load_default="month", validate=validate.OneOf(["month", "year"]))
+    period = fields.String(load_default="month", validate=validate.OneOf(PERIODS))
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
@@ -267,7 +272,7 @@ class LeaderboardRowOut(Schema):
 
 
 class LeaderboardOut(Schema):
-    period = fields.String()
+    period = one_of(PERIODS)
     items = fields.List(fields.Nested(LeaderboardRowOut))
 
 
@@ -283,14 +288,14 @@ class TeamIn(Schema):
 class TeamStationOut(Schema):
     id = fields.Integer()
     name = fields.String()
-    lat = fields.Float()
-    lng = fields.Float()
+    lat = Lat()
+    lng = Lng()
 
 
 class TeamOut(Schema):
     id = fields.Integer()
     community_id = fields.Integer()
-    kind = fields.String()
+    kind = one_of(TEAM_KINDS)
     name = fields.String()
     leader = fields.Nested(VolunteerBrief, allow_none=True)
     station = fields.Nested(TeamStationOut, allow_none=True)
@@ -332,11 +337,11 @@ class PartyMemberOut(VolunteerBrief):
 
 class RegistrationOut(Schema):
     id = fields.Integer()
-    status = fields.String()
+    status = one_of(REGISTRATION_STATUSES)
     community_id = fields.Integer()
     user = fields.Nested(PartyMemberOut)
     unit_name = fields.String()
-    roles = fields.List(fields.String(), attribute="role_list")
+    roles = fields.List(one_of(PARTY_ROLES), attribute="role_list")
     grid_id = fields.Integer(allow_none=True)
     created_at = LocalDateTime()
     decided_at = LocalDateTime(allow_none=True)
@@ -421,7 +426,7 @@ class PartySummaryOut(Schema):
     name = fields.String()
     phone = fields.String(allow_none=True)
     unit_name = fields.String()
-    roles = fields.List(fields.String())
+    roles = fields.List(one_of(PARTY_ROLES))
     year = fields.Integer()
     quarter = fields.Integer()
     hours = fields.Float()

@@ -1,6 +1,7 @@
 /**
  * The size of each package as WeChat uploads it with "ignoreUploadUnusedFiles": the files
- * reachable from app.json (pages, components, require(), wxml import/include/wxs, wxss @import),
+ * reachable from app.json (pages, the custom tab bar, components, require(), wxml
+ * import/include/wxs, wxss @import),
  * grouped into the main package and the subpackages. Files nobody references are not uploaded,
  * so they are not counted; miniprogram_npm belongs to the main package.
  *
@@ -96,6 +97,7 @@ function reachable(root) {
   (app.pages || []).forEach((p) => addComponent(path.join(root, p)));
   (app.subPackages || app.subpackages || []).forEach((sp) => (sp.pages || [])
     .forEach((p) => addComponent(path.join(root, sp.root, p))));
+  if (app.tabBar && app.tabBar.custom) addComponent(path.join(root, 'custom-tab-bar', 'index'));
 
   while (queue.length) {
     const file = queue.shift();

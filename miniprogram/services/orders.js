@@ -1,10 +1,13 @@
 /**
  * Service requests: 点单 → 派单 → 接单 → 服务 → 确认. Every step is a POST to
  * /requests/{id}/<action>; the API checks actor and state (409 invalid_transition otherwise).
+ * Each step carries an Idempotency-Key kept until the API answers (`http.once`), so tapping
+ * again after a lost answer repeats the same step instead of doing it twice.
  */
 const http = require('../utils/request');
 
-const act = (id, action, body) => http.post(`/requests/${id}/${action}`, body || {});
+const act = (id, action, body) => http.once('POST', `/requests/${id}/${action}`,
+  `request:${id}:${action}`, body || {});
 
 module.exports = {
   /** scope: mine | community | assigned | pool; status optional. */

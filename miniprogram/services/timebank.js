@@ -13,5 +13,21 @@ module.exports = {
   redeem: (itemId, idempotencyKey) => http.post(`/mall/items/${itemId}/redeem`, {},
     { idempotencyKey }),
   vouchers: (query) => http.get('/mall/vouchers', query),
-  writeoff: (code) => http.post('/mall/vouchers/writeoff', { code }),
+  /** `text`: what was scanned or typed, the QR payload or the bare code (see voucherCode). */
+  writeoff: (text) => {
+    const code = voucherCode(text);
+    return http.once('POST', '/mall/vouchers/writeoff', `writeoff:${code}`, { code });
+  },
 };
+
+/**
+ * A voucher's QR holds `llt-voucher:<code>` (the API's `qr_payload`); the counter may also
+ * type the bare code. Either way: the code, upper case, without spaces.
+ */
+function voucherCode(text) {
+  const raw = String(text || '').trim();
+  const code = /^llt-voucher:/i.test(raw) ? raw.slice('llt-voucher:'.length) : raw;
+  return code.replace(/\s+/g, '').toUpperCase();
+}
+
+module.exports.voucherCode = voucherCode;

@@ -1,26 +1,42 @@
-/** Volunteering: activities and shifts, sign-up, on-site check-in and out, party registration. */
+/**
+ * Volunteering: activities and shifts, sign-up, on-site check-in and out, party registration.
+ *
+ * Sign-up, check-in and check-out go through `http.once`: an Idempotency-Key (and the body) kept
+ * until the API answers, so a tap after a lost answer repeats the same request — with the
+ * position and code of the first try — and is answered by it. The key is managed here; a key a
+ * page passes is not needed.
+ */
 const http = require('../utils/request');
+const subscribe = require('../utils/subscribe');
+
+const presence = ({ lat, lng, code }) => (code ? { lat, lng, code } : { lat, lng });
 
 module.exports = {
   activities: (query) => http.get('/activities', query),
-  signup: (shiftId) => http.post(`/shifts/${shiftId}/signup`),
+  getShift: (shiftId) => http.get(`/shifts/${shiftId}`),
+  /**
+   * Every sign-up button wants the waitlist message, so the sign-up asks for it itself: called
+   * synchronously from the tap, this is still inside the tap WeChat requires.
+   */
+  signup: (shiftId) => subscribe.ask(subscribe.WISHES.signup)
+    .then(() => http.once('POST', `/shifts/${shiftId}/signup`, `signup:${shiftId}`, {})),
   cancelSignup: (shiftId) => http.del(`/shifts/${shiftId}/signup`),
   checkinCode: (shiftId) => http.get(`/shifts/${shiftId}/checkin-code`),
-  checkin: (shiftId, { lat, lng, code }, idempotencyKey) => http.post(`/shifts/${shiftId}/checkin`,
-    code ? { lat, lng, code } : { lat, lng }, { idempotencyKey }),
-  checkout: (shiftId, { lat, lng, code }) => http.post(`/shifts/${shiftId}/checkout`,
-    code ? { lat, lng, code } : { lat, lng }),
+  checkin: (shiftId, position) => http.once('POST', `/shifts/${shiftId}/checkin`,
+    `checkin:${shiftId}`, presence(position)),
+  checkout: (shiftId, position) => http.once('POST', `/shifts/${shiftId}/checkout`,
+    `checkout:${shiftId}`, presence(position)),
   /** My personal single-use pass for the shift: `{token, expires_in, kind: 'in'|'out', qr}`. */
   shiftPass: (shiftId) => http.get(`/shifts/${shiftId}/pass`),
-  /** Staff on site: check a volunteer in or out with the pass scanned from their phone. */
+  /**
+   * Staff on site: check a volunteer in or out with the pass scanned from their phone. Each scan
+   * is its own act (the pass is single-use), so the page passes a fresh key per scan.
+   */
   scan: (shiftId, token, kind, idempotencyKey) => http.post(`/shifts/${shiftId}/scan`,
     { token, kind }, { idempotencyKey }),
-  /** Staff: a community's attendances; `status: 'pending'` is the review queue. */
-  attendances: (query) => http.get('/attendances', query),
   myAttendances: (query) => http.get('/me/attendances', query),
   myRecord: () => http.get('/me/volunteer-record'),
   myRegistrations: (query) => http.get('/me/party-registrations', query),
-  approveAttendance: (id) => http.post(`/attendances/${id}/approve`, {}),
   register: ({ communityId, unitName, roles }) => http.post('/party/registrations',
     { community_id: communityId, unit_name: unitName, roles }),
 };

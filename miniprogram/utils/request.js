@@ -8,6 +8,11 @@ const { ApiError, fromResponse, fromFailure } = require('./errors');
 const TOKEN_KEY = 'token';
 const USER_KEY = 'user';
 const DEV_IDENTITY_KEY = 'devIdentity';
+const PENDING_KEY = 'pendingWrites';
+// Set by logging out: no silent login until the person logs in again themselves.
+const LOGGED_OUT_KEY = 'loggedOut';
+// The API keeps an Idempotency-Key 24 hours; a pending write older than this starts afresh.
+const PENDING_TTL_MS = 23 * 3600 * 1000;
 
 let loginInFlight = null;
 
@@ -15,9 +20,25 @@ function getToken() {
   return wx.getStorageSync(TOKEN_KEY) || '';
 }
 
-function clearSession() {
+function dropToken() {
   wx.removeStorageSync(TOKEN_KEY);
   wx.removeStorageSync(USER_KEY);
+}
+
+/** Logging out or switching identity: the token, the cached user and unsent writes go. */
+function clearSession() {
+  dropToken();
+  wx.removeStorageSync(PENDING_KEY);
+}
+
+function isLoggedOut() {
+  return Boolean(wx.getStorageSync(LOGGED_OUT_KEY));
+}
+
+/** After logout: every call needing a login is refused until login() is called explicitly. */
+function markLoggedOut() {
+  clearSession();
+  wx.setStorageSync(LOGGED_OUT_KEY, true);
 }
 
 function queryString(query) {
@@ -70,7 +91,12 @@ async function doLogin() {
   if (res.statusCode !== 200) throw fromResponse(res.statusCode, res.data);
   wx.setStorageSync(TOKEN_KEY, res.data.token);
   wx.setStorageSync(USER_KEY, res.data.user);
+  wx.removeStorageSync(LOGGED_OUT_KEY);
   return res.data;
+}
+
+function loggedOutError() {
+  return new ApiError('logged_out', '您已退出登录，请到“我的”重新登录', 401);
 }
 
 /** Log in once even when many requests find the token missing at the same time. */
@@ -92,16 +118,19 @@ async function request(method, path, options = {}) {
   const attempt = async () => {
     const header = {};
     if (auth) {
-      if (!getToken()) await login();
+      if (!getToken()) {
+        if (isLoggedOut()) throw loggedOutError();
+        await login();
+      }
       header.Authorization = `Bearer ${getToken()}`;
     }
     if (idempotencyKey) header['Idempotency-Key'] = idempotencyKey;
     return send(method, path, { data, query, header });
   };
   let res = await attempt();
-  if (res.statusCode === 401 && auth) {
+  if (res.statusCode === 401 && auth && !isLoggedOut()) {
     // One silent re-login, then one retry; a second 401 is shown to the user.
-    clearSession();
+    dropToken();
     await login();
     res = await attempt();
   }
@@ -116,14 +145,54 @@ function newIdempotencyKey() {
   return `mp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 }
 
+function pendingWrites() {
+  const all = wx.getStorageSync(PENDING_KEY);
+  return all && typeof all === 'object' ? all : {};
+}
+
+function savePending(scope, entry) {
+  const all = { ...pendingWrites() };
+  if (entry) all[scope] = entry;
+  else delete all[scope];
+  wx.setStorageSync(PENDING_KEY, all);
+}
+
+/**
+ * A write that must happen once however often the page retries it. `scope` names the action on
+ * its target (`signup:7`, `request:42:accept`). The first call makes an Idempotency-Key and
+ * keeps it, with the body, on the phone; until the API gives an answer (any HTTP status), every
+ * call for the same scope sends that same request again — same key, same body — so a retry after
+ * a lost answer (network error, timeout, app closed) gets the first answer and never doubles the
+ * write. An answer, success or refusal, forgets it, and the next call is a new request.
+ */
+async function once(method, path, scope, data) {
+  const now = Date.now();
+  let entry = pendingWrites()[scope];
+  if (!entry || !entry.key || now - entry.at > PENDING_TTL_MS) {
+    entry = { key: newIdempotencyKey(), data: data === undefined ? {} : data, at: now };
+    savePending(scope, entry);
+  }
+  try {
+    const res = await request(method, path, { data: entry.data, idempotencyKey: entry.key });
+    savePending(scope, null);
+    return res;
+  } catch (e) {
+    if (e && e.status) savePending(scope, null);
+    throw e;
+  }
+}
+
 module.exports = {
   request,
   get: (path, query) => request('GET', path, { query }),
   post: (path, data, options = {}) => request('POST', path, { ...options, data }),
   patch: (path, data) => request('PATCH', path, { data }),
   del: (path, options = {}) => request('DELETE', path, options),
+  once,
   login,
   clearSession,
+  markLoggedOut,
+  isLoggedOut,
   getToken,
   devIdentity,
   newIdempotencyKey,
@@ -131,4 +200,6 @@ module.exports = {
   TOKEN_KEY,
   USER_KEY,
   DEV_IDENTITY_KEY,
+  PENDING_KEY,
+  LOGGED_OUT_KEY,
 };

@@ -7,6 +7,7 @@ const { USER_KEY } = require('./request');
 const { ROLES } = require('./status');
 
 const ACTIVE_ROLE_KEY = 'activeRole';
+const WORK_COMMUNITY_KEY = 'workCommunity';
 
 /** Roles of a /me answer, each once, in a fixed order, with labels. */
 function rolesOf(user) {
@@ -50,7 +51,28 @@ function communityOf(user, role) {
   return home ? home.community_id : null;
 }
 
+function isAdmin(user) {
+  return ((user && user.roles) || []).some((r) => r.role === 'admin');
+}
+
+/**
+ * The community whose work staff screens show: the one picked (an admin, or staff of several
+ * communities, must pick; see setWorkCommunity), else the staff member's only one; null when a
+ * pick is needed.
+ */
+function workCommunity(user) {
+  const mine = ((user && user.roles) || []).filter((r) => r.role === 'staff' && r.community_id)
+    .map((r) => r.community_id);
+  const picked = Number(wx.getStorageSync(WORK_COMMUNITY_KEY)) || null;
+  if (picked && (isAdmin(user) || mine.includes(picked))) return picked;
+  return mine.length === 1 ? mine[0] : null;
+}
+
+function setWorkCommunity(id) {
+  wx.setStorageSync(WORK_COMMUNITY_KEY, Number(id) || '');
+}
+
 module.exports = {
   rolesOf, scopeOf, cachedUser, refreshUser, activeRole, setActiveRole, communityOf,
-  ACTIVE_ROLE_KEY,
+  isAdmin, workCommunity, setWorkCommunity, ACTIVE_ROLE_KEY, WORK_COMMUNITY_KEY,
 };

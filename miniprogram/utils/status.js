@@ -2,6 +2,9 @@
  * The API's states and kinds, with the words people see. One module, so that a label and the
  * state it stands for never drift apart. `tone` picks a colour, but every state also shows its
  * label as text (no information by colour alone).
+ *
+ * Every enum of the API's OpenAPI document has its values here (a test walks the document), and
+ * `label()`/`badge()` fall back to VOCABULARY, so no English value reaches the screen.
  */
 const REQUEST_STATUS = {
   submitted: { label: '待派单', tone: 'warning' },
@@ -32,9 +35,19 @@ const REQUEST_ACTIONS = {
   resolve: '处理异议',
   cancel: '取消',
   auto_confirm: '系统自动确认',
-  expire: '超时退回',
+  expire: '超时未接单，退回',
   recall: '收回待派',
   escalate: '超时提醒',
+};
+
+/** Who did a timeline step, as the API names their part in the request. */
+const EVENT_ROLES = {
+  resident: '居民',
+  staff: '社区工作者',
+  partner: '合伙人',
+  assignee: '服务人员',
+  pool_partner: '合伙人（认领）',
+  system: '系统',
 };
 
 const RESOLVE_OUTCOMES = {
@@ -63,24 +76,26 @@ const MALL_KINDS = {
   market: '集市',
 };
 
+/** Ledger entries (积分明细) and the transfers behind them. */
 const ENTRY_KINDS = {
   service_credit: '服务收入',
-  shift_credit: '志愿时长',
+  shift_credit: '志愿服务',
   redeem: '兑换',
   refund: '退回',
+  transfer: '转赠',
   transfer_in: '转入',
   transfer_out: '转出',
   adjustment: '调整',
-  escrow_hold: '预扣',
-  escrow_release: '预扣退回',
-  service_payment: '服务支出',
-  grant: '发放',
+  hold: '预扣',
+  release: '预扣退回',
+  reversal: '冲正',
 };
 
 const SIGNUP_STATUS = {
   confirmed: { label: '已报名', tone: 'success' },
   waitlisted: { label: '候补中', tone: 'warning' },
   cancelled: { label: '已取消', tone: 'default' },
+  no_show: { label: '缺席', tone: 'danger' },
 };
 
 const ATTENDANCE_STATUS = {
@@ -108,6 +123,7 @@ const ROLES = {
   merchant: '商家',
   staff: '社区工作者',
   street_admin: '街道管理员',
+  org_dept: '组织部',
   admin: '管理员',
 };
 
@@ -121,10 +137,37 @@ const MEDIATION_STATUS = {
   referred: { label: '已移交', tone: 'warning' },
 };
 
+/** A mediation case's agreement at the follow-up visit. */
+const FOLLOW_UP_RESULTS = { kept: '已履行', partly_kept: '部分履行', broken: '未履行' };
+
 const EVALUATION_STATUS = {
   upcoming: { label: '未开始', tone: 'default' },
   open: { label: '评议中', tone: 'primary' },
   closed: { label: '已结束', tone: 'default' },
+};
+
+/** Who is evaluated (评议对象), and who reviews the scores. */
+const EVALUATION_TARGET_KINDS = { party_member: '党员', partner: '红色合伙人', compound_party_org: '小区党组织' };
+const REVIEW_BODIES = { street: '街道', org_dept: '组织部' };
+
+/** A volunteer's personal pass: for checking in or out. */
+const PASS_KINDS = { in: '签到', out: '签退' };
+
+/** Uses of personal information a person consents to, one by one. */
+const CONSENT_KINDS = { location: '位置信息', phone: '手机号' };
+
+/** The audit log's acts (admins search by them). */
+const AUDIT_ACTIONS = {
+  unmask: '查看完整信息',
+  approve: '审核通过',
+  reject: '审核驳回',
+  role_grant: '授予角色',
+  role_revoke: '收回角色',
+  export: '导出个人信息',
+  adjustment: '积分调整',
+  login: '登录',
+  account_cancel: '注销账号',
+  config: '修改配置',
 };
 
 const PARTNER_KINDS = { unit: '单位', social_org: '社会组织', craftsman: '个体工匠' };
@@ -137,9 +180,67 @@ const BINDING_STATUS = {
   rejected: { label: '未通过', tone: 'danger' },
 };
 
+/** 党员双报到 and 积分调整: staff decisions. */
+const REVIEW_STATUS = {
+  pending: { label: '待审核', tone: 'warning' },
+  approved: { label: '已通过', tone: 'success' },
+  rejected: { label: '未通过', tone: 'danger' },
+};
+
+const TEAM_KINDS = {
+  v_station: '志愿V站',
+  alliance: '服务联盟',
+  errand_team: '跑腿队',
+  party_vanguard: '党员先锋队',
+};
+
+const SHIFT_ROLES = { volunteer: '志愿者', party_member: '党员' };
+
+/** Words of the API not shown in a table above: kinds of places, list scopes, periods. */
+const WORDS = {
+  formal: '建制小区',
+  old_courtyard: '老旧院落',
+  scattered: '零散楼栋',
+  party_service: '党群服务站',
+  mine: '我的',
+  community: '本社区',
+  assigned: '指派给我',
+  pool: '任务池',
+  month: '本月',
+  year: '本年',
+  merchant: '商家',
+  error: '程序出错',
+  rejection: '未处理的异常',
+  // A confirmation the API asks for (注销: `confirm: true`).
+  true: '确认',
+  // Roles and steps the API contract names as well.
+  recall: '撤回',
+  street_admin: '街道管理员',
+  mediator: '调解员',
+  org_dept: '组织部',
+};
+
+function words(table) {
+  const out = {};
+  Object.keys(table).forEach((k) => {
+    const v = table[k];
+    out[k] = typeof v === 'string' ? v : v.label;
+  });
+  return out;
+}
+
+/** Any API value → a Chinese word; the fallback of label() and badge(). */
+const VOCABULARY = [WORDS, AUDIT_ACTIONS, CONSENT_KINDS, PASS_KINDS, REVIEW_BODIES,
+  EVALUATION_TARGET_KINDS, EVALUATION_STATUS, FOLLOW_UP_RESULTS, MEDIATION_STATUS, MEDIATION_KINDS,
+  PARTY_ROLES, SHIFT_ROLES, TEAM_KINDS, RELATIONS, PARTNER_KINDS, ROLES,
+  MALL_KINDS, PAYERS, RESOLVE_OUTCOMES, EVENT_ROLES, REQUEST_ACTIONS, ENTRY_KINDS, REVIEW_STATUS,
+  BINDING_STATUS, ATTENDANCE_STATUS, SIGNUP_STATUS, VOUCHER_STATUS, REQUEST_STATUS]
+  .reduce((all, table) => Object.assign(all, words(table)), {});
+
 function badge(table, value) {
   const found = table[value];
-  return found ? { value, label: found.label, tone: found.tone } : { value, label: value || '未知', tone: 'default' };
+  if (found) return { value, label: found.label, tone: found.tone };
+  return { value, label: VOCABULARY[value] || '未知', tone: 'default' };
 }
 
 module.exports = {
@@ -157,10 +258,22 @@ module.exports = {
   ROLES,
   MEDIATION_KINDS,
   MEDIATION_STATUS,
+  FOLLOW_UP_RESULTS,
   EVALUATION_STATUS,
+  EVALUATION_TARGET_KINDS,
+  REVIEW_BODIES,
+  PASS_KINDS,
+  CONSENT_KINDS,
+  AUDIT_ACTIONS,
   PARTNER_KINDS,
   RELATIONS,
   BINDING_STATUS,
+  REVIEW_STATUS,
+  EVENT_ROLES,
+  TEAM_KINDS,
+  SHIFT_ROLES,
+  WORDS,
+  VOCABULARY,
   requestBadge: (s) => badge(REQUEST_STATUS, s),
   voucherBadge: (s) => badge(VOUCHER_STATUS, s),
   signupBadge: (s) => badge(SIGNUP_STATUS, s),
@@ -168,5 +281,10 @@ module.exports = {
   bindingBadge: (s) => badge(BINDING_STATUS, s),
   mediationBadge: (c) => badge(MEDIATION_STATUS, c.status === 'closed' ? c.outcome : c.status),
   evaluationBadge: (s) => badge(EVALUATION_STATUS, s),
-  label: (table, v) => (table[v] !== undefined ? table[v] : v),
+  reviewBadge: (s) => badge(REVIEW_STATUS, s),
+  /** The table's word for v, else the vocabulary's, else v itself (never undefined). */
+  label: (table, v) => {
+    if (table[v] !== undefined) return typeof table[v] === 'string' ? table[v] : table[v].label;
+    return VOCABULARY[v] || v;
+  },
 };

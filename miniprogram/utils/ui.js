@@ -2,6 +2,9 @@
 const { messageOf } = require('./errors');
 
 const ELDER_KEY = 'elderMode';
+const ELDER_OFFERED_KEY = 'elderOffered';
+// WeChat's font setting in px: 17 is the standard size; anything from 20 up is "large".
+const LARGE_FONT_PX = 20;
 
 /** Show an error to the person; never swallow it. Returns the message for the page's state. */
 function showError(e) {
@@ -10,7 +13,14 @@ function showError(e) {
   return message;
 }
 
+/** WeChat cuts a success toast after 7 characters; anything longer goes in a modal instead. */
+const MAX_TOAST_CHARS = 7;
+
 function showOk(title) {
+  if (String(title).length > MAX_TOAST_CHARS) {
+    wx.showModal({ title: '', content: String(title), showCancel: false, confirmText: '知道了' });
+    return;
+  }
   wx.showToast({ title, icon: 'success' });
 }
 
@@ -37,6 +47,42 @@ function setElder(on) {
 }
 
 /**
+ * First launch: large type follows WeChat's own font setting (wx.getAppBaseInfo, base library
+ * 2.23.4+). Once set — by this or by the person — it is theirs and never overridden.
+ */
+function followSystemFont() {
+  if (wx.getStorageSync(ELDER_KEY) !== '') return isElder();
+  let size = 0;
+  try {
+    size = typeof wx.getAppBaseInfo === 'function' ? Number(wx.getAppBaseInfo().fontSizeSetting) || 0 : 0;
+  } catch (e) {
+    size = 0;
+  }
+  setElder(size >= LARGE_FONT_PX);
+  return isElder();
+}
+
+/** The first screen offers large type until the person has answered once. */
+function elderOffered() {
+  return Boolean(wx.getStorageSync(ELDER_OFFERED_KEY));
+}
+
+function answerElderOffer(on) {
+  setElder(on);
+  wx.setStorageSync(ELDER_OFFERED_KEY, true);
+}
+
+/** A tab page tells the custom tab bar which tab is on and whether type is large. */
+function syncTabBar(page, elder) {
+  if (typeof page.getTabBar !== 'function') return;
+  const bar = page.getTabBar();
+  if (!bar) return;
+  const tabs = ['pages/home/index', 'pages/services/index', 'pages/points/index', 'pages/mine/index'];
+  const selected = tabs.indexOf(page.route);
+  bar.setData({ elder, ...(selected >= 0 ? { selected } : {}) });
+}
+
+/**
  * Wrap a page definition: `elder` is read on every show, so switching it in 我的 takes effect on
  * every page the person returns to.
  */
@@ -48,6 +94,7 @@ function basePage(def) {
     onShow(...args) {
       const elder = isElder();
       if (this.data.elder !== elder) this.setData({ elder });
+      syncTabBar(this, elder);
       return userOnShow ? userOnShow.apply(this, args) : undefined;
     },
   };
@@ -64,4 +111,8 @@ function dataset(e) {
   return (e && e.currentTarget && e.currentTarget.dataset) || {};
 }
 
-module.exports = { showError, showOk, confirm, isElder, setElder, basePage, shortTime, dataset, ELDER_KEY };
+module.exports = {
+  showError, showOk, confirm, isElder, setElder, followSystemFont, elderOffered, answerElderOffer,
+  syncTabBar, basePage, shortTime, dataset, ELDER_KEY, ELDER_OFFERED_KEY, LARGE_FONT_PX,
+  MAX_TOAST_CHARS,
+};

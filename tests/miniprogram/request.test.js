@@ -156,3 +156,83 @@ describe('writes that require an Idempotency-Key', () => {
     expect(sentKey(2)).toBe('k-3');
   });
 });
+
+describe('phone binding', () => {
+  const auth = require(path.join(MP, 'services/auth'));
+
+  test('records the phone consent before the single-use code is sent', async () => {
+    wx.setStorageSync('token', 't');
+    answers({ statusCode: 201, data: { kind: 'phone', granted: true } },
+      { statusCode: 200, data: { id: 1, phone: '139****5678' } });
+    await expect(auth.bindPhone('wx-phone-code')).resolves.toEqual({ id: 1, phone: '139****5678' });
+    expect(calls()).toEqual(['POST /api/v1/me/consents', 'POST /api/v1/me/phone']);
+    expect(wx.request.mock.calls[0][0].data).toEqual({ kind: 'phone', granted: true });
+    expect(wx.request.mock.calls[1][0].data).toEqual({ code: 'wx-phone-code' });
+  });
+});
+
+describe('writes that must happen once (Idempotency-Key kept across the page\'s retries)', () => {
+  const orders = require(path.join(MP, 'services/orders'));
+  const volunteering = require(path.join(MP, 'services/volunteering'));
+  const timebank = require(path.join(MP, 'services/timebank'));
+  const sent = () => wx.request.mock.calls.map(([o]) => ({ key: o.header['Idempotency-Key'], data: o.data, url: o.url }));
+
+  beforeEach(() => { wx.setStorageSync('token', 't'); });
+
+  test('a lost answer keeps the key and the body; the retry sends the same request', async () => {
+    answers({ fail: 'request:fail timeout' }, { statusCode: 200, data: { id: 3, status: 'pending' } });
+    const first = { lat: 29.34, lng: 105.28, code: '123456' };
+    await expect(volunteering.checkout(7, first)).rejects.toMatchObject({ code: 'timeout' });
+    // The retry reads a new position and scans a new code; the first request is sent again.
+    await volunteering.checkout(7, { lat: 29.35, lng: 105.29, code: '654321' });
+    const [a, b] = sent();
+    expect(a.key).toMatch(/^mp-/);
+    expect(b.key).toBe(a.key);
+    expect(b.data).toEqual(first);
+    expect(wx.getStorageSync(http.PENDING_KEY)).toEqual({});
+  });
+
+  test('an answer, even a refusal, ends it: the next tap is a new request', async () => {
+    answers({ statusCode: 409, data: { error: { code: 'invalid_transition', message: '当前状态不允许此操作' } } },
+      { statusCode: 200, data: { id: 42 } }, { statusCode: 200, data: { id: 42 } });
+    await expect(orders.accept(42)).rejects.toMatchObject({ status: 409 });
+    await orders.accept(42);
+    await orders.accept(42);
+    const keys = sent().map((c) => c.key);
+    expect(new Set(keys).size).toBe(3);
+    expect(sent()[0].url).toMatch(/\/requests\/42\/accept$/);
+  });
+
+  test('every step, sign-up, check-in, check-out and write-off carries a key', async () => {
+    answers({ statusCode: 200, data: {} });
+    await orders.dispatch(1, 4);
+    await orders.start(1);
+    await orders.complete(1, 90, '已更换');
+    await orders.confirm(1, 5);
+    await orders.cancel(1, '不需要了');
+    await volunteering.signup(7);
+    await volunteering.checkin(7, { lat: 1, lng: 2 });
+    await volunteering.checkout(7, { lat: 1, lng: 2 });
+    await timebank.writeoff('llt-voucher:abcd2345');
+    expect(sent().every((c) => /^mp-/.test(c.key))).toBe(true);
+    expect(sent()).toHaveLength(9);
+    expect(sent()[8].data).toEqual({ code: 'ABCD2345' });
+  });
+
+  test('the key survives leaving the page (it is kept on the phone) and a silent re-login', async () => {
+    answers({ fail: 'request:fail net::ERR_INTERNET_DISCONNECTED' });
+    await expect(orders.start(5)).rejects.toMatchObject({ code: 'network_error' });
+    const pending = JSON.parse(JSON.stringify(wx.getStorageSync(http.PENDING_KEY)));
+    expect(Object.keys(pending)).toEqual(['request:5:start']);
+    answers({ statusCode: 401, data: {} }, LOGIN_OK('t2'), { statusCode: 200, data: { id: 5 } });
+    await orders.start(5);
+    const keys = sent().map((c) => c.key).filter(Boolean);
+    expect(new Set(keys)).toEqual(new Set([pending['request:5:start'].key]));
+  });
+
+  test('logging out forgets unsent writes', () => {
+    wx.setStorageSync(http.PENDING_KEY, { 'signup:7': { key: 'mp-x', data: {}, at: Date.now() } });
+    http.clearSession();
+    expect(wx.getStorageSync(http.PENDING_KEY)).toBe('');
+  });
+});

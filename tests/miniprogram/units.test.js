@@ -5,6 +5,7 @@ const MP = path.resolve(__dirname, '..', '..', 'miniprogram');
 const { createPager } = require(path.join(MP, 'utils/pager'));
 const status = require(path.join(MP, 'utils/status'));
 const { codeFromQr } = require(path.join(MP, 'services/volunteering'));
+const { voucherCode } = require(path.join(MP, 'services/timebank'));
 const { ApiError } = require(path.join(MP, 'utils/errors'));
 
 function fakePage(key) {
@@ -69,7 +70,7 @@ describe('status labels', () => {
   test('every request state of the API has a label', () => {
     ['submitted', 'dispatched', 'pooled', 'accepted', 'in_service', 'completed', 'confirmed', 'disputed', 'cancelled']
       .forEach((s) => expect(status.requestBadge(s).label).not.toBe(s));
-    expect(status.requestBadge('unheard_of')).toEqual({ value: 'unheard_of', label: 'unheard_of', tone: 'default' });
+    expect(status.requestBadge('unheard_of')).toEqual({ value: 'unheard_of', label: '未知', tone: 'default' });
   });
 });
 
@@ -79,5 +80,14 @@ describe('check-in QR', () => {
     expect(codeFromQr('llt:checkin:8:123456', 7)).toBe('');
     expect(codeFromQr(' 654321 ', 7)).toBe('654321');
     expect(codeFromQr('https://example.com', 7)).toBe('');
+  });
+});
+
+describe('voucher QR', () => {
+  test('the QR payload and the bare code give the same code', () => {
+    expect(voucherCode('llt-voucher:K7Q2MX8PABCD2345')).toBe('K7Q2MX8PABCD2345');
+    expect(voucherCode(' LLT-VOUCHER:k7q2mx8pabcd2345 ')).toBe('K7Q2MX8PABCD2345');
+    expect(voucherCode('k7q2 mx8p abcd 2345')).toBe('K7Q2MX8PABCD2345');
+    expect(voucherCode(undefined)).toBe('');
   });
 });

@@ -60,6 +60,22 @@ def test_only_the_assignee_sees_phone_and_address_and_only_while_working(flow, a
     assert _unmaskings(app, rid)[-1] == (staff_id, ["address", "phone"])
 
 
+def test_partner_gets_the_buildings_position_with_the_address(flow, app):
+    from app.community.models import Household
+    from app.extensions import db
+
+    rid = flow.to_state("dispatched")
+    with app.app_context():
+        household = db.session.get(Household, flow.household("demo-resident-1"))
+        household.building.lat, household.building.lng = 29.3372, 105.2926
+        db.session.commit()
+    before = flow.get(rid, "demo-partner-1")["household"]
+    assert before["lat"] is None and before["lng"] is None
+    flow.do(rid, "accept", "demo-partner-1")
+    after = flow.get(rid, "demo-partner-1")["household"]
+    assert (after["lat"], after["lng"]) == (29.3372, 105.2926)
+
+
 def test_lists_mask_for_everyone(flow):
     rid = flow.to_state("accepted")
     for who, scope in (("demo-resident-1", "mine"), ("demo-staff-1", "community"),

@@ -141,6 +141,20 @@ def test_write_off_once_by_a_member_of_the_merchant(bank, client, shop):
     assert bank.balance(uid) == 40
 
 
+@pytest.mark.parametrize("form", ["{qr}", " {qr} ", "LLT-VOUCHER:{code}", "{code}"])
+def test_write_off_takes_the_qr_payload_or_the_bare_code(bank, client, shop, form):
+    uid = bank.user(points=50)
+    voucher = _redeem(client, bank, uid, shop["item"]).get_json()["voucher"]
+    assert voucher["qr_payload"] == f"llt-voucher:{voucher['code']}"
+    scanned = form.format(qr=voucher["qr_payload"], code=voucher["code"])
+    resp = client.post(f"{MALL}/vouchers/writeoff", headers=bank.headers(shop["member"]),
+                       json={"code": scanned})
+    assert resp.status_code == 200, resp.get_json()
+    assert resp.get_json()["voucher"]["status"] == "used"
+    assert client.post(f"{MALL}/vouchers/writeoff", headers=bank.headers(shop["member"]),
+                       json={"code": "llt-voucher:"}).status_code == 404
+
+
 def test_expired_voucher_cannot_be_written_off_and_is_refunded_once(bank, client, shop, app):
     uid = bank.user(points=50)
     code = _redeem(client, bank, uid, shop["item"]).get_json()["voucher"]["code"]

@@ -1,10 +1,12 @@
 """On-site check-in and check-out: geofence, time window, rotating codes, idempotency, and
 personal passes scanned by staff."""
+import math
 from datetime import timedelta
 
 import pytest
 import time_machine
 
+from app.volunteering import geo
 from tests.volunteering.conftest import SITE, T0, north_of
 
 
@@ -34,6 +36,47 @@ def test_checkin_inside_the_radius_is_accepted(world, running):
     body = resp.get_json()
     assert body["attendance_id"] and body["checked_in_at"].startswith("2026-03-10T10:00")
     assert world.attendance(body["attendance_id"]).in_distance_m == pytest.approx(150, abs=1)
+
+
+def wgs84_to_gcj02(lat, lng):
+    """The published WGS-84 → GCJ-02 transform (what a phone's raw GPS would need)."""
+    a, ee = 6378245.0, 0.00669342162296594323
+    x, y = lng - 105.0, lat - 35.0
+    dlat = (-100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * math.sqrt(abs(x))
+            + (20 * math.sin(6 * x * math.pi) + 20 * math.sin(2 * x * math.pi)) * 2 / 3
+            + (20 * math.sin(y * math.pi) + 40 * math.sin(y / 3 * math.pi)) * 2 / 3
+            + (160 * math.sin(y / 12 * math.pi) + 320 * math.sin(y * math.pi / 30)) * 2 / 3)
+    dlng = (300 + x + 2 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x))
+            + (20 * math.sin(6 * x * math.pi) + 20 * math.sin(2 * x * math.pi)) * 2 / 3
+            + (20 * math.sin(x * math.pi) + 40 * math.sin(x / 3 * math.pi)) * 2 / 3
+            + (150 * math.sin(x / 12 * math.pi) + 300 * math.sin(x / 30 * math.pi)) * 2 / 3)
+    rad = lat / 180 * math.pi
+    magic = 1 - ee * math.sin(rad) ** 2
+    dlat = dlat * 180 / ((a * (1 - ee)) / (magic * math.sqrt(magic)) * math.pi)
+    dlng = dlng * 180 / (a / math.sqrt(magic) * math.cos(rad) * math.pi)
+    return lat + dlat, lng + dlng
+
+
+def test_geofence_is_gcj02_on_both_sides(world, clock):
+    """The shift's place and the volunteer's position are both GCJ-02 (wx.chooseLocation and
+    wx.getLocation type=gcj02): 150 m away is in, 450 m away is out. A raw WGS-84 reading of the
+    very spot lies ~450 m off here, so it is refused: the systems are never mixed."""
+    site = wgs84_to_gcj02(*SITE)  # the V站 as WeChat's map (wx.chooseLocation) gives it
+    assert geo.haversine_m(*SITE, *site) == pytest.approx(450, abs=5)
+    world.user("vol", [("volunteer", {"community_id": world.c1})])
+    shift = world.activity([{
+        "starts_at": T0.isoformat(), "ends_at": (T0 + timedelta(hours=2)).isoformat(),
+        "capacity": 5, "location_name": "观湖志愿V站", "lat": site[0], "lng": site[1],
+        "radius_m": 200, "points_per_hour": 10, "code_required": False}])["shifts"][0]
+    world.signup(shift["id"], "vol")
+    assert (shift["location"]["lat"], shift["location"]["lng"]) == site
+
+    far = err(world.checkin(shift["id"], "vol", at=north_of(site, 450), code=None), 422)
+    assert far["code"] == "outside_geofence" and far["details"]["distance_m"] == 450
+    raw_gps = err(world.checkin(shift["id"], "vol", at=SITE, code=None), 422)
+    assert raw_gps["code"] == "outside_geofence"
+    near = world.checkin(shift["id"], "vol", at=north_of(site, 150), code=None)
+    assert near.status_code == 201, near.get_json()
 
 
 def test_checkin_500m_outside_the_radius_is_refused(world, running):

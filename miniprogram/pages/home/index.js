@@ -3,7 +3,9 @@ const catalog = require('../../services/catalog');
 const orders = require('../../services/orders');
 const notifications = require('../../services/notifications');
 const session = require('../../utils/session');
-const { basePage, showError, dataset } = require('../../utils/ui');
+const {
+  basePage, showError, dataset, elderOffered, answerElderOffer, syncTabBar,
+} = require('../../utils/ui');
 const { messageOf } = require('../../utils/errors');
 const { requestBadge, OPEN_REQUEST_STATUSES, ROLES } = require('../../utils/status');
 const { shortTime } = require('../../utils/ui');
@@ -16,10 +18,20 @@ Page(basePage({
     categories: { items: [], state: 'loading', error: '' },
     open: { items: [], state: 'loading', error: '' },
     unread: 0,
+    offerElder: false,
   },
 
   onShow() {
+    this.setData({ offerElder: !elderOffered() });
     this.refresh();
+  },
+
+  /** The first screen offers large type (already on when WeChat's own font is large). */
+  onElderOffer(e) {
+    const on = dataset(e).on === 'yes';
+    answerElderOffer(on);
+    this.setData({ elder: on, offerElder: false });
+    syncTabBar(this, on);
   },
 
   onPullDownRefresh() {

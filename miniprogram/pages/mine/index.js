@@ -3,10 +3,13 @@
  * mode, and in development the demo identity to log in as.
  */
 const auth = require('../../services/auth');
+const volunteering = require('../../services/volunteering');
 const config = require('../../config');
 const http = require('../../utils/request');
 const session = require('../../utils/session');
-const { basePage, showError, showOk, isElder, setElder, dataset } = require('../../utils/ui');
+const {
+  basePage, showError, showOk, isElder, answerElderOffer, syncTabBar, dataset,
+} = require('../../utils/ui');
 const { bindingBadge, RELATIONS } = require('../../utils/status');
 
 Page(basePage({
@@ -15,6 +18,7 @@ Page(basePage({
     roles: [],
     role: 'resident',
     households: [],
+    volunteerHours: '',
     devMode: config.fakeWechat,
     identities: config.demoIdentities,
     identity: '',
@@ -23,8 +27,16 @@ Page(basePage({
     error: '',
   },
 
+  onPullDownRefresh() {
+    (http.isLoggedOut() ? Promise.resolve() : this.load()).then(() => wx.stopPullDownRefresh());
+  },
+
   onShow() {
     this.setData({ elder: isElder(), identity: http.devIdentity() });
+    if (http.isLoggedOut()) {
+      this.setData({ user: null, state: 'loggedOut' });
+      return;
+    }
     this.load();
   },
 
@@ -43,9 +55,24 @@ Page(basePage({
     const households = (user.households || []).map((h) => ({
       ...h, badge: bindingBadge(h.status), relationLabel: RELATIONS[h.relation] || h.relation,
     }));
-    this.setData({
-      user, households, roles: session.rolesOf(user), role: session.activeRole(user), state: 'ready',
-    });
+    const roles = session.rolesOf(user);
+    this.setData({ user, households, roles, role: session.activeRole(user), state: 'ready' });
+    if (roles.some((r) => r.role === 'volunteer' || r.role === 'party_member')) this.loadVolunteerHours();
+  },
+
+  /** 志愿者 and 党员 see their verified hours here; the details are one tap away. */
+  async loadVolunteerHours() {
+    try {
+      const r = await volunteering.myRecord();
+      const hours = Math.round(((r.verified_minutes || 0) + (r.manual_minutes || 0)) / 6) / 10;
+      this.setData({ volunteerHours: `${hours} 小时 · ${r.points || 0} 积分` });
+    } catch (e) {
+      this.setData({ volunteerHours: '' });
+    }
+  },
+
+  onVolunteerHours() {
+    wx.navigateTo({ url: '/packages/volunteer/hours/index' });
   },
 
   onRole(e) {
@@ -56,8 +83,9 @@ Page(basePage({
 
   onElder(e) {
     const on = Boolean(e.detail.value);
-    setElder(on);
+    answerElderOffer(on);
     this.setData({ elder: on });
+    syncTabBar(this, on);
   },
 
   onBindHousehold() {
@@ -70,6 +98,15 @@ Page(basePage({
 
   onEvaluation() {
     wx.navigateTo({ url: '/packages/resident/evaluation/index' });
+  },
+
+  /** Any resident may be a party member who has not reported yet: the entry is for everyone. */
+  onParty() {
+    wx.navigateTo({ url: '/packages/volunteer/party/index' });
+  },
+
+  onPrivacy() {
+    wx.navigateTo({ url: '/pages/privacy/index' });
   },
 
   /** <button open-type="getPhoneNumber">: WeChat gives a one-time code for the API to exchange. */
@@ -120,10 +157,21 @@ Page(basePage({
     }
   },
 
+  /** Logged out stays logged out (no silent login anywhere) until this tap. */
   async onLogout() {
     try {
       await auth.logout();
-      this.setData({ user: null, state: 'empty' });
+    } catch (e) {
+      // The session ends on the phone even when the API could not be told.
+    }
+    this.setData({ user: null, households: [], roles: [], volunteerHours: '', state: 'loggedOut' });
+  },
+
+  async onLogin() {
+    try {
+      await http.login();
+      await this.load();
+      showOk('已登录');
     } catch (e) {
       showError(e);
     }

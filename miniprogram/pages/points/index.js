@@ -25,6 +25,10 @@ Page(basePage({
     });
   },
 
+  onPullDownRefresh() {
+    Promise.all([this.loadAccount(), this.pager.reload()]).then(() => wx.stopPullDownRefresh());
+  },
+
   onShow() {
     this.loadAccount();
     this.pager.reload();

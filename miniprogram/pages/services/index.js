@@ -3,6 +3,7 @@
  * volunteers and merchants see the entries of their subpackage. Several roles: switch on top.
  */
 const orders = require('../../services/orders');
+const approvals = require('../../services/approvals');
 const session = require('../../utils/session');
 const { createPager, emptyList } = require('../../utils/pager');
 const { basePage, showError, dataset, shortTime } = require('../../utils/ui');
@@ -14,23 +15,37 @@ const WORKBENCH = {
     { text: '任务池（可认领）', url: '/packages/partner/tasks/index?tab=pool' },
   ],
   staff: [
+    { text: '审核', url: '/packages/staff/approvals/index', counts: true },
     { text: '派单队列', url: '/packages/staff/queue/index?tab=submitted' },
     { text: '纠纷处理', url: '/packages/staff/queue/index?tab=disputed' },
-    { text: '志愿签到审核', url: '/packages/staff/attendances/index' },
+    { text: '活动与班次', url: '/packages/staff/activities/index' },
     { text: '现场签到码', url: '/packages/staff/checkin-code/index' },
+    { text: '楼栋位置', url: '/packages/staff/buildings/index' },
   ],
   volunteer: [
     { text: '志愿活动与班次', url: '/packages/volunteer/activities/index' },
     { text: '我的志愿时长', url: '/packages/volunteer/hours/index' },
+    { text: '志愿排行', url: '/packages/volunteer/leaderboard/index' },
+    { text: '志愿队伍', url: '/packages/volunteer/teams/index' },
   ],
   party_member: [
     { text: '党员双报到', url: '/packages/volunteer/party/index' },
+    { text: '党员邻居走访', url: '/packages/volunteer/visits/index' },
     { text: '志愿活动与班次', url: '/packages/volunteer/activities/index' },
     { text: '我的志愿时长', url: '/packages/volunteer/hours/index' },
+    { text: '志愿排行', url: '/packages/volunteer/leaderboard/index' },
   ],
   mediator: [{ text: '我的调解案件', url: '/packages/volunteer/mediations/index' }],
-  merchant: [{ text: '扫码核销', url: '/packages/merchant/writeoff/index' }],
-  admin: [{ text: '派单队列', url: '/packages/staff/queue/index?tab=submitted' }],
+  merchant: [
+    { text: '扫码核销', url: '/packages/merchant/writeoff/index' },
+    { text: '核销记录', url: '/packages/merchant/sales/index' },
+    { text: '我的商品', url: '/packages/merchant/items/index' },
+  ],
+  admin: [
+    { text: '审核', url: '/packages/staff/approvals/index', counts: true },
+    { text: '派单队列', url: '/packages/staff/queue/index?tab=submitted' },
+    { text: '活动与班次', url: '/packages/staff/activities/index' },
+  ],
 };
 
 const FILTERS = [
@@ -55,6 +70,10 @@ Page(basePage({
     }), { decorate: (r) => ({ ...r, badge: requestBadge(r.status), when: shortTime(r.created_at) }) });
   },
 
+  onPullDownRefresh() {
+    (this.data.role === 'resident' ? this.pager.reload() : this.onShow()).then(() => wx.stopPullDownRefresh());
+  },
+
   async onShow() {
     try {
       const user = session.cachedUser() || await session.refreshUser();
@@ -68,6 +87,21 @@ Page(basePage({
     this.user = user;
     this.setData({ roles: session.rolesOf(user), role, entries: WORKBENCH[role] || [] });
     if (role === 'resident') this.pager.reload();
+    if (this.data.entries.some((x) => x.counts)) this.loadCounts(user);
+  },
+
+  /** The 审核 entry says how much waits (for the community being worked on). */
+  async loadCounts(user) {
+    const communityId = session.workCommunity(user);
+    if (!communityId) return;
+    try {
+      const counts = await approvals.counts(communityId);
+      this.setData({
+        entries: this.data.entries.map((x) => (x.counts ? { ...x, note: counts.total ? `${counts.total} 件待审核` : '暂无待审核' } : x)),
+      });
+    } catch (e) {
+      // The badge is secondary; the inbox shows its own error when opened.
+    }
   },
 
   onRole(e) {

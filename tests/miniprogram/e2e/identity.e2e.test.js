@@ -2,17 +2,19 @@
  * @jest-environment node
  *
  * End to end, part 1: the mini-program's own services against the real API (gunicorn, SQLite,
- * fake WeChat): login, /me, household binding, phone, notifications, points, errors, re-login.
+ * fake WeChat): login, /me, household binding, phone, notifications, points, errors, re-login,
+ * a logout that holds, and error reports.
  */
 const { startServer } = require('./server');
 const { as } = require('./wx-node');
 const config = require('../../../miniprogram/config');
 const http = require('../../../miniprogram/utils/request');
 const auth = require('../../../miniprogram/services/auth');
-const community = require('../../../miniprogram/services/community');
+const community = require('../../../miniprogram/packages/resident/services/household');
 const notifications = require('../../../miniprogram/services/notifications');
 const timebank = require('../../../miniprogram/services/timebank');
 const orders = require('../../../miniprogram/services/orders');
+const report = require('../../../miniprogram/utils/report');
 
 let server;
 
@@ -80,7 +82,10 @@ test("the API's refusals reach the page as ApiError with the zh-CN message", asy
     const err = await orders.get(999999).catch((e) => e);
     expect(err).toMatchObject({ name: 'ApiError', status: 404 });
     expect(err.message).toMatch(/[\u4e00-\u9fa5]/);
-    const bad = await orders.create({ categoryId: 1, householdId: 1, description: '' }).catch((e) => e);
+    // Her own household: someone else's is 404 before the body is judged.
+    const { households } = await auth.me();
+    const bad = await orders.create({ categoryId: 1, householdId: households[0].household_id, description: '' })
+      .catch((e) => e);
     expect(bad.status).toBe(422);
     expect(bad.message).toMatch(/[\u4e00-\u9fa5]/);
   });
@@ -98,3 +103,26 @@ test('a revoked token is replaced by one silent re-login', async () => {
     expect(http.getToken()).not.toBe(first);
   });
 });
+
+test('logout ends the session on the API and nothing logs in again until asked', async () => {
+  await as('demo-resident-3', async () => {
+    await auth.login();
+    const token = http.getToken();
+    await auth.logout();
+    const stale = await new Promise((resolve) => wx.request({
+      url: `${config.baseUrl}/api/v1/me`, method: 'GET', header: { Authorization: `Bearer ${token}` },
+      success: resolve, fail: resolve,
+    }));
+    expect(stale.statusCode).toBe(401);
+    await expect(auth.me()).rejects.toMatchObject({ code: 'logged_out' });
+    await auth.login();
+    expect((await auth.me()).nickname).toBe('王奶奶');
+  });
+});
+
+test('an uncaught error is reported to the API', async () => {
+  await as('demo-resident-1', async () => {
+    await expect(report.report('error', new Error('TypeError: x is undefined'))).resolves.toBe(true);
+  });
+});
+

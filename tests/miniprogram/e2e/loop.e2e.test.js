@@ -3,9 +3,11 @@
  *
  * End to end, part 2, through the mini-program's own services against the real API: the service
  * loop (resident orders, staff dispatch, partner accepts, starts, completes, resident confirms,
- * the partner's balance rises by the rule's points) and a volunteer's check-in and check-out.
+ * the partner's balance rises by the rule's points) and a volunteer's check-in and check-out;
+ * subscribe templates from the API's config and notification pages that exist; a voucher
+ * redeemed and written off by its QR payload.
  */
-const { startServer } = require('./server');
+const { startServer, TEMPLATES } = require('./server');
 const { as } = require('./wx-node');
 const config = require('../../../miniprogram/config');
 const auth = require('../../../miniprogram/services/auth');
@@ -13,6 +15,16 @@ const catalog = require('../../../miniprogram/services/catalog');
 const orders = require('../../../miniprogram/services/orders');
 const timebank = require('../../../miniprogram/services/timebank');
 const volunteering = require('../../../miniprogram/services/volunteering');
+const notifications = require('../../../miniprogram/services/notifications');
+const approvals = require('../../../miniprogram/services/approvals');
+const review = require('../../../miniprogram/packages/staff/services/review');
+const shop = require('../../../miniprogram/packages/merchant/services/shop');
+const subscribe = require('../../../miniprogram/utils/subscribe');
+const http = require('../../../miniprogram/utils/request');
+const app = require('../../../miniprogram/app.json');
+
+/** Every page the mini-program has, as app.json lists them. */
+const PAGES = new Set(app.pages.concat(...app.subPackages.map((sp) => sp.pages.map((p) => `${sp.root}/${p}`))));
 
 let server;
 
@@ -142,10 +154,66 @@ test('a volunteer signs up, is refused far away, checks in with the on-site code
     expect(mine.items.find((a) => a.id === attendanceId)).toMatchObject({ status: out.status });
   });
 
+  // Staff find it in the 审核 inbox and approve it: the volunteer's attendance is credited once.
   await as('demo-staff-1', async () => {
-    const queue = await volunteering.attendances({ community_id: 1, status: 'partial', limit: 50 });
-    const pending = await volunteering.attendances({ community_id: 1, status: 'pending', limit: 50 });
-    const ids = queue.items.concat(pending.items).map((a) => a.user.nickname);
-    expect(ids).toContain('党员志愿者赵哥');
+    const counts = await approvals.counts(1);
+    expect(counts.attendances).toBeGreaterThanOrEqual(1);
+    const partial = await review.attendances({ community_id: 1, manual: false, status: 'partial', limit: 50 });
+    const pending = await review.attendances({ community_id: 1, manual: false, status: 'pending', limit: 50 });
+    const mine = partial.items.concat(pending.items).find((a) => a.id === attendanceId);
+    expect(mine.user.nickname).toBe('党员志愿者赵哥');
+    const approved = await review.approveAttendance(attendanceId);
+    expect(approved.status).toBe('credited');
+    expect((await approvals.counts(1)).attendances).toBe(counts.attendances - 1);
+  });
+  await as('demo-volunteer-1', async () => {
+    const mine = await volunteering.myAttendances({ limit: 10 });
+    expect(mine.items.find((a) => a.id === attendanceId)).toMatchObject({ status: 'credited' });
   });
 }, 120000);
+
+test('subscribe templates come from the API config; every notification opens an existing page for its receiver', async () => {
+  await as('demo-resident-1', async () => {
+    const items = await subscribe.refresh();
+    expect(items.map((t) => t.kind).sort()).toEqual(Object.keys(TEMPLATES).sort());
+    expect(subscribe.templateIds(subscribe.WISHES.order)).toEqual(['e2e-progress', 'e2e-done']);
+  });
+  const seen = {};
+  for (const who of ['demo-resident-1', 'demo-partner-1', 'demo-staff-1']) {
+    // eslint-disable-next-line no-await-in-loop
+    const inbox = await as(who, () => notifications.list({ limit: 50 }));
+    seen[who] = inbox.items.filter((n) => n.ref.startsWith('request:'));
+    expect(seen[who].length).toBeGreaterThan(0);
+    seen[who].forEach((n) => {
+      expect(n.page).not.toBe('');
+      expect(PAGES).toContain(n.page.split('?')[0]);
+      expect(n.page).toContain(`id=${n.ref.split(':')[1]}`);
+    });
+  }
+  expect(seen['demo-resident-1'][0].page).toMatch(/^packages\/resident\/request\/index\?id=/);
+  expect(seen['demo-partner-1'][0].page).toMatch(/^packages\/partner\/task\/index\?id=/);
+  expect(seen['demo-staff-1'][0].page).toMatch(/^packages\/staff\/(dispatch|resolve)\/index\?id=/);
+});
+
+test('a resident redeems a voucher; the merchant writes it off by its QR payload, once', async () => {
+  const voucher = await as('demo-resident-1', async () => {
+    const items = await timebank.items({ limit: 50 });
+    const item = items.items.find((i) => i.stock > 0);
+    const res = await timebank.redeem(item.id, http.newIdempotencyKey());
+    return res.voucher;
+  });
+  expect(voucher.qr_payload).toBe(`llt-voucher:${voucher.code}`);
+  await as('demo-merchant-1', async () => {
+    const used = await timebank.writeoff(voucher.qr_payload);
+    expect(used.voucher).toMatchObject({ id: voucher.id, status: 'used' });
+    const again = await timebank.writeoff(voucher.code).catch((e) => e);
+    expect(again).toMatchObject({ status: 409, code: 'voucher_not_issued' });
+    // ...and it is in the merchant's write-off history, without the code.
+    const me = await auth.me();
+    const merchantId = me.roles.find((r) => r.role === 'merchant').merchant_id;
+    const history = await shop.writeoffs(merchantId, { limit: 20 });
+    expect(history.items[0]).toMatchObject({ id: voucher.id, status: 'used' });
+    expect(history.items[0].code).toBeUndefined();
+  });
+});
+

@@ -10,6 +10,13 @@ const os = require('os');
 const path = require('path');
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
+
+/** Subscribe-message templates as an operator would configure them (WECHAT_TEMPLATES). */
+const TEMPLATES = {
+  accepted: { template_id: 'e2e-progress', keys: { thing1: 'title', thing2: 'body', time3: 'time' } },
+  completed: { template_id: 'e2e-done', keys: { thing1: 'title', time2: 'time' } },
+  dispatched: { template_id: 'e2e-task', keys: { thing1: 'title', thing2: 'body' } },
+};
 const BIN = path.join(REPO, '.venv', 'bin');
 
 function freePort() {
@@ -50,6 +57,7 @@ async function startServer() {
     LOGIN_RATE_LIMIT: '1000 per minute',
     WRITE_RATE_LIMIT: '10000 per minute',
     ACCESS_LOG: '',
+    WECHAT_TEMPLATES: JSON.stringify(TEMPLATES),
   });
   const run = (args) => execFileSync(path.join(BIN, 'flask'), args, { cwd: REPO, env, stdio: 'pipe' });
   run(['db', 'upgrade']);
@@ -83,4 +91,4 @@ async function startServer() {
   };
 }
 
-module.exports = { startServer };
+module.exports = { startServer, TEMPLATES };

@@ -16,7 +16,7 @@ function makeWx() {
     request: jest.fn(),
     login: jest.fn(({ success }) => success({ code: 'wx-real-code' })),
     showToast: jest.fn(),
-    showModal: jest.fn(({ success }) => success({ confirm: true, cancel: false })),
+    showModal: jest.fn(({ success }) => success && success({ confirm: true, cancel: false })),
     navigateTo: jest.fn(),
     redirectTo: jest.fn(),
     navigateBack: jest.fn(),
@@ -25,6 +25,13 @@ function makeWx() {
     openSetting: jest.fn(),
     getLocation: jest.fn(({ success }) => success({ latitude: 29.3401, longitude: 105.2893 })),
     scanCode: jest.fn(),
+    setKeepScreenOn: jest.fn(),
+    getScreenBrightness: jest.fn(({ success, complete }) => { success({ value: 0.4 }); if (complete) complete(); }),
+    setScreenBrightness: jest.fn(),
+    chooseLocation: jest.fn(),
+    openLocation: jest.fn(),
+    makePhoneCall: jest.fn(),
+    setNavigationBarTitle: jest.fn(),
   };
 }
 
@@ -73,6 +80,14 @@ global.Page = (def) => {
 
 beforeEach(() => {
   global.wx = makeWx();
+});
+
+// Everywhere: a success toast says at most 7 characters (WeChat cuts the rest); longer news goes
+// in a modal or on the page. Every test that shows one is held to it.
+afterEach(() => {
+  const calls = (global.wx && global.wx.showToast && global.wx.showToast.mock) ? global.wx.showToast.mock.calls : [];
+  const long = calls.map(([o]) => o).filter((o) => o && o.icon === 'success' && String(o.title).length > 7);
+  if (long.length) throw new Error(`success toast over 7 characters: ${long.map((o) => o.title).join(', ')}`);
 });
 
 module.exports = { simulate, makeWx };

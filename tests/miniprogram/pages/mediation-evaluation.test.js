@@ -1,12 +1,12 @@
 /** The mediator's cases and sessions, and a resident's evaluation scoring page, with stubbed services. */
-const mediation = require('../../../miniprogram/services/mediation');
-const evaluations = require('../../../miniprogram/services/evaluations');
+const mediation = require('../../../miniprogram/packages/volunteer/services/mediation');
+const evaluations = require('../../../miniprogram/packages/resident/services/evaluations');
 const auth = require('../../../miniprogram/services/auth');
 const { ApiError } = require('../../../miniprogram/utils/errors');
 const { resetAll, loadPage, flush, text, all, tap, input, listState, page } = require('../helpers/page');
 
-jest.mock('../../../miniprogram/services/mediation');
-jest.mock('../../../miniprogram/services/evaluations');
+jest.mock('../../../miniprogram/packages/volunteer/services/mediation');
+jest.mock('../../../miniprogram/packages/resident/services/evaluations');
 jest.mock('../../../miniprogram/services/auth');
 
 const MEDIATOR = {

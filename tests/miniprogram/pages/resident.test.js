@@ -4,6 +4,7 @@ const catalog = require('../../../miniprogram/services/catalog');
 const notifications = require('../../../miniprogram/services/notifications');
 const auth = require('../../../miniprogram/services/auth');
 const timebank = require('../../../miniprogram/services/timebank');
+const household = require('../../../miniprogram/packages/resident/services/household');
 const { ApiError } = require('../../../miniprogram/utils/errors');
 const { resetAll, loadPage, flush, fire, text, attr, all, tap, input, listState, page } = require('../helpers/page');
 
@@ -11,7 +12,14 @@ jest.mock('../../../miniprogram/services/orders');
 jest.mock('../../../miniprogram/services/catalog');
 jest.mock('../../../miniprogram/services/notifications');
 jest.mock('../../../miniprogram/services/auth');
-jest.mock('../../../miniprogram/services/timebank');
+jest.mock('../../../miniprogram/services/timebank', () => {
+  const real = jest.requireActual('../../../miniprogram/services/timebank');
+  const mocked = {};
+  Object.keys(real).forEach((k) => { mocked[k] = jest.fn(); });
+  mocked.voucherCode = real.voucherCode;
+  return mocked;
+});
+jest.mock('../../../miniprogram/packages/resident/services/household');
 
 const ME = {
   id: 11, nickname: '张阿姨', phone: '139****0001', roles: [{ role: 'resident' }],
@@ -273,9 +281,9 @@ describe('积分商城', () => {
 });
 
 describe('我的券', () => {
-  test('an issued voucher opens as a QR of its code; a used one does not', async () => {
+  test('an issued voucher opens as a QR of its payload (llt-voucher:<code>); a used one does not', async () => {
     timebank.vouchers.mockResolvedValue(page([
-      { id: 1, code: 'AAAA-1111', item: { title: '理发券' }, status: 'issued', expires_at: '2026-12-27T00:00:00+08:00' },
+      { id: 1, code: 'AAAA-1111', qr_payload: 'llt-voucher:AAAA-1111', item: { title: '理发券' }, status: 'issued', expires_at: '2026-12-27T00:00:00+08:00' },
       { id: 2, code: 'BBBB-2222', item: { title: '洗洁精' }, status: 'used', expires_at: '2026-12-01T00:00:00+08:00' },
     ]));
     const vouchers = loadPage('packages/resident/vouchers/index');
@@ -285,7 +293,7 @@ describe('我的券', () => {
     await tap(vouchers, '.voucher', 1);
     expect(vouchers.querySelector('.qr-panel')).toBeFalsy();
     await tap(vouchers, '.voucher', 0);
-    expect(attr(vouchers, '.voucher-qr', 'value')).toBe('AAAA-1111');
+    expect(attr(vouchers, '.voucher-qr', 'value')).toBe('llt-voucher:AAAA-1111');
     expect(text(vouchers, '.code')).toBe('券码：AAAA-1111');
     expect(listState(vouchers, '.vouchers-state')).toBe('没有更多了');
   });
@@ -297,3 +305,96 @@ describe('我的券', () => {
     expect(listState(vouchers, '.vouchers-state')).toBe('还没有兑换的券');
   });
 });
+
+describe('积分', () => {
+  test('balance and statement, each entry in words (hold, release, reversal too)', async () => {
+    timebank.account.mockResolvedValue({ balance: 120, earned_total: 200, spent_total: 80, minutes_served: 150 });
+    timebank.entries.mockResolvedValue(page([
+      { id: 3, kind: 'hold', amount: -40, balance_after: 120, memo: '代买代办 预扣', ref: 'request:9', at: '2026-11-27T10:00:00+08:00' },
+      { id: 2, kind: 'release', amount: 40, balance_after: 160, memo: '', ref: 'request:8', at: '2026-11-26T10:00:00+08:00' },
+      { id: 1, kind: 'reversal', amount: -5, balance_after: 120, memo: '冲正', ref: 'adjustment:1', at: '2026-11-25T10:00:00+08:00' },
+    ], 'c2'));
+    const points = loadPage('pages/points/index');
+    await flush();
+    expect(text(points, '.balance')).toBe('120');
+    expect(text(points, '.summary')).toContain('服务 2 小时');
+    expect(all(points, '.entry').map((e) => e.dom.textContent)).toEqual([
+      expect.stringContaining('预扣'), expect.stringContaining('预扣退回'), expect.stringContaining('冲正')]);
+    expect(text(points, '.entry')).toContain('支出 -40');
+    expect(listState(points, '.entries-state')).toBe('加载更多');
+    timebank.entries.mockResolvedValue(page([]));
+    await tap(points.querySelector('.entries-state'), '.ls-more-btn');
+    expect(timebank.entries).toHaveBeenLastCalledWith({ cursor: 'c2', limit: 20 });
+    await tap(points, '.mall');
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/packages/resident/mall/index' });
+  });
+
+  test('an account that fails to load says so; an empty statement too', async () => {
+    timebank.account.mockRejectedValue(new ApiError('network_error', '网络连接失败，请检查网络后重试'));
+    timebank.entries.mockResolvedValue(page([]));
+    const points = loadPage('pages/points/index');
+    await flush();
+    expect(listState(points, '.account-state')).toContain('加载失败：网络连接失败');
+    expect(listState(points, '.entries-state')).toBe('还没有积分记录');
+  });
+});
+
+describe('绑定住户', () => {
+  test('community → compound → building → room, then the relation, then the request', async () => {
+    household.communities.mockResolvedValue(page([{ id: 1, name: '观湖社区' }]));
+    household.compounds.mockResolvedValue(page([{ id: 2, name: '观湖花园' }]));
+    household.buildings.mockResolvedValue(page([{ id: 3, name: '1栋' }]));
+    household.households.mockResolvedValue(page([{ id: 5, unit: '1', room: '101' }, { id: 6, unit: '', room: '102' }]));
+    household.requestBinding.mockResolvedValue({ id: 9, status: 'pending' });
+    const screen = loadPage('packages/resident/household/index');
+    await flush();
+    await tap(screen, '.option', 0);
+    expect(household.compounds).toHaveBeenCalledWith(1, { limit: 100 });
+    await tap(screen, '.option', 0);
+    await tap(screen, '.option', 0);
+    expect(all(screen, '.option').map((o) => o.dom.textContent)).toEqual(['1单元101', '102']);
+    await tap(screen, '.option', 0);
+    expect(text(screen, '.title')).toBe('观湖社区 观湖花园 1栋 1单元101');
+    await tap(screen, '.relation', 2);
+    await tap(screen, '.submit');
+    expect(household.requestBinding).toHaveBeenCalledWith(5, 'tenant');
+    expect(wx.navigateBack).toHaveBeenCalled();
+  });
+
+  test('an empty level and a failed level say so, and the failed one can be retried', async () => {
+    household.communities.mockRejectedValueOnce(new ApiError('timeout', '请求超时，请检查网络后重试'));
+    const screen = loadPage('packages/resident/household/index');
+    await flush();
+    expect(listState(screen, '.options-state')).toContain('加载失败：请求超时');
+    household.communities.mockResolvedValue(page([{ id: 1, name: '观湖社区' }]));
+    household.compounds.mockResolvedValue(page([]));
+    await tap(screen.querySelector('.options-state'), '.ls-retry');
+    await tap(screen, '.option', 0);
+    expect(listState(screen, '.options-state')).toBe('这里还没有可选项');
+  });
+});
+
+describe('消息', () => {
+  test('unread items say so in words; reading all reloads', async () => {
+    notifications.list.mockResolvedValue(page([
+      { id: 2, kind: 'accepted', title: '已有合伙人接单', body: '家电维修 #42', ref: 'request:42', page: 'packages/resident/request/index?id=42', created_at: '2026-11-27T10:00:00+08:00', read_at: null },
+      { id: 1, kind: 'completed', title: '服务已完成，请确认并评价', body: '', ref: 'request:41', page: '', created_at: '2026-11-26T10:00:00+08:00', read_at: '2026-11-26T11:00:00+08:00' },
+    ]));
+    notifications.markAllRead.mockResolvedValue({ marked: 1, unread: 0 });
+    const inbox = loadPage('packages/resident/notifications/index');
+    await flush();
+    expect(all(inbox, '.note').map((n) => n.dom.textContent)).toEqual([
+      expect.stringContaining('● 未读'), expect.stringContaining('已读')]);
+    await tap(inbox, '.read-all');
+    expect(notifications.markAllRead).toHaveBeenCalled();
+    expect(notifications.list).toHaveBeenCalledTimes(2);
+  });
+
+  test('an empty inbox says so', async () => {
+    notifications.list.mockResolvedValue(page([]));
+    const inbox = loadPage('packages/resident/notifications/index');
+    await flush();
+    expect(listState(inbox, '.inbox-state')).toBe('暂无消息');
+  });
+});
+

@@ -10,7 +10,13 @@ const { resetAll, loadPage, flush, fire, text, attr, all, tap, input, listState,
 
 jest.mock('../../../miniprogram/services/orders');
 jest.mock('../../../miniprogram/services/auth');
-jest.mock('../../../miniprogram/services/timebank');
+jest.mock('../../../miniprogram/services/timebank', () => {
+  const real = jest.requireActual('../../../miniprogram/services/timebank');
+  const mocked = {};
+  Object.keys(real).forEach((k) => { mocked[k] = jest.fn(); });
+  mocked.voucherCode = real.voucherCode;
+  return mocked;
+});
 jest.mock('../../../miniprogram/services/notifications');
 jest.mock('../../../miniprogram/services/catalog');
 jest.mock('../../../miniprogram/services/volunteering', () => {
@@ -84,6 +90,7 @@ describe('合伙人任务', () => {
 
 describe('社区工作者', () => {
   test('the dispatch queue shows overdue requests first, marked in words', async () => {
+    wx.setStorageSync('user', STAFF);
     orders.list.mockResolvedValue(page([
       REQ({ id: 1, status: 'submitted', overdue: false }),
       REQ({ id: 2, status: 'submitted', overdue: true }),
@@ -91,7 +98,7 @@ describe('社区工作者', () => {
     ]));
     const queue = loadPage('packages/staff/queue/index', { tab: 'submitted' });
     await flush();
-    expect(orders.list).toHaveBeenCalledWith({ scope: 'community', status: 'submitted', cursor: undefined, limit: 20 });
+    expect(orders.list).toHaveBeenCalledWith({ scope: 'community', community_id: 1, status: 'submitted', cursor: undefined, limit: 20 });
     const cards = all(queue, '.queued');
     expect(cards[0].dom.textContent).toContain('已超时');
     expect(cards.map((c) => c.dom.textContent.includes('已超时'))).toEqual([true, false, false]);
@@ -101,6 +108,7 @@ describe('社区工作者', () => {
 
   test('dispatch shows candidates with reasons and dispatches to the chosen one, or pools', async () => {
     orders.get.mockResolvedValue(REQ({ id: 5, status: 'submitted' }));
+    orders.events.mockResolvedValue(page([]));
     orders.candidates.mockResolvedValue(page([
       { partner_id: 1, name: '观湖家电维修合作社', score: 0.9, reasons: ['服务该类别', '当前负载 1/3'] },
       { partner_id: 4, name: '隆昌助老服务中心', score: 0.4, reasons: ['评分 4.8'] },
@@ -128,21 +136,6 @@ describe('社区工作者', () => {
     await input(resolve, '.minutes', '45');
     await tap(resolve, '.submit');
     expect(orders.resolve).toHaveBeenCalledWith(6, 'confirm', 45);
-  });
-
-  test('attendances to approve are those of my community; approving calls the API once', async () => {
-    wx.setStorageSync('user', STAFF);
-    volunteering.attendances.mockResolvedValue(page([{ id: 31, user: { id: 8, nickname: '赵哥' }, activity_title: '便民服务日', status: 'pending', minutes: 120, manual: false }]));
-    volunteering.approveAttendance.mockResolvedValue({ id: 31, status: 'credited' });
-    const list = loadPage('packages/staff/attendances/index');
-    await flush();
-    expect(volunteering.attendances).toHaveBeenCalledWith({ status: 'pending', community_id: 1, cursor: undefined, limit: 20 });
-    expect(text(list, '.attendance')).toContain('待审核');
-    await tap(list, '.approve');
-    expect(volunteering.approveAttendance).toHaveBeenCalledTimes(1);
-    expect(volunteering.approveAttendance).toHaveBeenCalledWith(31);
-    await tap(list, '.tab-partial');
-    expect(volunteering.attendances).toHaveBeenLastCalledWith({ status: 'partial', community_id: 1, cursor: undefined, limit: 20 });
   });
 
   test("the check-in QR shows the shift's rotating code and fetches the next one", async () => {
@@ -251,6 +244,18 @@ describe('商家核销', () => {
     await tap(screen, '.scan');
     expect(text(screen, '.writeoff-error')).toBe('核销失败：该券已使用或已失效');
   });
+
+  test("the voucher's QR payload and the code typed by hand both write it off", async () => {
+    timebank.writeoff.mockResolvedValue({ voucher: { id: 3, code: 'K7Q2MX8PABCD2345', status: 'used', item: { title: '洗洁精一瓶' } } });
+    wx.scanCode.mockImplementation(({ success }) => success({ result: 'llt-voucher:K7Q2MX8PABCD2345' }));
+    const screen = loadPage('packages/merchant/writeoff/index');
+    await tap(screen, '.scan');
+    expect(timebank.writeoff).toHaveBeenLastCalledWith('K7Q2MX8PABCD2345');
+    await input(screen, '.code', ' k7q2mx8pabcd2345 ');
+    await tap(screen, '.writeoff');
+    expect(timebank.writeoff).toHaveBeenCalledTimes(2);
+    expect(timebank.voucherCode(timebank.writeoff.mock.calls[1][0])).toBe('K7Q2MX8PABCD2345');
+  });
 });
 
 describe('我的 and 适老化', () => {
@@ -282,7 +287,8 @@ describe('我的 and 适老化', () => {
     const services = loadPage('pages/services/index');
     await flush();
     expect(all(services, '.entry').map((e) => e.dom.textContent)).toEqual([
-      expect.stringContaining('党员双报到'), expect.stringContaining('志愿活动与班次'), expect.stringContaining('我的志愿时长')]);
+      expect.stringContaining('党员双报到'), expect.stringContaining('党员邻居走访'), expect.stringContaining('志愿活动与班次'),
+      expect.stringContaining('我的志愿时长'), expect.stringContaining('志愿排行')]);
     orders.list.mockResolvedValue(page([]));
     await tap(services, '.role', 0);
     expect(listState(services, '.list-state')).toBe('还没有需求，点上方按钮点单');
@@ -300,3 +306,77 @@ describe('我的 and 适老化', () => {
     expect(text(mine, '.phone')).toBe('手机号：139****0001');
   });
 });
+
+describe('志愿活动 and 我的志愿时长', () => {
+  const soon = (h) => new Date(Date.now() + h * 3600 * 1000).toISOString();
+
+  test('only shifts still to end are listed, soonest first; a shift opens its page', async () => {
+    wx.setStorageSync('user', VOLUNTEER);
+    volunteering.activities.mockResolvedValue(page([
+      { id: 1, title: '便民服务日', team: { name: '观湖志愿V站' }, shifts: [
+        { id: 9, starts_at: soon(26), ends_at: soon(28), capacity: 5, signed_up: 5, points_per_hour: 10, location: { name: '观湖志愿V站' } },
+        { id: 7, starts_at: soon(-50), ends_at: soon(-48), capacity: 5, signed_up: 1, points_per_hour: 10, location: { name: '观湖志愿V站' } },
+        { id: 8, starts_at: soon(2), ends_at: soon(4), capacity: 5, signed_up: 2, points_per_hour: 10, location: { name: '观湖志愿V站' } },
+      ] },
+      { id: 2, title: '上周的活动', shifts: [{ id: 3, starts_at: soon(-200), ends_at: soon(-198), capacity: 5, signed_up: 0 }] },
+    ]));
+    const screen = loadPage('packages/volunteer/activities/index');
+    await flush();
+    expect(volunteering.activities).toHaveBeenCalledWith({ community_id: 1, upcoming: true, cursor: undefined, limit: 20 });
+    expect(all(screen, '.activity')).toHaveLength(1);
+    const shifts = all(screen, '.shift');
+    expect(shifts).toHaveLength(2);
+    expect(shifts[0].dom.textContent).toContain('已报 2/5');
+    expect(shifts[1].dom.textContent).toContain('已满（5/5），可候补');
+    await tap(screen, '.shift', 0);
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/packages/volunteer/shift/index?id=8' });
+  });
+
+  test('no activity says so', async () => {
+    wx.setStorageSync('user', VOLUNTEER);
+    volunteering.activities.mockResolvedValue(page([]));
+    const screen = loadPage('packages/volunteer/activities/index');
+    await flush();
+    expect(listState(screen, '.list-state')).toBe('近期没有志愿活动');
+  });
+
+  test('my hours: verified, make-up and pending, no-shows, and each attendance in words', async () => {
+    volunteering.myRecord.mockResolvedValue({ verified_minutes: 150, manual_minutes: 60, pending_minutes: 30, activities: 3, no_shows: 1, points: 35 });
+    volunteering.myAttendances.mockResolvedValue(page([
+      { id: 3, activity_title: '便民服务日', status: 'credited', minutes: 120, manual: false, checked_in_at: '2026-11-20T09:00:00+08:00' },
+      { id: 2, activity_title: '敬老院探访', status: 'partial', minutes: 30, manual: false, checked_in_at: '2026-11-10T09:00:00+08:00' },
+      { id: 1, activity_title: '清洁家园', status: 'pending', minutes: 60, manual: true, checked_in_at: null },
+    ]));
+    const screen = loadPage('packages/volunteer/hours/index');
+    await flush();
+    expect(text(screen, '.verified')).toBe('2.5 小时');
+    expect(text(screen, '.manual')).toBe('1 小时');
+    expect(text(screen, '.pending')).toBe('0.5 小时');
+    expect(text(screen, '.no-shows')).toBe('1 次');
+    expect(all(screen, '.attendance').map((a) => a.dom.textContent)).toEqual([
+      expect.stringContaining('已计入积分'), expect.stringContaining('时长不足待审核'), expect.stringContaining('补录')]);
+  });
+
+  test('a record that fails to load can be retried', async () => {
+    volunteering.myRecord.mockRejectedValueOnce(new ApiError('server_error', '服务暂时不可用，请稍后再试', 503));
+    volunteering.myAttendances.mockResolvedValue(page([]));
+    const screen = loadPage('packages/volunteer/hours/index');
+    await flush();
+    expect(listState(screen, '.record-state')).toContain('服务暂时不可用');
+    volunteering.myRecord.mockResolvedValue({ verified_minutes: 60, manual_minutes: 0, pending_minutes: 0, activities: 1, no_shows: 0, points: 10 });
+    await tap(screen.querySelector('.record-state'), '.ls-retry');
+    expect(text(screen, '.verified')).toBe('1 小时');
+    expect(listState(screen, '.list-state')).toBe('还没有签到记录');
+  });
+});
+
+test('我的 shows a volunteer their hours, one tap from the details', async () => {
+  auth.me.mockResolvedValue(VOLUNTEER);
+  volunteering.myRecord.mockResolvedValue({ verified_minutes: 150, manual_minutes: 60, pending_minutes: 0, points: 35 });
+  const mine = loadPage('pages/mine/index');
+  await flush();
+  expect(text(mine, '.volunteer-hours')).toContain('3.5 小时 · 35 积分');
+  await tap(mine, '.volunteer-hours');
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/packages/volunteer/hours/index' });
+});
+

@@ -1,4 +1,8 @@
-/** 扫码核销: scan the resident's voucher QR (or type the code) and write it off once. */
+/**
+ * 扫码核销: scan the resident's voucher QR (`llt-voucher:<code>`) or type the code printed under
+ * it, and write it off once (the service reads either form and keeps its Idempotency-Key until
+ * the API answers).
+ */
 const timebank = require('../../../services/timebank');
 const { basePage, showError, showOk } = require('../../../utils/ui');
 const { voucherBadge } = require('../../../utils/status');
@@ -12,7 +16,7 @@ Page(basePage({
     wx.scanCode({
       onlyFromCamera: true,
       success: (res) => {
-        this.setData({ code: String(res.result || '').trim() });
+        this.setData({ code: timebank.voucherCode(res.result) });
         this.onWriteoff();
       },
       fail: () => wx.showToast({ title: '未扫描到券码', icon: 'none' }),

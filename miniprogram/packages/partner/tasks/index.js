@@ -1,25 +1,40 @@
 /**
- * 合伙人任务: requests assigned to my partner and the pool I may claim from. Accept or decline
- * (with a reason), start, and complete with the minutes worked and a note.
+ * 合伙人任务: requests assigned to my partner, the pool I may claim from, and past (confirmed)
+ * tasks. Accept or decline (with a reason), start, and complete with the minutes worked and a
+ * note; a task opens its detail (timeline, address, navigation, call).
  */
 const orders = require('../../../services/orders');
+const subscribe = require('../../../utils/subscribe');
 const { createPager, emptyList } = require('../../../utils/pager');
 const { basePage, showError, showOk, dataset, shortTime } = require('../../../utils/ui');
 const { requestBadge } = require('../../../utils/status');
 
-const TABS = [{ key: 'assigned', text: '指派给我' }, { key: 'pool', text: '任务池' }];
+const TABS = [
+  { key: 'assigned', text: '指派给我' }, { key: 'pool', text: '任务池' }, { key: 'history', text: '已完成' },
+];
+/** What each tab asks the API for. */
+const QUERY = {
+  assigned: { scope: 'assigned' },
+  pool: { scope: 'pool' },
+  history: { scope: 'assigned', status: 'confirmed' },
+};
 
 Page(basePage({
   data: { tabs: TABS, tab: 'assigned', tasks: emptyList(), form: null, busy: false },
 
   onLoad(query) {
-    if (query && query.tab === 'pool') this.setData({ tab: 'pool' });
-    this.pager = createPager(this, 'tasks', (page) => orders.list({ scope: this.data.tab, ...page }), {
+    if (query && QUERY[query.tab]) this.setData({ tab: query.tab });
+    this.pager = createPager(this, 'tasks', (page) => orders.list({ ...QUERY[this.data.tab], ...page }), {
       decorate: (r) => ({ ...r, badge: requestBadge(r.status), when: shortTime(r.created_at) }),
     });
   },
 
   onShow() { this.pager.reload(); },
+  onPullDownRefresh() { this.pager.reload().then(() => wx.stopPullDownRefresh()); },
+
+  onDetail(e) {
+    wx.navigateTo({ url: `/packages/partner/task/index?id=${dataset(e).id}` });
+  },
   onReachBottom() { this.pager.more(); },
   onMore() { this.pager.more(); },
   onRetry() { this.pager.retry(); },
@@ -29,10 +44,13 @@ Page(basePage({
     this.pager.reload();
   },
 
-  async act(fn, okText) {
+  /** `wish`: subscribe-message kinds to ask for, inside this tap (before any await). */
+  async act(fn, okText, wish) {
     if (this.data.busy) return;
+    const asked = wish ? subscribe.ask(wish) : null;
     this.setData({ busy: true });
     try {
+      await asked;
       await fn();
       showOk(okText);
       this.setData({ form: null });
@@ -44,8 +62,12 @@ Page(basePage({
     }
   },
 
-  onAccept(e) { return this.act(() => orders.accept(Number(dataset(e).id)), '已接单'); },
-  onClaim(e) { return this.act(() => orders.claim(Number(dataset(e).id)), '认领成功'); },
+  onAccept(e) {
+    return this.act(() => orders.accept(Number(dataset(e).id)), '已接单', subscribe.WISHES.accept);
+  },
+  onClaim(e) {
+    return this.act(() => orders.claim(Number(dataset(e).id)), '认领成功', subscribe.WISHES.accept);
+  },
   onStart(e) { return this.act(() => orders.start(Number(dataset(e).id)), '已开始服务'); },
 
   onOpenForm(e) {
@@ -63,13 +85,13 @@ Page(basePage({
         this.setData({ 'form.error': '请填写退回原因' });
         return undefined;
       }
-      return this.act(() => orders.decline(form.id, form.reason.trim()), '已退回社区');
+      return this.act(() => orders.decline(form.id, form.reason.trim()), '已退回');
     }
     const minutes = Number(form.minutes);
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > 24 * 60) {
       this.setData({ 'form.error': '请填写服务时长（1-1440 分钟的整数）' });
       return undefined;
     }
-    return this.act(() => orders.complete(form.id, minutes, form.note.trim()), '已提交完成，等待居民确认');
+    return this.act(() => orders.complete(form.id, minutes, form.note.trim()), '已完成');
   },
 }));

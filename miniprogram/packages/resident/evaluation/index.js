@@ -3,13 +3,12 @@
  * optional comment. A score can be changed until the campaign closes; my own card (as a party
  * member or partner) cannot be scored.
  */
-const evaluations = require('../../../services/evaluations');
+const evaluations = require('../services/evaluations');
 const session = require('../../../utils/session');
 const { basePage, showError, showOk, shortTime, dataset } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
-const { evaluationBadge } = require('../../../utils/status');
+const { evaluationBadge, EVALUATION_TARGET_KINDS, label } = require('../../../utils/status');
 
-const KINDS = { party_member: '党员', partner: '红色合伙人', compound_party_org: '小区党组织' };
 const STARS = [1, 2, 3, 4, 5];
 
 Page(basePage({
@@ -19,6 +18,10 @@ Page(basePage({
   },
 
   onLoad() { this.load(); },
+
+  onPullDownRefresh() {
+    this.load().then(() => wx.stopPullDownRefresh());
+  },
 
   async load() {
     this.setData({ state: 'loading', error: '' });
@@ -57,7 +60,7 @@ Page(basePage({
       badge: evaluationBadge(campaign.status),
       targets: campaign.targets.map((t) => ({
         ...t,
-        kindLabel: KINDS[t.kind] || t.kind,
+        kindLabel: label(EVALUATION_TARGET_KINDS, t.kind),
         self: own(t),
         score: mine[t.id] ? mine[t.id].score : 0,
         comment: mine[t.id] ? mine[t.id].comment : '',
@@ -97,7 +100,7 @@ Page(basePage({
         targetId: target.id, score: target.score, comment: target.comment.trim(),
       });
       this.setData({ [`targets[${index}].saved`]: true });
-      showOk('已评分，结束前可修改');
+      showOk('已评分'); // the card says it can be changed until the close
     } catch (err) {
       showError(err);
     } finally {

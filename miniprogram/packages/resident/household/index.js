@@ -2,7 +2,7 @@
  * 绑定住户: pick community → compound → building → room, say how you relate to it, and ask;
  * community staff approve the binding before it can be used for orders.
  */
-const community = require('../../../services/community');
+const community = require('../services/household');
 const { basePage, showError, showOk, dataset } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
 const { RELATIONS } = require('../../../utils/status');
@@ -26,6 +26,10 @@ Page(basePage({
     relation: 'owner',
     household: null,
     submitting: false,
+  },
+
+  onPullDownRefresh() {
+    this.open(this.data.level, this.parentId).then(() => wx.stopPullDownRefresh());
   },
 
   onLoad() {
@@ -73,7 +77,7 @@ Page(basePage({
     this.setData({ submitting: true });
     try {
       await community.requestBinding(this.data.household.id, this.data.relation);
-      showOk('已提交，等待社区审核');
+      showOk('已提交'); // 我的 lists the binding as 审核中
       wx.navigateBack();
     } catch (e) {
       showError(e);

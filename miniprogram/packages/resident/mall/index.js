@@ -24,6 +24,10 @@ Page(basePage({
     });
   },
 
+  onPullDownRefresh() {
+    Promise.all([this.pager.reload(), this.loadBalance()]).then(() => wx.stopPullDownRefresh());
+  },
+
   onShow() {
     this.pager.reload();
     this.loadBalance();

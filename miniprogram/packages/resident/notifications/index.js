@@ -1,7 +1,17 @@
-/** 消息: my inbox, newest first; opening one marks it read and goes to what it is about. */
+/**
+ * 消息: my inbox, newest first; opening one marks it read and goes to what it is about — the
+ * page the API chose for my role in it (the same page its WeChat message opens).
+ */
 const notifications = require('../../../services/notifications');
 const { createPager, emptyList } = require('../../../utils/pager');
 const { basePage, showError, dataset, shortTime } = require('../../../utils/ui');
+
+/** Where an item leads: its `page`; items from before pages were sent fall back on the ref. */
+function pageOf(note) {
+  if (note.page) return `/${note.page.replace(/^\//, '')}`;
+  const m = /^request:(\d+)/.exec(note.ref || '');
+  return m ? `/packages/resident/request/index?id=${m[1]}` : '';
+}
 
 Page(basePage({
   data: { inbox: emptyList() },
@@ -10,6 +20,10 @@ Page(basePage({
     this.pager = createPager(this, 'inbox', (page) => notifications.list(page), {
       decorate: (n) => ({ ...n, when: shortTime(n.created_at), unread: !n.read_at }),
     });
+  },
+
+  onPullDownRefresh() {
+    this.pager.reload().then(() => wx.stopPullDownRefresh());
   },
 
   onShow() { this.pager.reload(); },
@@ -30,8 +44,8 @@ Page(basePage({
     } catch (err) {
       showError(err);
     }
-    const m = /^request:(\d+)/.exec(note.ref || '');
-    if (m) wx.navigateTo({ url: `/packages/resident/request/index?id=${m[1]}` });
+    const url = pageOf(note);
+    if (url) wx.navigateTo({ url });
   },
 
   async onReadAll() {

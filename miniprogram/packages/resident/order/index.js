@@ -8,7 +8,8 @@ const catalog = require('../../../services/catalog');
 const orders = require('../../../services/orders');
 const http = require('../../../utils/request');
 const session = require('../../../utils/session');
-const { basePage, showError, dataset } = require('../../../utils/ui');
+const subscribe = require('../../../utils/subscribe');
+const { basePage, showError, showOk, dataset } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
 const { PAYERS } = require('../../../utils/status');
 
@@ -26,6 +27,10 @@ Page(basePage({
     time: '',
     submitting: false,
     formError: '',
+  },
+
+  onPullDownRefresh() {
+    this.loadCategories().then(() => wx.stopPullDownRefresh());
   },
 
   onLoad(query) {
@@ -119,6 +124,8 @@ Page(basePage({
 
   async onSubmit() {
     if (this.data.submitting) return;
+    // Inside the tap: ask to be told when a partner accepts, starts and completes.
+    const asked = subscribe.ask(subscribe.WISHES.order);
     this.setData({ submitting: true, formError: '' });
     const order = {
       categoryId: this.data.categoryId,
@@ -132,9 +139,10 @@ Page(basePage({
       this.pending = { draft, key: http.newIdempotencyKey() };
     }
     try {
+      await asked;
       const created = await orders.create({ ...order, idempotencyKey: this.pending.key });
       this.pending = null;
-      wx.showToast({ title: '已提交，等待社区派单', icon: 'success' });
+      showOk('已提交'); // the request page says 待派单
       wx.redirectTo({ url: `/packages/resident/request/index?id=${created.id}` });
     } catch (e) {
       // Only a lost answer (network, timeout) may be retried with the same key.

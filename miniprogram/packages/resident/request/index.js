@@ -4,9 +4,10 @@
  */
 const orders = require('../../../services/orders');
 const session = require('../../../utils/session');
+const subscribe = require('../../../utils/subscribe');
 const { basePage, showError, showOk, confirm, shortTime } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
-const { requestBadge, REQUEST_ACTIONS, ROLES, label } = require('../../../utils/status');
+const { requestBadge, REQUEST_ACTIONS, EVENT_ROLES, label } = require('../../../utils/status');
 
 const CANCELLABLE = ['submitted', 'dispatched', 'pooled', 'accepted'];
 
@@ -24,6 +25,10 @@ Page(basePage({
     comment: '',
     reason: '',
     busy: false,
+  },
+
+  onPullDownRefresh() {
+    this.load().then(() => wx.stopPullDownRefresh());
   },
 
   onLoad(query) {
@@ -48,7 +53,7 @@ Page(basePage({
           ...ev,
           actionLabel: label(REQUEST_ACTIONS, ev.action),
           toLabel: requestBadge(ev.to_status).label,
-          actorLabel: ev.actor ? label(ROLES, ev.actor.role) : '系统',
+          actorLabel: ev.actor ? label(EVENT_ROLES, ev.actor.role) : '系统',
           when: shortTime(ev.at),
         })),
         mine,
@@ -86,7 +91,7 @@ Page(basePage({
       return undefined;
     }
     return this.run(() => orders.confirm(this.targetId, this.data.rating, this.data.comment.trim()),
-      '已确认，感谢评价');
+      '已确认');
   },
 
   async onDispute() {
@@ -94,6 +99,8 @@ Page(basePage({
       wx.showToast({ title: '请填写异议原因', icon: 'none' });
       return;
     }
+    // Inside the tap, before the confirmation: ask to hear how staff resolve it.
+    await subscribe.ask(subscribe.WISHES.dispute);
     if (!(await confirm('提出异议', '社区工作者会介入处理，确定提交吗？'))) return;
     await this.run(() => orders.dispute(this.targetId, this.data.reason.trim()), '异议已提交');
   },

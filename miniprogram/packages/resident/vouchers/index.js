@@ -1,4 +1,8 @@
-/** 我的券: vouchers with their state; an unused one opens as a QR code for the merchant to scan. */
+/**
+ * 我的券: vouchers with their state; an unused one opens as a QR code for the merchant to scan.
+ * The QR holds the API's `qr_payload` (`llt-voucher:<code>`); the code is printed under it for
+ * typing by hand. The merchant's write-off takes either.
+ */
 const timebank = require('../../../services/timebank');
 const { createPager, emptyList } = require('../../../utils/pager');
 const { basePage, dataset, shortTime } = require('../../../utils/ui');
@@ -11,6 +15,10 @@ Page(basePage({
     this.pager = createPager(this, 'vouchers', (page) => timebank.vouchers(page), {
       decorate: (v) => ({ ...v, badge: voucherBadge(v.status), expires: shortTime(v.expires_at) }),
     });
+  },
+
+  onPullDownRefresh() {
+    this.pager.reload().then(() => wx.stopPullDownRefresh());
   },
 
   onShow() { this.pager.reload(); },

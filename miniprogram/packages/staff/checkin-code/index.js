@@ -1,6 +1,7 @@
 /**
  * 现场签到码: pick a shift and show its rotating check-in code as a QR. The code expires in
- * `expires_in` seconds; the page fetches the next one in time, and stops when hidden.
+ * `expires_in` seconds; the page fetches the next one in time, and stops when hidden. While a
+ * code is shown the screen stays on at full brightness (restored when the page goes).
  * Staff also scan a volunteer's personal pass here (扫码签到 / 扫码签退): that checks the
  * volunteer in or out, proven on site.
  */
@@ -49,11 +50,14 @@ Page(basePage({
     this.setData({ state: 'loading', error: '' });
     try {
       const user = session.cachedUser() || await session.refreshUser();
-      const res = await volunteering.activities({ community_id: session.communityOf(user, 'staff'), limit: 50 });
+      const communityId = session.workCommunity(user) || session.communityOf(user, 'staff');
+      const res = await volunteering.activities({ community_id: communityId, upcoming: true, limit: 50 });
+      const now = Date.now();
       const shifts = [];
-      (res.items || []).forEach((a) => (a.shifts || []).forEach((s) => shifts.push({
-        id: s.id, text: `${a.title} ${shortTime(s.starts_at)}–${shortTime(s.ends_at).slice(-5)}`,
-      })));
+      (res.items || []).forEach((a) => (a.shifts || []).forEach((s) => {
+        if (s.closed || Date.parse(s.ends_at) + 30 * 60 * 1000 < now) return;
+        shifts.push({ id: s.id, text: `${a.title} ${shortTime(s.starts_at)}–${shortTime(s.ends_at).slice(-5)}` });
+      }));
       this.setData({ shifts, state: shifts.length ? '' : 'empty' });
       if (this.shiftFromQuery) this.show(this.shiftFromQuery);
     } catch (e) {
@@ -67,8 +71,30 @@ Page(basePage({
 
   show(shiftId) {
     this.stop();
-    this.setData({ shiftId, code: '', codeError: '', scanResult: '', scanError: '' });
+    // The camera of a scan hides the page and shows it again: a scan's result stays until
+    // another shift is picked.
+    const scan = shiftId === this.data.shiftId ? {} : { scanResult: '', scanError: '' };
+    this.setData({ shiftId, code: '', codeError: '', ...scan });
+    this.brighten();
     this.fetchCode();
+  },
+
+  /** Keep the screen on and at full brightness for scanning; remember the brightness to restore. */
+  brighten() {
+    wx.setKeepScreenOn({ keepScreenOn: true });
+    if (this.savedBrightness === undefined) {
+      this.savedBrightness = null;
+      wx.getScreenBrightness({
+        success: (res) => { this.savedBrightness = res.value; },
+        complete: () => wx.setScreenBrightness({ value: 1 }),
+      });
+    }
+  },
+
+  restore() {
+    wx.setKeepScreenOn({ keepScreenOn: false });
+    if (typeof this.savedBrightness === 'number') wx.setScreenBrightness({ value: this.savedBrightness });
+    this.savedBrightness = undefined;
   },
 
   async fetchCode() {
@@ -118,7 +144,14 @@ Page(basePage({
     }
   },
 
-  onHide() { this.stop(); },
-  onUnload() { this.stop(); },
+  onPullDownRefresh() {
+    this.loadShifts().then(() => wx.stopPullDownRefresh());
+  },
+
+  onShow() {
+    if (this.data.shiftId && !this.timer) this.show(this.data.shiftId);
+  },
+  onHide() { this.stop(); this.restore(); },
+  onUnload() { this.stop(); this.restore(); },
   onRetryCode() { this.fetchCode(); },
 }));

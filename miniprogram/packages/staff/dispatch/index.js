@@ -1,27 +1,55 @@
-/** 派单: the request, the partners the API ranks for it (with reasons), dispatch or pool it. */
+/**
+ * 需求 (staff): the request with its deadline and timeline. While it waits (submitted, pooled),
+ * the partners the API ranks for it (with reasons): dispatch, or put it in the pool. Until it is
+ * confirmed, staff may cancel it with a reason.
+ */
 const orders = require('../../../services/orders');
 const { basePage, showError, showOk, confirm, dataset, shortTime } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
-const { requestBadge } = require('../../../utils/status');
+const { requestBadge, REQUEST_ACTIONS, EVENT_ROLES, label } = require('../../../utils/status');
+
+const DISPATCHABLE = ['submitted', 'pooled'];
+const CANCELLABLE = ['submitted', 'dispatched', 'pooled', 'accepted', 'in_service', 'completed', 'disputed'];
 
 Page(basePage({
-  data: { req: null, badge: null, state: 'loading', error: '', candidates: { items: [], state: 'loading', error: '' }, busy: false },
+  data: {
+    req: null, badge: null, state: 'loading', error: '', events: [],
+    candidates: { items: [], state: 'loading', error: '' }, busy: false,
+    canDispatch: false, canCancel: false, reason: '', cancelError: '',
+  },
 
   onLoad(query) {
     this.targetId = Number(query.id);
     this.load();
   },
 
+  onPullDownRefresh() { this.load().then(() => wx.stopPullDownRefresh()); },
+
   async load() {
     this.setData({ state: 'loading', error: '' });
+    let req;
     try {
-      const req = await orders.get(this.targetId);
-      this.setData({ req, badge: requestBadge(req.status), when: shortTime(req.created_at), state: 'ready' });
+      const [found, events] = await Promise.all([
+        orders.get(this.targetId), orders.events(this.targetId, { limit: 100 })]);
+      req = found;
+      this.setData({
+        req,
+        badge: requestBadge(req.status),
+        when: shortTime(req.created_at),
+        deadline: shortTime(req.deadline_at),
+        state: 'ready',
+        canDispatch: DISPATCHABLE.includes(req.status),
+        canCancel: CANCELLABLE.includes(req.status),
+        events: ((events && events.items) || []).map((ev) => ({
+          ...ev, actionLabel: label(REQUEST_ACTIONS, ev.action),
+          actorLabel: ev.actor ? label(EVENT_ROLES, ev.actor.role) : '系统', at: shortTime(ev.at),
+        })),
+      });
     } catch (e) {
       this.setData({ state: 'error', error: messageOf(e) });
       return;
     }
-    this.loadCandidates();
+    if (DISPATCHABLE.includes(req.status)) await this.loadCandidates();
   },
 
   async loadCandidates() {
@@ -59,5 +87,17 @@ Page(basePage({
   async onPool() {
     if (!(await confirm('放入任务池', '符合条件的合伙人都可以认领，确定吗？'))) return;
     await this.run(() => orders.releaseToPool(this.targetId), '已放入任务池');
+  },
+
+  onReason(e) { this.setData({ reason: e.detail.value, cancelError: '' }); },
+
+  async onCancel() {
+    const reason = this.data.reason.trim();
+    if (reason.length < 2) {
+      this.setData({ cancelError: '请填写取消原因（居民会看到）' });
+      return;
+    }
+    if (!(await confirm('取消需求', '取消后预扣的积分退回居民，确定吗？'))) return;
+    await this.run(() => orders.cancel(this.targetId, reason), '已取消');
   },
 }));

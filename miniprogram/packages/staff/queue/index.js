@@ -1,17 +1,29 @@
 /**
- * 派单队列 and 纠纷: my community's requests waiting for dispatch (overdue first) or in dispute.
- * The API already sorts overdue first; the page keeps that order and says "已超时" in words.
+ * 派单队列 (staff): my community's requests in every live state — waiting for dispatch, dispatched,
+ * in the pool, accepted, in service, waiting for the resident's confirmation — and disputes, each
+ * with its deadline. The API sorts by deadline (overdue first); the page keeps that order and
+ * says "已超时" in words. An admin (or staff of several communities) picks the community first.
  */
 const orders = require('../../../services/orders');
+const session = require('../../../utils/session');
 const { createPager, emptyList } = require('../../../utils/pager');
 const { basePage, dataset, shortTime } = require('../../../utils/ui');
 const { requestBadge } = require('../../../utils/status');
 
 const TABS = [
   { key: 'submitted', text: '待派单' },
-  { key: 'pooled', text: '任务池中' },
+  { key: 'dispatched', text: '已派单' },
+  { key: 'pooled', text: '任务池' },
+  { key: 'accepted', text: '已接单' },
+  { key: 'in_service', text: '服务中' },
+  { key: 'completed', text: '待确认' },
   { key: 'disputed', text: '纠纷' },
 ];
+
+/** What the deadline of each state is for. */
+const DEADLINE_LABELS = {
+  submitted: '派单时限', dispatched: '接单时限', pooled: '认领时限', accepted: '上门时限', completed: '确认时限',
+};
 
 function isOverdue(r, now) {
   if (typeof r.overdue === 'boolean') return r.overdue;
@@ -27,17 +39,41 @@ function overdueFirst(items, now = Date.now()) {
 }
 
 Page(basePage({
-  data: { tabs: TABS, tab: 'submitted', queue: emptyList() },
+  data: { tabs: TABS, tab: 'submitted', queue: emptyList(), communityId: null, needCommunity: false },
 
   onLoad(query) {
     if (query && TABS.some((t) => t.key === query.tab)) this.setData({ tab: query.tab });
     this.pager = createPager(this, 'queue', async (page) => {
-      const res = await orders.list({ scope: 'community', status: this.data.tab, ...page });
+      const res = await orders.list({
+        scope: 'community', community_id: this.data.communityId, status: this.data.tab, ...page,
+      });
       return { ...res, items: overdueFirst(res.items || []) };
-    }, { decorate: (r) => ({ ...r, badge: requestBadge(r.status), when: shortTime(r.created_at) }) });
+    }, {
+      decorate: (r) => ({
+        ...r,
+        badge: requestBadge(r.status),
+        when: shortTime(r.created_at),
+        deadline: r.deadline_at ? `${DEADLINE_LABELS[r.status] || '时限'} ${shortTime(r.deadline_at)}` : '',
+      }),
+    });
   },
 
-  onShow() { this.pager.reload(); },
+  async onShow() {
+    const user = session.cachedUser() || await session.refreshUser().catch(() => null);
+    const communityId = session.workCommunity(user);
+    this.setData({ communityId, needCommunity: !communityId });
+    if (communityId) this.pager.reload();
+  },
+
+  onCommunity(e) {
+    this.setData({ communityId: e.detail.id, needCommunity: false });
+    this.pager.reload();
+  },
+
+  onPullDownRefresh() {
+    const done = this.data.communityId ? this.pager.reload() : Promise.resolve();
+    done.then(() => wx.stopPullDownRefresh());
+  },
   onReachBottom() { this.pager.more(); },
   onMore() { this.pager.more(); },
   onRetry() { this.pager.retry(); },

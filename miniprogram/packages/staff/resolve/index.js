@@ -11,6 +11,10 @@ Page(basePage({
     outcome: '', minutes: '', formError: '', busy: false,
   },
 
+  onPullDownRefresh() {
+    this.load().then(() => wx.stopPullDownRefresh());
+  },
+
   onLoad(query) {
     this.targetId = Number(query.id);
     this.load();

@@ -16,6 +16,10 @@ Page(basePage({
     });
   },
 
+  onPullDownRefresh() {
+    Promise.all([this.loadRecord(), this.pager.reload()]).then(() => wx.stopPullDownRefresh());
+  },
+
   onShow() {
     this.loadRecord();
     this.pager.reload();

@@ -3,7 +3,7 @@
  * cases between the same households or at the same address, the sessions, and a form to record
  * a session held by me.
  */
-const mediation = require('../../../services/mediation');
+const mediation = require('../services/mediation');
 const session = require('../../../utils/session');
 const { basePage, showError, showOk, shortTime } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
@@ -50,6 +50,10 @@ Page(basePage({
     } catch (e) {
       this.setData({ state: 'error', error: messageOf(e) });
     }
+  },
+
+  onPullDownRefresh() {
+    this.load().then(() => wx.stopPullDownRefresh());
   },
 
   onDate(e) { this.setData({ date: e.detail.value }); },

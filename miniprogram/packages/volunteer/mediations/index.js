@@ -1,5 +1,5 @@
 /** 我的调解案件: the cases I mediate, open for more than a month first (flagged 超期). */
-const mediation = require('../../../services/mediation');
+const mediation = require('../services/mediation');
 const { createPager, emptyList } = require('../../../utils/pager');
 const { basePage, dataset, shortTime } = require('../../../utils/ui');
 const { mediationBadge, MEDIATION_KINDS, label } = require('../../../utils/status');
@@ -20,6 +20,9 @@ Page(basePage({
   },
 
   onShow() { this.pager.reload(); },
+  onPullDownRefresh() {
+    this.pager.reload().then(() => wx.stopPullDownRefresh());
+  },
   onReachBottom() { this.pager.more(); },
   onMore() { this.pager.more(); },
   onRetry() { this.pager.retry(); },

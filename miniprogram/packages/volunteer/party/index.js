@@ -19,6 +19,10 @@ Page(basePage({
     busy: false,
   },
 
+  onPullDownRefresh() {
+    this.load().then(() => wx.stopPullDownRefresh());
+  },
+
   onLoad() { this.load(); },
 
   async load() {
@@ -56,7 +60,7 @@ Page(basePage({
     this.setData({ busy: true, formError: '' });
     try {
       await volunteering.register({ communityId: this.data.communityId, unitName: this.data.unitName.trim(), roles });
-      showOk('已提交，等待社区审核');
+      showOk('已提交'); // the list below says 待审核
       await this.load();
     } catch (e) {
       this.setData({ formError: showError(e) });

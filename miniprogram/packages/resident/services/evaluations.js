@@ -1,5 +1,5 @@
 /** 评议: my community's campaigns, one campaign with my scores, scoring a target. */
-const http = require('../utils/request');
+const http = require('../../../utils/request');
 
 module.exports = {
   list: (communityId, query) => http.get('/evaluations', { community_id: communityId, ...query }),

@@ -1,5 +1,8 @@
-/** Communities, the address tree (compound → building → household) and household binding. */
-const http = require('../utils/request');
+/**
+ * Communities, the address tree (compound → building → household) and household binding. Only
+ * the binding page uses it, so it lives in this subpackage.
+ */
+const http = require('../../../utils/request');
 
 module.exports = {
   communities: (query) => http.get('/communities', query),

@@ -1,5 +1,5 @@
 /** 矛盾纠纷调解: the cases I mediate, a case with its sessions, recording a session. */
-const http = require('../utils/request');
+const http = require('../../../utils/request');
 
 module.exports = {
   /** `scope: 'mine'` (cases I mediate) or `'community'` with `community_id`; overdue first. */

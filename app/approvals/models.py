@@ -1,0 +1,1 @@
+"""The approvals inbox reads other domains' tables; it has none of its own."""

@@ -1,0 +1,118 @@
+/**
+ * 任务详情 (partner): the request, its timeline, and the step its state allows. Once the task is
+ * accepted or in service, the resident's address (with navigation when the building has a
+ * position) and a call button. Opened from the task list and from notifications.
+ */
+const orders = require('../../../services/orders');
+const subscribe = require('../../../utils/subscribe');
+const { basePage, showError, showOk, shortTime } = require('../../../utils/ui');
+const { messageOf } = require('../../../utils/errors');
+const { requestBadge, REQUEST_ACTIONS, EVENT_ROLES, label } = require('../../../utils/status');
+
+const WORKING = ['accepted', 'in_service'];
+
+Page(basePage({
+  data: {
+    state: 'loading', error: '', req: null, badge: null, events: [], working: false,
+    form: null, busy: false,
+  },
+
+  onLoad(query) {
+    this.targetId = Number(query.id);
+    this.load();
+  },
+
+  onPullDownRefresh() {
+    this.load().then(() => wx.stopPullDownRefresh());
+  },
+
+  async load() {
+    this.setData({ state: 'loading', error: '' });
+    try {
+      const [req, events] = await Promise.all([
+        orders.get(this.targetId), orders.events(this.targetId, { limit: 100 })]);
+      const household = req.household || {};
+      this.setData({
+        state: 'ready',
+        req,
+        badge: requestBadge(req.status),
+        created: shortTime(req.created_at),
+        deadline: shortTime(req.deadline_at),
+        preferred: shortTime(req.preferred_start),
+        working: WORKING.includes(req.status),
+        canNavigate: typeof household.lat === 'number' && typeof household.lng === 'number',
+        events: (events.items || []).map((ev) => ({
+          ...ev,
+          actionLabel: label(REQUEST_ACTIONS, ev.action),
+          toLabel: requestBadge(ev.to_status).label,
+          actorLabel: ev.actor ? label(EVENT_ROLES, ev.actor.role) : '系统',
+          when: shortTime(ev.at),
+        })),
+      });
+    } catch (e) {
+      this.setData({ state: 'error', error: messageOf(e) });
+    }
+  },
+
+  async act(fn, okText, wish) {
+    if (this.data.busy) return;
+    const asked = wish ? subscribe.ask(wish) : null;
+    this.setData({ busy: true });
+    try {
+      await asked;
+      await fn();
+      showOk(okText);
+      this.setData({ form: null });
+    } catch (e) {
+      showError(e);
+    } finally {
+      this.setData({ busy: false });
+      await this.load();
+    }
+  },
+
+  onAccept() {
+    return this.act(() => orders.accept(this.targetId), '已接单', subscribe.WISHES.accept);
+  },
+  onClaim() {
+    return this.act(() => orders.claim(this.targetId), '认领成功', subscribe.WISHES.accept);
+  },
+  onStart() { return this.act(() => orders.start(this.targetId), '已开始'); },
+
+  onOpenForm(e) {
+    const { kind } = e.currentTarget.dataset;
+    this.setData({ form: { kind, reason: '', minutes: '', note: '', error: '' } });
+  },
+  onCloseForm() { this.setData({ form: null }); },
+  onFormInput(e) { this.setData({ [`form.${e.currentTarget.dataset.field}`]: e.detail.value }); },
+
+  onSubmitForm() {
+    const { form } = this.data;
+    if (form.kind === 'decline') {
+      if (form.reason.trim().length < 2) {
+        this.setData({ 'form.error': '请填写退回原因' });
+        return undefined;
+      }
+      return this.act(() => orders.decline(this.targetId, form.reason.trim()), '已退回');
+    }
+    const minutes = Number(form.minutes);
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 24 * 60) {
+      this.setData({ 'form.error': '请填写服务时长（1-1440 分钟的整数）' });
+      return undefined;
+    }
+    return this.act(() => orders.complete(this.targetId, minutes, form.note.trim()), '已完成');
+  },
+
+  onCall() {
+    const phone = this.data.req && this.data.req.resident && this.data.req.resident.phone;
+    if (phone && !phone.includes('*')) wx.makePhoneCall({ phoneNumber: phone });
+  },
+
+  /** The building's GCJ-02 position, as wx.openLocation expects. */
+  onNavigate() {
+    const h = this.data.req.household;
+    wx.openLocation({
+      latitude: h.lat, longitude: h.lng, name: this.data.req.category.name, address: h.address, scale: 17,
+    });
+  },
+}));
