@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-py test-pg lint venv db seed worker clean
+.PHONY: run test test-py test-pg test-random lint venv db seed worker clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ test-py: venv
 
 test-pg: venv
 	$(BIN)/pytest --db=postgres
+
+# The property-based tests (hypothesis, schemathesis) with fresh random examples; `make test`
+# runs them derandomized, the same examples every time.
+test-random: venv
+	HYPOTHESIS_PROFILE=random $(BIN)/pytest tests/test_schemathesis.py tests/timebank/test_property.py
 
 # Mini-program: npm packages (jest, miniprogram-simulate, miniprogram-ci, TDesign), then
 # miniprogram_npm via miniprogram-ci (pretest), then every jest test, end to end included

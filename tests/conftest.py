@@ -12,10 +12,17 @@ from pathlib import Path
 import pytest
 import requests
 import sqlalchemy as sa
+from hypothesis import settings as hypothesis_settings
 
 from config import engine_options
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Property-based tests (hypothesis, schemathesis) run derandomized by default, so `make test`
+# and CI explore the same examples every time; `make test-random` explores new ones.
+hypothesis_settings.register_profile("derandomized", derandomize=True, database=None)
+hypothesis_settings.register_profile("random", derandomize=False, database=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "derandomized"))
 
 
 def pytest_addoption(parser):
