@@ -1,4 +1,6 @@
 """Demo data for `flask seed-demo`: get-or-create by natural keys, so it is idempotent."""
+import importlib
+
 import sqlalchemy as sa
 from flask import current_app
 
@@ -82,8 +84,6 @@ def seed(skip: tuple[str, ...] = ()) -> int:
                           "identities, an admin among them, have well-known openids")
     _created = 0
     _seed_base()
-    import importlib
-
     for domain in ("catalog", "timebank", "orders", "volunteering", "mediation", "evaluations"):
         if domain in skip:
             continue

@@ -86,9 +86,9 @@ def client_error(data):
     without who sent it or any query string, numbers cut; limited per user or address."""
     page = QUERY.sub("", data["page"])
     stack = " | ".join(line.strip() for line in data["stack"].splitlines()[:5])
-    log.warning("client %s page=%s version=%s: %s%s", data["kind"], page or "-",
-                data["version"] or "-", _clean(data["message"], 300),
-                f" [{_clean(stack, 600)}]" if stack else "")
+    log.warning("client error kind=%s page=%s version=%s message=%s stack=%s", data["kind"],
+                page or "-", data["version"] or "-", _clean(data["message"], 300),
+                _clean(stack, 600) if stack else "-")
 
 
 @blp.route("/ping", methods=["GET"])

@@ -245,6 +245,18 @@ def test_purge_removes_only_entries_older_than_the_retention(app, db):
     assert ages == [0, MIN_RETENTION_DAYS - 1]
 
 
+def test_the_purge_job_commits_what_it_removed(app, db):
+    """`app.audit.jobs:purge` (cron or the worker) commits itself: a rollback after it
+    brings nothing back."""
+    from app.audit import jobs
+
+    _add(db, 2, at=utcnow() - timedelta(days=400))
+    _add(db, 1)
+    assert jobs.purge() == 2
+    db.session.rollback()
+    assert len(_entries(db)) == 1
+
+
 def test_purge_cli_respects_a_longer_retention_and_refuses_a_shorter_one(app, db):
     runner = app.test_cli_runner()
     now = utcnow()

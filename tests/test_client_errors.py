@@ -16,7 +16,8 @@ def test_a_report_is_logged_without_query_strings_phones_or_ids(client, caplog):
     lines = [r.getMessage() for r in caplog.records if r.name == "app.client_errors"]
     assert len(lines) == 1
     line = lines[0]
-    assert "client rejection page=packages/resident/request/index version=1.0.0" in line
+    assert "client error kind=rejection page=packages/resident/request/index version=1.0.0" \
+        in line
     assert "?id=" not in line and "13900000001" not in line and "2026112700042" not in line
     assert "index.js:12" in line
 

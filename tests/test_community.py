@@ -224,6 +224,39 @@ def test_role_grants_are_scoped_and_recorded(client, seeded, login):
     assert client.get("/api/v1/roles/grants", headers=staff1).status_code == 403
 
 
+def test_a_grant_names_a_scope_that_exists(client, seeded, login, make_user):
+    """Each kind of scope is checked by its owner: community and street here, partner by the
+    catalog; an unknown one is 404 and nothing is granted."""
+    admin = login("demo-admin")
+    uid = make_user("scope-checked")
+    for role, scope in (("staff", {"community_id": 999}), ("street_admin", {"street_id": 999}),
+                        ("partner_member", {"partner_id": 999})):
+        resp = client.post("/api/v1/roles/grants", headers=admin,
+                           json={"user_id": uid, "role": role, **scope})
+        assert resp.status_code == 404, (role, resp.get_json())
+    listed = client.get("/api/v1/roles/grants", headers=admin).get_json()["items"]
+    assert not [g for g in listed if g["user_id"] == uid]
+
+
+def test_grant_role_leaves_who_may_grant_to_its_caller(app, seeded, make_user):
+    """`auth.service.grant_role` is the one way to grant a role; who may grant it is decided
+    by its caller (the route: admins and staff of the community; the mall: its merchant's
+    staff), so it refuses nothing on the actor's account. It still checks the scope."""
+    from app.auth.models import User
+    from app.auth.service import grant_role
+    from app.errors import NotFound
+    from app.extensions import db
+
+    uid = make_user("granted-by-a-caller")
+    with app.app_context():
+        staff = db.session.scalar(sa.select(User).where(User.openid == "demo-staff-1"))
+        grant = grant_role(staff, uid, "staff", {"community_id": 1})
+        assert (grant.role, grant.community_id, grant.granted_by_id) == ("staff", 1, staff.id)
+        with pytest.raises(NotFound):
+            grant_role(staff, uid, "volunteer", {"community_id": 999})
+        db.session.rollback()
+
+
 def test_revoked_staff_loses_power_at_once(client, seeded, login, db):
     from app.auth.models import RoleGrant, User
 

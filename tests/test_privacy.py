@@ -146,7 +146,7 @@ def test_cancelling_erases_personal_data_and_keeps_the_ledger_whole(app, client,
 
     assert db.session.scalar(sa.select(sa.func.count(HouseholdBinding.id)).where(
         HouseholdBinding.user_id == uid)) == 0
-    from app.auth.privacy import current_consents
+    from app.auth.consents import current_consents
 
     assert not any(c and c.granted for c in current_consents(uid).values())
     # logging in again with the same WeChat identity is a new, empty user

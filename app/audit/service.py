@@ -73,7 +73,7 @@ def count_expired(now: datetime | None = None) -> int:
 
 
 def purge_expired(now: datetime | None = None) -> int:
-    """Delete entries older than the retention; flushes, the caller commits."""
+    """Delete entries older than the retention; flushes (`app.audit.jobs.purge` commits)."""
     if db.session.get_bind().dialect.name == "postgresql":
         # The trigger on audit_log lets a DELETE through only in a transaction that says it
         # is the purge, and only for rows older than six months whatever this code says.
@@ -85,12 +85,5 @@ def purge_expired(now: datetime | None = None) -> int:
     deleted = db.session.execute(
         sa.delete(AuditEntry).where(AuditEntry.at < before)
         .execution_options(**{PURGE_OPTION: True, "synchronize_session": False})).rowcount
-    log.info("audit entries purged: %s (older than %s)", deleted, before.isoformat())
-    return deleted
-
-
-def purge_job() -> int:
-    """For cron or RQ: purge and commit."""
-    deleted = purge_expired()
-    db.session.commit()
+    log.info("audit entries purged count=%s before=%s", deleted, before.isoformat())
     return deleted

@@ -16,6 +16,7 @@ from app.auth.service import record_grant
 from app.common.timeutil import utcnow
 from app.errors import ApiError, Conflict, NotFound
 from app.extensions import db
+from app.sql import get_or_404
 
 log = logging.getLogger(__name__)
 COOLING_DAYS = 30
@@ -62,13 +63,6 @@ def request_admin(actor: User, user_id: int) -> AdminGrantRequest:
     return req
 
 
-def _get(request_id: int) -> AdminGrantRequest:
-    req = db.session.get(AdminGrantRequest, request_id)
-    if req is None:
-        raise NotFound(message="授予申请不存在")
-    return req
-
-
 def _decide(actor: User, req: AdminGrantRequest, status: str) -> None:
     """Conditional update from pending: two admins deciding at once cannot both win."""
     moved = db.session.execute(
@@ -83,7 +77,7 @@ def _decide(actor: User, req: AdminGrantRequest, status: str) -> None:
 
 def approve(actor: User, request_id: int) -> AdminGrantRequest:
     require(is_admin(actor))
-    req = _get(request_id)
+    req = get_or_404(AdminGrantRequest, request_id, "授予申请不存在")
     if actor.id in (req.requested_by_id, req.user_id):
         raise ApiError("four_eyes_required", "须由另一位管理员审批", status=403)
     refuse_if_made_admin_by(actor, req.requested_by_id)
@@ -109,7 +103,7 @@ def approve(actor: User, request_id: int) -> AdminGrantRequest:
 def reject(actor: User, request_id: int) -> AdminGrantRequest:
     """Any admin may turn a request down, its author included (withdrawing it)."""
     require(is_admin(actor))
-    req = _get(request_id)
+    req = get_or_404(AdminGrantRequest, request_id, "授予申请不存在")
     _decide(actor, req, "rejected")
     record("reject", actor_id=actor.id, target_type="admin_grant_request", target_id=req.id,
            details={"user_id": req.user_id, "requested_by_id": req.requested_by_id})

@@ -1,19 +1,22 @@
-"""Personal information (个人信息保护法): consents, a user's own export, cancellation (注销).
+"""Personal information (个人信息保护法): a user's own export, cancellation (注销).
 
-- Consents: the location and the phone number each need their own consent, recorded with its
-  time; withdrawing the phone consent erases the bound phone.
-- Export: everything the system holds about the user as JSON.
+- Consents live in `app/auth/consents.py`.
+- Export: everything the system holds about the user as JSON. Other domains' rows are read
+  by table name, so those domains stay unaware of this module; a domain that presents its
+  rows itself (community: households with their addresses) registers a section.
 - Cancellation: personal data erased or anonymised, sign-in as that user made impossible,
   while the ledger stays whole (postings stay on the account, which now belongs to an
   anonymous user; nothing in tb_* is touched, so `flask timebank verify` stays clean).
 """
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
 from app.audit.service import record
+from app.auth.consents import current_consents
 from app.auth.models import AdminGrantRequest, AuthSession, Consent, RoleGrant, User
 from app.auth.service import record_revoke
 from app.common.timeutil import local_iso, utcnow
@@ -28,47 +31,23 @@ ERASED_TEXT = "（用户已注销）"
 FINISHED_REQUEST_STATUSES = ("confirmed", "cancelled")
 
 
-# -- consents -------------------------------------------------------------------------------
-def current_consents(user_id: int) -> dict[str, Consent | None]:
-    from app.auth.models import CONSENT_KINDS
-
-    latest = {}
-    rows = db.session.scalars(sa.select(Consent).where(Consent.user_id == user_id)
-                              .order_by(Consent.id))
-    for row in rows:
-        latest[row.kind] = row
-    return {kind: latest.get(kind) for kind in CONSENT_KINDS}
-
-
-def has_consent(user: User, kind: str) -> bool:
-    row = current_consents(user.id)[kind]
-    return bool(row and row.granted)
-
-
-def require_consent(user: User, kind: str) -> None:
-    if not has_consent(user, kind):
-        message = {"phone": "请先同意使用手机号", "location": "请先同意使用位置信息"}[kind]
-        raise Conflict("consent_required", message, details={"kind": kind})
-
-
-def set_consent(user: User, kind: str, granted: bool) -> Consent:
-    consent = Consent(user_id=user.id, kind=kind, granted=granted, at=utcnow())
-    db.session.add(consent)
-    if kind == "phone" and not granted and user.phone:
-        user.phone = None  # without consent the number is not kept
-        log.info("phone erased on withdrawn consent user=%s", user.id)
-    db.session.flush()
-    log.info("consent %s=%s user=%s", kind, granted, user.id)
-    return consent
-
-
 # -- export ---------------------------------------------------------------------------------
 # Tables exported by their own section, or not at all (caches and single-use code records).
-_OWN_SECTIONS = {"users", "user_consents", "role_grants", "household_bindings", "tb_accounts",
-                 "auth_sessions"}
+_OWN_SECTIONS = {"users", "user_consents", "role_grants", "tb_accounts", "auth_sessions"}
 _SKIPPED_TABLES = {"idempotency_keys", "volunteer_used_codes", "wechat_fake_used_codes"}
 # Columns that are secrets or internals rather than information about the person.
 _SKIPPED_COLUMNS = {"jti", "hash", "head_hash", "fingerprint", "redeem_key"}
+
+
+# Sections other domains build themselves: name -> build(user).
+_SECTIONS: dict[str, Callable[[User], object]] = {}
+
+
+def register_section(name: str, build: Callable[[User], object], *tables: str) -> None:
+    """The export's `name` section is `build(user)`; the rows of `tables` are then left out of
+    the generic `records`."""
+    _SECTIONS[name] = build
+    _OWN_SECTIONS.update(tables)
 
 
 def _subject_columns(table: sa.Table) -> list[sa.Column]:
@@ -96,20 +75,25 @@ def _rows(stmt) -> list[dict]:
             for row in db.session.execute(stmt)]
 
 
+def _timebank(user_id: int) -> dict:
+    """The user's accounts and their entries, read from the ledger's tables by name."""
+    accounts_t, postings, transfers = (db.metadata.tables[name] for name in
+                                       ("tb_accounts", "tb_postings", "tb_transfers"))
+    accounts = db.session.execute(
+        sa.select(accounts_t.c.id, accounts_t.c.kind, accounts_t.c.balance)
+        .where(accounts_t.c.user_id == user_id).order_by(accounts_t.c.id)).all()
+    entries = _rows(sa.select(
+        postings.c.id, postings.c.account_id, postings.c.created_at.label("at"),
+        postings.c.kind, postings.c.amount, postings.c.balance_after, transfers.c.ref,
+        transfers.c.memo, transfers.c.minutes)
+        .join(transfers, transfers.c.id == postings.c.transfer_id)
+        .where(postings.c.account_id.in_([a.id for a in accounts])).order_by(postings.c.id))
+    return {"accounts": [{"id": a.id, "kind": a.kind, "balance": a.balance} for a in accounts],
+            "entries": entries}
+
+
 def export(user: User) -> dict:
     """Everything held about the user. Audited as an export."""
-    from app.community.models import HouseholdBinding
-    from app.timebank.models import Account, Posting, Transfer
-
-    bindings = db.session.scalars(sa.select(HouseholdBinding).where(
-        HouseholdBinding.user_id == user.id).order_by(HouseholdBinding.id))
-    accounts = list(db.session.scalars(sa.select(Account).where(Account.user_id == user.id)
-                                       .order_by(Account.id)))
-    entries = _rows(sa.select(
-        Posting.id, Posting.account_id, Posting.created_at.label("at"), Posting.kind,
-        Posting.amount, Posting.balance_after, Transfer.ref, Transfer.memo,
-        Transfer.minutes).join(Transfer, Transfer.id == Posting.transfer_id)
-        .where(Posting.account_id.in_([a.id for a in accounts])).order_by(Posting.id))
     records = {}
     for table in db.metadata.sorted_tables:
         if table.name in _OWN_SECTIONS | _SKIPPED_TABLES:
@@ -134,13 +118,8 @@ def export(user: User) -> dict:
         "sessions": _rows(sa.select(AuthSession.created_at, AuthSession.expires_at,
                                     AuthSession.revoked_at)
                           .where(AuthSession.user_id == user.id).order_by(AuthSession.id)),
-        "households": [{"binding_id": b.id, "household_id": b.household_id,
-                        "address": b.household.address, "relation": b.relation,
-                        "status": b.status, "requested_at": local_iso(b.requested_at),
-                        "decided_at": local_iso(b.decided_at)} for b in bindings],
-        "timebank": {"accounts": [{"id": a.id, "kind": a.kind, "balance": a.balance}
-                                  for a in accounts],
-                     "entries": entries},
+        **{name: build(user) for name, build in _SECTIONS.items()},
+        "timebank": _timebank(user.id),
         "records": records,
     }
     record("export", actor_id=user.id, target_type="user", target_id=user.id,
@@ -159,10 +138,9 @@ def _open_requests(user_id: int) -> int:
 
 
 def _held_points(user_id: int) -> int:
-    from app.timebank.models import Account
-
-    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Account.balance), 0))
-                             .where(Account.kind == "hold", Account.user_id == user_id))
+    accounts = db.metadata.tables["tb_accounts"]
+    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(accounts.c.balance), 0))
+                             .where(accounts.c.kind == "hold", accounts.c.user_id == user_id))
 
 
 def _erase_in(table_name: str, where_column: str, user_id: int, **values) -> int:
@@ -234,17 +212,3 @@ def inactive_users(days: int, now: datetime | None = None) -> list[int]:
     last_seen = sa.func.coalesce(User.last_login_at, User.created_at)
     return list(db.session.scalars(sa.select(User.id).where(
         User.cancelled_at.is_(None), last_seen < before).order_by(User.id)))
-
-
-def purge_inactive(days: int, now: datetime | None = None) -> tuple[int, int]:
-    """Anonymise every inactive account, one commit each; (done, skipped with open orders)."""
-    done = skipped = 0
-    for user_id in inactive_users(days, now):
-        try:
-            cancel_account(db.session.get(User, user_id), actor_id=None, reason="inactive")
-            db.session.commit()
-            done += 1
-        except ApiError:
-            db.session.rollback()
-            skipped += 1
-    return done, skipped

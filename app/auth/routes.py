@@ -1,54 +1,15 @@
-import hashlib
-
-from flask import current_app
-from flask_limiter.util import get_remote_address
-
-from app.auth import service
+"""Logout, role grants, admin grants with four eyes, and my personal information (consents,
+export, cancellation). Login and `/me`, which show the user with their households, are served
+by the community domain (app/community/routes.py), under this blueprint's tag."""
+from app.auth import admin_grants, consents, privacy, service
+from app.auth import schemas as s
+from app.auth.models import AdminGrantRequest, RoleGrant
 from app.auth.permissions import login_required, require_user, roles_required
-from app.auth.schemas import (
-    GrantIn,
-    GrantListArgs,
-    GrantOut,
-    GrantPage,
-    LoginIn,
-    LoginOut,
-    MeOut,
-    PhoneIn,
-    ProfileIn,
-)
 from app.extensions import limiter
 from app.web.boundary import Blueprint
 from app.web.pagination import page
-from app.web.ratelimit import enforce
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="登录与身份")
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _admit_openid(openid: str) -> None:
-    """Per WeChat account, counted once code2session has named it: a wx.login code is new at
-    every call, so a count per code would limit nothing, and the account is known only here.
-    The key is a digest, so the counters hold no openid."""
-    digest = hashlib.sha256(openid.encode()).hexdigest()[:32]
-    enforce(current_app.config["LOGIN_OPENID_RATE_LIMIT"], "login-openid", digest)
-
-
-# Login limits, in the order they are counted: per client address (LOGIN_RATE_LIMIT: every
-# attempt with a readable JSON body, before validation), one ceiling for the whole deployment
-# (LOGIN_GLOBAL_RATE_LIMIT: only attempts the client limit let through, so one flooding
-# address cannot use it up), then per openid (LOGIN_OPENID_RATE_LIMIT).
-@blp.route("/auth/wechat-login", methods=["POST"])
-@limiter.limit(_login_limit, key_func=get_remote_address)
-@blp.arguments(LoginIn)
-@blp.response(200, LoginOut)
-def wechat_login(data):
-    """Exchange a wx.login code for a token. The fake client takes `test:<openid>` once."""
-    enforce(current_app.config["LOGIN_GLOBAL_RATE_LIMIT"], "login-global", "all")
-    user, token, ttl = service.login_with_wechat(data["code"], admit=_admit_openid)
-    return {"token": token, "expires_in": ttl, "user": user}
 
 
 @blp.route("/auth/logout", methods=["POST"])
@@ -58,48 +19,20 @@ def logout():
     service.logout()
 
 
-@blp.route("/me", methods=["GET"])
-@blp.response(200, MeOut)
-@login_required
-def me():
-    return require_user()
-
-
-@blp.route("/me", methods=["PATCH"])
-@blp.arguments(ProfileIn(partial=True))
-@blp.response(200, MeOut)
-@login_required
-def update_me(data):
-    """Only the nickname can change here; roles, phone and openid have their own flows. Others
-    see the nickname, so it goes through the content check first."""
-    user = require_user()
-    service.update_profile(user, data)
-    return user
-
-
-@blp.route("/me/phone", methods=["POST"])
-@blp.arguments(PhoneIn)
-@blp.response(200, MeOut)
-@login_required
-def bind_phone(data):
-    user = service.bind_phone(require_user(), data["code"])
-    return user
-
-
 @blp.route("/roles/grants", methods=["POST"])
-@blp.arguments(GrantIn)
-@blp.response(201, GrantOut)
+@blp.arguments(s.GrantIn)
+@blp.response(201, s.GrantOut)
 @roles_required("staff", "admin")
 def grant_role(data):
     """Admins grant any role; staff grant volunteer, party_member and mediator in their
     community."""
     user_id, role = data.pop("user_id"), data.pop("role")
-    grant = service.grant_role(require_user(), user_id, role, data)
+    grant = service.grant_if_allowed(require_user(), user_id, role, data)
     return grant
 
 
 @blp.route("/roles/grants/<int:grant_id>", methods=["DELETE"])
-@blp.response(200, GrantOut)
+@blp.response(200, s.GrantOut)
 @roles_required("staff", "admin")
 def revoke_role(grant_id):
     grant = service.revoke_role(require_user(), grant_id)
@@ -107,15 +40,82 @@ def revoke_role(grant_id):
 
 
 @blp.route("/roles/grants", methods=["GET"])
-@blp.arguments(GrantListArgs, location="query")
-@blp.response(200, GrantPage)
+@blp.arguments(s.GrantListArgs, location="query")
+@blp.response(200, s.GrantPage)
 @roles_required("staff", "admin")
 def list_grants(args):
     """Grants and revocations (with who and when), newest first; staff see their community."""
-    from app.auth.models import RoleGrant
-
     stmt = service.list_grants_stmt(require_user(), args.get("community_id"))
     return page(stmt, RoleGrant.id, args)
 
 
-from app.auth import routes_privacy, routes_roles  # noqa: E402, F401  (more routes on blp)
+# -- admin grants with four eyes: one admin asks, another approves ---------------------
+@blp.route("/roles/admin-requests", methods=["POST"])
+@blp.arguments(s.AdminRequestIn)
+@blp.response(201, s.AdminRequestOut)
+@roles_required("admin")
+def request_admin(data):
+    """Ask for a user to become admin; another admin must approve it."""
+    req = admin_grants.request_admin(require_user(), data["user_id"])
+    return req
+
+
+@blp.route("/roles/admin-requests", methods=["GET"])
+@blp.arguments(s.AdminRequestListArgs, location="query")
+@blp.response(200, s.AdminRequestPage)
+@roles_required("admin")
+def list_admin_requests(args):
+    return page(admin_grants.list_stmt(require_user(), args["status"]), AdminGrantRequest.id,
+                args)
+
+
+@blp.route("/roles/admin-requests/<int:request_id>/approve", methods=["POST"])
+@blp.response(200, s.AdminRequestOut)
+@roles_required("admin")
+def approve_admin_request(request_id):
+    """Neither the requester, nor the future admin, nor an admin the requester made in the
+    last 30 days may approve."""
+    req = admin_grants.approve(require_user(), request_id)
+    return req
+
+
+@blp.route("/roles/admin-requests/<int:request_id>/reject", methods=["POST"])
+@blp.response(200, s.AdminRequestOut)
+@roles_required("admin")
+def reject_admin_request(request_id):
+    req = admin_grants.reject(require_user(), request_id)
+    return req
+
+
+# -- my personal information ----------------------------------------------------------
+@blp.route("/me/consents", methods=["POST"])
+@blp.arguments(s.ConsentIn)
+@blp.response(201, s.ConsentOut)
+@login_required
+def set_consent(data):
+    """Grant or withdraw one consent (`location`, `phone`), recorded with its time.
+    Withdrawing the phone consent erases the bound phone."""
+    consent = consents.set_consent(require_user(), data["kind"], data["granted"])
+    return consent
+
+
+@blp.route("/me/export", methods=["GET"])
+@blp.response(200, s.ExportOut)
+@limiter.limit("10 per hour")
+@login_required
+def export_me():
+    """Everything held about me, as JSON (profile with my full phone, consents, roles,
+    households, points and statement, orders, volunteering, vouchers, notifications)."""
+    data = privacy.export(require_user())
+    return data
+
+
+@blp.route("/me/cancel", methods=["POST"])
+@blp.arguments(s.CancelIn)
+@blp.response(204)
+@login_required
+def cancel_me(data):
+    """Cancel my account: my personal data is erased, every session ends, my points stay
+    in the ledger on an anonymous account. 409 `open_requests` while an order is open."""
+    user = require_user()
+    privacy.cancel_account(user, actor_id=user.id)

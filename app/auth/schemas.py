@@ -1,22 +1,8 @@
-from marshmallow import Schema, fields, pre_dump, validate
+from marshmallow import Schema, fields, validate
 
 from app.auth.models import ADMIN_REQUEST_STATUSES, CONSENT_KINDS, ROLES
-from app.common.timeutil import local_iso
-from app.community.models import BINDING_STATUSES, RELATIONS
 from app.web.pagination import PageArgs
-from app.web.schemas import LocalDateTime, one_of, page_schema, text
-
-
-class LoginIn(Schema):
-    code = text(256)
-
-
-class PhoneIn(Schema):
-    code = text(256)
-
-
-class ProfileIn(Schema):
-    nickname = text(32)
+from app.web.schemas import LocalDateTime, one_of, page_schema
 
 
 class RoleOut(Schema):
@@ -26,44 +12,6 @@ class RoleOut(Schema):
     street_id = fields.Integer(allow_none=True)
     partner_id = fields.Integer(allow_none=True)
     merchant_id = fields.Integer(allow_none=True)
-
-
-class MyHouseholdOut(Schema):
-    binding_id = fields.Integer(attribute="id")
-    household_id = fields.Integer()
-    community_id = fields.Integer()
-    address = fields.Function(lambda b: b.household.address)
-    relation = one_of(RELATIONS)
-    status = one_of(BINDING_STATUSES)
-
-
-class MeOut(Schema):
-    id = fields.Integer()
-    nickname = fields.String()
-    phone = fields.String(attribute="phone_masked", allow_none=True)
-    roles = fields.List(fields.Nested(RoleOut))
-    households = fields.List(fields.Nested(MyHouseholdOut))
-    consents = fields.Dict(metadata={
-        "description": "{location: {granted, at}, phone: {granted, at}}; `at` null: never asked"})
-
-    @pre_dump
-    def _gather(self, user, **kwargs):
-        """Roles (everyone is a resident), household bindings and consents, as declared above."""
-        from app.auth.privacy import current_consents
-        from app.community.service import user_bindings
-
-        roles = [{"role": "resident"}] + [{"role": g.role, **g.scope} for g in user.grants]
-        consents = {kind: {"granted": bool(row and row.granted),
-                           "at": local_iso(row.at) if row else None}
-                    for kind, row in current_consents(user.id).items()}
-        return {"id": user.id, "nickname": user.nickname, "phone_masked": user.phone_masked,
-                "roles": roles, "households": user_bindings(user), "consents": consents}
-
-
-class LoginOut(Schema):
-    token = fields.String()
-    expires_in = fields.Integer()
-    user = fields.Nested(MeOut)
 
 
 class GrantIn(Schema):

@@ -1,18 +1,23 @@
-"""Login, logout, phone binding and role grants. Knows nothing of HTTP."""
+"""Login, logout, phone binding and role grants. Knows nothing of HTTP, nor of what a scope
+(a community, a street, a partner, a merchant) is: the domain that owns each kind of scope
+registers how to check it (`register_scope`)."""
 import logging
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.service import record
+from app.auth.consents import require_consent
 from app.auth.models import ROLE_SCOPE, RoleGrant, User
 from app.auth.permissions import has_role, is_admin
 from app.auth.tokens import issue_token, revoke_current
 from app.common.timeutil import utcnow
-from app.community.models import Street
-from app.errors import ApiError, Conflict, Forbidden, NotFound, Unprocessable
+from app.errors import ApiError, Conflict, Forbidden, Unprocessable
 from app.extensions import db
+from app.sql import get_or_404
 from app.wechat import get_client
+from app.wechat.content import require_clean
 
 log = logging.getLogger(__name__)
 # Roles staff may grant inside their own community; everything else needs an admin.
@@ -59,8 +64,6 @@ def logout() -> None:
 
 
 def bind_phone(user: User, code: str) -> User:
-    from app.auth.privacy import require_consent
-
     require_consent(user, "phone")  # before the single-use code is spent
     info = get_client().phone_number(code)
     user.phone = info.phone
@@ -70,36 +73,58 @@ def bind_phone(user: User, code: str) -> User:
 
 def update_profile(user: User, changes: dict) -> User:
     """Apply a (partial) profile change; text others see is checked before it is kept."""
-    from app.wechat.content import require_clean
-
     if "nickname" in changes:
         require_clean({"nickname": changes["nickname"]}, user.openid)
         user.nickname = changes["nickname"]
     return user
 
 
-def grant_role(actor: User, user_id: int, role: str, scope: dict) -> RoleGrant:
+# scope key (community_id, street_id, partner_id, merchant_id) -> check(id), raising 404 when
+# there is no such scope; registered by the domain that owns that kind of scope.
+_SCOPE_CHECKS: dict[str, Callable[[int], object]] = {}
+
+
+def register_scope(key: str, check: Callable[[int], object]) -> None:
+    """Grants scoped by `key` are checked with `check(scope_id)`, which raises NotFound."""
+    _SCOPE_CHECKS[key] = check
+
+
+def _checked_scope(user_id: int, role: str, scope: dict) -> dict:
+    """The scope a grant of `role` carries ({} or {its key: id}); 422 for a role that cannot
+    be granted or a scope that does not fit it, 404 for an unknown user."""
     if role not in GRANTABLE:
         raise Unprocessable(details={"fields": {"role": ["该角色不可授予"]}})
-    target = db.session.get(User, user_id)
-    if target is None:
-        raise NotFound(message="用户不存在")
+    get_or_404(User, user_id, "用户不存在")
     key = ROLE_SCOPE.get(role)
     scope = {k: v for k, v in scope.items() if v is not None}
     if key and set(scope) != {key}:
         raise Unprocessable(details={"fields": {key: [f"角色 {role} 需要且只需要 {key}"]}})
     if not key and scope:
         raise Unprocessable(details={"fields": {"role": ["该角色不带范围"]}})
-    _require_can_manage(actor, role, scope)
+    return scope
+
+
+def grant_if_allowed(actor: User, user_id: int, role: str, scope: dict) -> RoleGrant:
+    """`POST /roles/grants`: admins grant any role; staff grant volunteer, party_member and
+    mediator in their own community."""
+    _require_can_manage(actor, role, _checked_scope(user_id, role, scope))
+    return grant_role(actor, user_id, role, scope)
+
+
+def grant_role(actor: User, user_id: int, role: str, scope: dict) -> RoleGrant:
+    """Grant `role` to the user within `scope` (`{}` or `{"community_id": 3}` ...), audited.
+
+    Every role grant goes through here, except the admin role (four eyes: admin_grants). The
+    caller has decided that `actor` may grant it; the scope is checked by the check its owner
+    registered (404 when it does not exist). 409 when the user already holds the role there."""
+    scope = _checked_scope(user_id, role, scope)
     if role == "admin":
         raise ApiError("admin_grant_needs_approval",
                        "授予管理员须由另一位管理员审批，请提交授予申请", status=403)
-    if key == "community_id":
-        from app.community.service import get_community
-
-        get_community(scope[key])
-    if key == "street_id" and db.session.get(Street, scope[key]) is None:
-        raise NotFound(message="街道不存在")
+    for key, value in scope.items():
+        check = _SCOPE_CHECKS.get(key)
+        if check is not None:
+            check(value)
     existing = db.session.scalar(sa.select(RoleGrant).where(
         RoleGrant.user_id == user_id, RoleGrant.role == role, RoleGrant.revoked_at.is_(None),
         *[getattr(RoleGrant, k) == v for k, v in scope.items()]))
@@ -124,9 +149,7 @@ def record_revoke(actor_id: int | None, grant: RoleGrant, **details) -> None:
 
 
 def revoke_role(actor: User, grant_id: int) -> RoleGrant:
-    grant = db.session.get(RoleGrant, grant_id)
-    if grant is None:
-        raise NotFound()
+    grant = get_or_404(RoleGrant, grant_id)
     _require_can_manage(actor, grant.role, grant.scope)
     if grant.revoked_at is not None:
         raise Conflict("role_already_revoked", "该角色已被撤销")

@@ -1,4 +1,7 @@
-"""Categories and partners; what the request state machine asks of them."""
+"""Categories and partners; what the request state machine asks of them.
+
+Partners are scopes of the partner_member role: such a grant is checked here (404 when the
+partner does not exist; see `auth.service.register_scope`)."""
 from datetime import date
 
 import sqlalchemy as sa
@@ -7,10 +10,13 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.models import RoleGrant, User
 from app.auth.permissions import is_admin, require, scope_ids
+from app.auth.service import register_scope
 from app.catalog.models import Partner, ServiceCategory, partner_categories, partner_communities
 from app.common.timeutil import SHANGHAI, utcnow
+from app.community.models import Community, Grid
 from app.errors import Conflict, NotFound, Unprocessable
 from app.extensions import db
+from app.sql import get_or_404
 from app.wechat.content import require_clean
 
 
@@ -38,10 +44,10 @@ def get_category(category_id: int, active_only: bool = False) -> ServiceCategory
 
 
 def get_partner(partner_id: int) -> Partner:
-    partner = db.session.get(Partner, partner_id)
-    if partner is None:
-        raise NotFound(message="合伙人不存在")
-    return partner
+    return get_or_404(Partner, partner_id, "合伙人不存在")
+
+
+register_scope("partner_id", get_partner)
 
 
 def partners_stmt(community_id: int | None = None, category_id: int | None = None,
@@ -122,8 +128,6 @@ def update_category(category: ServiceCategory, changes: dict) -> ServiceCategory
 
 
 def create_partner(actor: User, data: dict) -> Partner:
-    from app.community.models import Community
-
     if db.session.scalar(sa.select(Partner.id).where(Partner.name == data["name"])):
         raise Conflict("already_exists", "合伙人名称已存在")
     _check_homes(data)
@@ -140,8 +144,6 @@ def create_partner(actor: User, data: dict) -> Partner:
 
 
 def _check_homes(data: dict) -> None:
-    from app.community.models import Community, Grid
-
     if data.get("home_community_id") is not None:
         _all(Community, [data["home_community_id"]], "社区")
     if data.get("home_grid_id") is not None:
@@ -151,8 +153,6 @@ def _check_homes(data: dict) -> None:
 def update_partner(actor: User, partner: Partner, changes: dict) -> Partner:
     """An admin's partial edit: any field, `active` (deactivate or reactivate), the contract
     dates, and the lists of categories and communities (replaced when given)."""
-    from app.community.models import Community
-
     if "name" in changes and changes["name"] != partner.name and db.session.scalar(
             sa.select(Partner.id).where(Partner.name == changes["name"])):
         raise Conflict("already_exists", "合伙人名称已存在")

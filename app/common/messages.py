@@ -104,7 +104,7 @@ def translate(message: str) -> str:
         m = pattern.match(message)
         if m:
             return render(m)
-    log.warning("validation message without a translation (%d characters)", len(message))
+    log.warning("validation message without a translation length=%s", len(message))
     return FALLBACK
 
 

@@ -1,6 +1,13 @@
+"""The community hierarchy, stations and household binding; and the signed-in user as the
+app shows them, with their households: login and `/me` (documented under the `auth` tag)."""
+import hashlib
+
 import sqlalchemy as sa
+from flask import current_app
+from flask_limiter.util import get_remote_address
 
 from app.audit.service import record
+from app.auth import service as auth_service
 from app.auth.permissions import login_required, require, require_user, roles_required
 from app.community import schemas as s
 from app.community import service
@@ -14,11 +21,71 @@ from app.community.models import (
     Station,
     Street,
 )
-from app.extensions import db
+from app.extensions import db, limiter
 from app.web.boundary import Blueprint
 from app.web.pagination import page
+from app.web.ratelimit import enforce
 
 blp = Blueprint("community", __name__, url_prefix="/api/v1", description="社区、小区、楼栋与住户")
+AUTH_TAG = ["auth"]  # login and /me stay documented with the rest of 登录与身份
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _admit_openid(openid: str) -> None:
+    """Per WeChat account, counted once code2session has named it: a wx.login code is new at
+    every call, so a count per code would limit nothing, and the account is known only here.
+    The key is a digest, so the counters hold no openid."""
+    digest = hashlib.sha256(openid.encode()).hexdigest()[:32]
+    enforce(current_app.config["LOGIN_OPENID_RATE_LIMIT"], "login-openid", digest)
+
+
+# Login limits, in the order they are counted: per client address (LOGIN_RATE_LIMIT: every
+# attempt with a readable JSON body, before validation), one ceiling for the whole deployment
+# (LOGIN_GLOBAL_RATE_LIMIT: only attempts the client limit let through, so one flooding
+# address cannot use it up), then per openid (LOGIN_OPENID_RATE_LIMIT).
+@blp.route("/auth/wechat-login", methods=["POST"], tags=AUTH_TAG)
+@limiter.limit(_login_limit, key_func=get_remote_address)
+@blp.arguments(s.LoginIn)
+@blp.response(200, s.LoginOut)
+def wechat_login(data):
+    """Exchange a wx.login code for a token. The fake client takes `test:<openid>` once."""
+    enforce(current_app.config["LOGIN_GLOBAL_RATE_LIMIT"], "login-global", "all")
+    user, token, ttl = auth_service.login_with_wechat(data["code"], admit=_admit_openid)
+    return {"token": token, "expires_in": ttl, "user": user}
+
+
+@blp.route("/me", methods=["GET"], tags=AUTH_TAG)
+@blp.response(200, s.MeOut)
+@login_required
+def me():
+    return require_user()
+
+
+@blp.route("/me", methods=["PATCH"], tags=AUTH_TAG)
+@blp.arguments(s.ProfileIn(partial=True))
+@blp.response(200, s.MeOut)
+@login_required
+def update_me(data):
+    """Only the nickname can change here; roles, phone and openid have their own flows. Others
+    see the nickname, so it goes through the content check first."""
+    user = require_user()
+    auth_service.update_profile(user, data)
+    return user
+
+
+@blp.route("/me/phone", methods=["POST"], tags=AUTH_TAG)
+@blp.arguments(s.PhoneIn)
+@blp.response(200, s.MeOut)
+@login_required
+def bind_phone(data):
+    user = auth_service.bind_phone(require_user(), data["code"])
+    return user
+
+
+# -- the hierarchy ---------------------------------------------------------------------------
 
 
 @blp.route("/streets", methods=["GET"])

@@ -2,6 +2,10 @@
 
 Staff act only in their own community; admins everywhere. Every check raises the one error
 shape (403, or 404 where existence must not leak).
+
+Communities and streets are scopes of roles: a grant scoped to one is checked here (404 when it
+does not exist; see `auth.service.register_scope`). A user's households are a section of their
+own-data export (`auth.privacy.register_section`).
 """
 import logging
 
@@ -9,9 +13,11 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.audit.service import record
+from app.auth import privacy
 from app.auth.models import User
 from app.auth.permissions import has_role, is_admin, require
-from app.common.timeutil import utcnow
+from app.auth.service import register_scope
+from app.common.timeutil import local_iso, utcnow
 from app.community.models import (
     Building,
     Community,
@@ -24,19 +30,17 @@ from app.community.models import (
 )
 from app.errors import Conflict, NotFound, Unprocessable
 from app.extensions import db
+from app.sql import get_or_404
 
 log = logging.getLogger(__name__)
 
 
-def _get(model, obj_id: int, what: str):
-    obj = db.session.get(model, obj_id)
-    if obj is None:
-        raise NotFound(message=f"{what}不存在")
-    return obj
-
-
 def get_community(community_id: int) -> Community:
-    return _get(Community, community_id, "社区")
+    return get_or_404(Community, community_id, "社区不存在")
+
+
+def get_street(street_id: int) -> Street:
+    return get_or_404(Street, street_id, "街道不存在")
 
 
 def require_staff(user: User, community_id: int) -> None:
@@ -83,7 +87,7 @@ def create_street(name: str) -> Street:
 
 
 def create_community(street_id: int, name: str) -> Community:
-    _get(Street, street_id, "街道")
+    get_street(street_id)
     community = Community(street_id=street_id, name=name)
     db.session.add(community)
     db.session.flush()
@@ -100,7 +104,7 @@ def create_compound(user: User, community_id: int, name: str, kind: str) -> Comp
 
 
 def get_compound(compound_id: int) -> Compound:
-    return _get(Compound, compound_id, "小区")
+    return get_or_404(Compound, compound_id, "小区不存在")
 
 
 def create_building(user: User, compound_id: int, name: str, grid_id: int | None) -> Building:
@@ -115,7 +119,7 @@ def create_building(user: User, compound_id: int, name: str, grid_id: int | None
 
 
 def get_building(building_id: int) -> Building:
-    return _get(Building, building_id, "楼栋")
+    return get_or_404(Building, building_id, "楼栋不存在")
 
 
 def update_building(user: User, building: Building, changes: dict) -> Building:
@@ -128,7 +132,7 @@ def update_building(user: User, building: Building, changes: dict) -> Building:
 
 
 def _check_grid(grid_id: int, community_id: int) -> None:
-    grid = _get(Grid, grid_id, "网格")
+    grid = get_or_404(Grid, grid_id, "网格不存在")
     if grid.community_id != community_id:
         raise Conflict("grid_other_community", "网格不属于该社区")
 
@@ -147,7 +151,7 @@ def create_household(user: User, building_id: int, unit: str, room: str) -> Hous
 
 
 def get_household(household_id: int) -> Household:
-    return _get(Household, household_id, "住户")
+    return get_or_404(Household, household_id, "住户不存在")
 
 
 def household_of_user(user: User, household_id: int) -> Household:
@@ -204,7 +208,7 @@ def request_binding(user: User, household_id: int, relation: str) -> HouseholdBi
 
 
 def decide_binding(user: User, binding_id: int, approve: bool, note: str = "") -> HouseholdBinding:
-    binding = _get(HouseholdBinding, binding_id, "绑定申请")
+    binding = get_or_404(HouseholdBinding, binding_id, "绑定申请不存在")
     require(has_role(user, "staff", community_id=binding.community_id), hide=True)
     # Conditional update: two staff deciding at once cannot both win.
     done = db.session.execute(
@@ -220,7 +224,7 @@ def decide_binding(user: User, binding_id: int, approve: bool, note: str = "") -
     record("approve" if approve else "reject", actor_id=user.id, target_type="household_binding",
            target_id=binding.id, details={"user_id": binding.user_id,
                                           "household_id": binding.household_id})
-    log.info("binding %s id=%s by=%s", binding.status, binding.id, user.id)
+    log.info("binding decided id=%s status=%s by=%s", binding.id, binding.status, user.id)
     return binding
 
 
@@ -228,3 +232,18 @@ def user_bindings(user: User) -> list[HouseholdBinding]:
     return list(db.session.scalars(sa.select(HouseholdBinding).where(
         HouseholdBinding.user_id == user.id, HouseholdBinding.status != "rejected")
         .order_by(HouseholdBinding.id)))
+
+
+def export_households(user: User) -> list[dict]:
+    """The user's bindings, rejected ones included, with full addresses (own-data export)."""
+    bindings = db.session.scalars(sa.select(HouseholdBinding).where(
+        HouseholdBinding.user_id == user.id).order_by(HouseholdBinding.id))
+    return [{"binding_id": b.id, "household_id": b.household_id,
+             "address": b.household.address, "relation": b.relation, "status": b.status,
+             "requested_at": local_iso(b.requested_at), "decided_at": local_iso(b.decided_at)}
+            for b in bindings]
+
+
+register_scope("community_id", get_community)
+register_scope("street_id", get_street)
+privacy.register_section("households", export_households, "household_bindings")

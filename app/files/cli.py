@@ -1,5 +1,8 @@
 import click
-from flask import Flask
+from flask import Flask, current_app
+
+from app.files import jobs
+from app.jobs import enqueue as put
 
 
 def register(app: Flask) -> None:
@@ -21,16 +24,9 @@ def register(app: Flask) -> None:
 
 
 def _run(name: str, enqueue: bool) -> None:
-    from flask import current_app
-
-    from app.extensions import db
-    from app.files import service
-    from app.jobs import enqueue as put
-
+    """Run the job of `app.files.jobs` here (it commits), or hand it to the worker."""
     queue = current_app.extensions.get("rq_queue")
     if enqueue and queue is not None:
-        click.echo(f"enqueued {put(queue, f'app.files.service:{name}').id}")
+        click.echo(f"enqueued {put(queue, f'app.files.jobs:{name}').id}")
         return
-    result = getattr(service, name)()
-    db.session.commit()
-    click.echo(result)
+    click.echo(getattr(jobs, name)())

@@ -3,10 +3,11 @@ from flask import Response, current_app, request
 from app.auth.models import User
 from app.auth.permissions import login_required, require_user
 from app.auth.tokens import load_session
-from app.errors import NotFound, Unauthorized
-from app.extensions import db, limiter
+from app.errors import Unauthorized
+from app.extensions import limiter
 from app.files import schemas as s
 from app.files import service
+from app.sql import get_or_404
 from app.web.boundary import Blueprint
 
 blp = Blueprint("files", __name__, url_prefix="/api/v1", description="文件上传与访问")
@@ -54,7 +55,7 @@ def get_file(args, file_id):
         reader = sess.user
     elif args["sig"] is not None:
         user_id = service.verify_url(file_id, args["exp"], args["u"], args["sig"])
-        reader = None if user_id == service.CHECKER else _user(user_id)
+        reader = None if user_id == service.CHECKER else get_or_404(User, user_id, "文件不存在")
     else:
         raise Unauthorized()
     file = service.get_readable(file_id, reader)
@@ -69,9 +70,3 @@ def get_file(args, file_id):
     }
     return Response(body, mimetype=file.content_type, headers=headers)
 
-
-def _user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound(message="文件不存在")
-    return user

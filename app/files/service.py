@@ -135,7 +135,7 @@ def _reencode(data: bytes, fmt: str) -> Cleaned:
     except ApiError:
         raise
     except Exception as exc:  # Pillow raises many kinds on bad input; all mean "not an image"
-        log.info("image refused: %s", type(exc).__name__)
+        log.info("image refused error=%s", type(exc).__name__)
         raise UnsupportedFile(details={"reason": "undecodable"}) from None
     out.info = {"transparency": transparency} if transparency is not None else {}
     if max(out.size) > MAX_SIDE:
@@ -177,8 +177,8 @@ def upload(uploader_id: int, data: bytes) -> StoredFile:
     db.session.flush()
     storage.writer().put(file, cleaned.data)
     db.session.flush()
-    log.info("file %s stored (%s, %s bytes) by %s", file.id, file.content_type, file.size,
-             uploader_id)
+    log.info("file stored id=%s type=%s bytes=%s by=%s", file.id, file.content_type,
+             file.size, uploader_id)
     return file
 
 
@@ -342,7 +342,7 @@ def request_check(file_id: int) -> None:
         check = get_client().media_check_async(
             base.rstrip("/") + signed_url(file.id, CHECKER, ttl=CHECK_URL_TTL), uploader.openid)
     except (WeChatError, WeChatUnavailable) as err:
-        log.warning("image check of file %s not started: %s", file.id, err.code)
+        log.warning("image check not started file=%s code=%s", file.id, err.code)
         file.check_status, file.checked_at = "none", None
         return
     file.check_trace_id = check.trace_id
@@ -356,7 +356,7 @@ def apply_verdict(trace_id: str, suggest: str | None) -> bool:
     everyone and its uploader told. False when nothing was pending under that trace id."""
     status = VERDICTS.get(suggest or "")
     if status is None or not trace_id:
-        log.info("image check verdict ignored: %r", suggest)
+        log.info("image check verdict ignored suggest=%r", suggest)
         return False
     moved = db.session.execute(
         sa.update(StoredFile)
@@ -367,7 +367,7 @@ def apply_verdict(trace_id: str, suggest: str | None) -> bool:
         return False
     file = db.session.scalar(sa.select(StoredFile).where(StoredFile.check_trace_id == trace_id))
     db.session.refresh(file)
-    log.info("image check of file %s: %s", file.id, status)
+    log.info("image check done file=%s status=%s", file.id, status)
     if status == "rejected":
         notify(file.uploader_id, "photo_rejected", "图片未通过审核",
                "您上传的一张图片含有不当内容，已被隐藏", f"{file.record_type}:{file.record_id}")
@@ -391,47 +391,38 @@ def _on_media_check(message: dict) -> None:
 push.register_handler("wxa_media_check", _on_media_check)
 
 
-def check_photos(limit: int = 500) -> int:
-    """Ask again for attached photos whose check never started or never answered."""
-    ids = list(db.session.scalars(sa.select(StoredFile.id).where(
+def photos_to_check(limit: int = 500) -> list[int]:
+    """Attached photos whose check never started or never answered (`app.files.jobs`
+    asks again)."""
+    return list(db.session.scalars(sa.select(StoredFile.id).where(
         StoredFile.record_type.is_not(None), StoredFile.content_type.like("image/%"),
         sa.or_(StoredFile.check_status == "none",
                sa.and_(StoredFile.check_status == "pending",
                        StoredFile.checked_at < utcnow() - RECHECK_AFTER)))
         .order_by(StoredFile.id).limit(limit)))
-    db.session.rollback()
-    for file_id in ids:
-        request_check(file_id)
-        db.session.commit()
-    return len(ids)
 
 
 # -- orphans -----------------------------------------------------------------------------
-def sweep_orphans(now=None, batch: int = 500) -> int:
-    """Delete files uploaded more than 24 hours ago and never attached; returns how many.
-    One conditional DELETE per batch: an attach racing the sweep either wins (the file stays)
-    or finds the file gone (422)."""
-    cutoff = (now or utcnow()) - ORPHAN_AGE
-    total = 0
-    while True:
-        candidates = (sa.select(StoredFile.id)
-                      .where(StoredFile.record_type.is_(None), StoredFile.created_at < cutoff)
-                      .order_by(StoredFile.id).limit(batch).scalar_subquery())
-        rows = db.session.execute(
-            sa.delete(StoredFile)
-            .where(StoredFile.id.in_(candidates), StoredFile.record_type.is_(None))
-            .returning(StoredFile.id, StoredFile.storage, StoredFile.storage_key)
-            .execution_options(synchronize_session=False)).all()
-        by_storage: dict[str, list[tuple[int, str | None]]] = {}
-        for r in rows:
-            by_storage.setdefault(r.storage, []).append((r.id, r.storage_key))
-        if "db" in by_storage:  # cascaded on PostgreSQL; SQLite may not enforce the key
-            storage.for_name("db").delete(by_storage["db"])
-        db.session.commit()
-        if "s3" in by_storage:
-            storage.for_name("s3").delete(by_storage["s3"])
-        total += len(rows)
-        if len(rows) < batch:
-            break
-    log.info("orphan sweep removed %s files", total)
-    return total
+def orphan_cutoff(now=None):
+    """Files uploaded before this and never attached are orphans."""
+    return (now or utcnow()) - ORPHAN_AGE
+
+
+def delete_orphans(cutoff, batch: int) -> tuple[int, list[tuple[int, str | None]]]:
+    """Delete up to `batch` orphans (the contents kept in the database with them); flushes.
+    One conditional DELETE: an attach racing it either wins (the file stays) or finds the file
+    gone (422). Returns how many, and the S3 objects to delete once this is committed."""
+    candidates = (sa.select(StoredFile.id)
+                  .where(StoredFile.record_type.is_(None), StoredFile.created_at < cutoff)
+                  .order_by(StoredFile.id).limit(batch).scalar_subquery())
+    rows = db.session.execute(
+        sa.delete(StoredFile)
+        .where(StoredFile.id.in_(candidates), StoredFile.record_type.is_(None))
+        .returning(StoredFile.id, StoredFile.storage, StoredFile.storage_key)
+        .execution_options(synchronize_session=False)).all()
+    by_storage: dict[str, list[tuple[int, str | None]]] = {}
+    for r in rows:
+        by_storage.setdefault(r.storage, []).append((r.id, r.storage_key))
+    if "db" in by_storage:  # cascaded on PostgreSQL; SQLite may not enforce the key
+        storage.for_name("db").delete(by_storage["db"])
+    return len(rows), by_storage.get("s3", [])

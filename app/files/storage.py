@@ -77,7 +77,7 @@ class S3Storage:
             self.client.put_object(Bucket=self.bucket, Key=key, Body=data,
                                    ContentType=file.content_type)
         except (BotoCoreError, ClientError) as err:
-            log.warning("s3 put failed: %s", type(err).__name__)
+            log.warning("s3 put failed error=%s", type(err).__name__)
             raise StorageUnavailable() from None
         file.storage, file.storage_key = self.name, key
 
@@ -87,7 +87,7 @@ class S3Storage:
         try:
             body = self.client.get_object(Bucket=self.bucket, Key=file.storage_key)["Body"]
         except (BotoCoreError, ClientError) as err:
-            log.warning("s3 get failed for file %s: %s", file.id, type(err).__name__)
+            log.warning("s3 get failed file=%s error=%s", file.id, type(err).__name__)
             raise StorageUnavailable() from None
         return _stream(body)
 
@@ -101,7 +101,7 @@ class S3Storage:
                 self.client.delete_objects(Bucket=self.bucket, Delete={
                     "Objects": keys[start:start + 1000], "Quiet": True})
             except (BotoCoreError, ClientError) as err:
-                log.warning("s3 delete of %s objects failed: %s", len(keys[start:start + 1000]),
+                log.warning("s3 delete failed objects=%s error=%s", len(keys[start:start + 1000]),
                             type(err).__name__)
 
 

@@ -12,11 +12,13 @@ import logging
 import sqlalchemy as sa
 from flask import current_app
 
+from app.auth.models import User
 from app.common.timeutil import SHANGHAI, utcnow
 from app.errors import NotFound
 from app.extensions import db
 from app.jobs import after_commit
 from app.notifications.models import Notification
+from app.wechat import WeChatError, WeChatUnavailable, get_client
 
 log = logging.getLogger(__name__)
 
@@ -92,9 +94,6 @@ def template_data(note: Notification, keys: dict) -> dict:
 
 def send_subscribe_message(notification_id: int) -> None:
     """Job: push one inbox item as a WeChat subscribe message, when a template is configured."""
-    from app.auth.models import User
-    from app.wechat import WeChatError, WeChatUnavailable, get_client
-
     note = db.session.get(Notification, notification_id)
     if note is None:
         return
@@ -114,14 +113,15 @@ def send_subscribe_message(notification_id: int) -> None:
     except WeChatError as err:
         if err.errcode == NOT_SUBSCRIBED:
             note.push_status = "not_subscribed"
-            log.info("subscribe message skipped notification=%s: not subscribed", note.id)
+            log.info("subscribe message skipped notification=%s reason=not_subscribed", note.id)
         else:
             note.push_status = "failed"
             log.warning("subscribe message failed notification=%s errcode=%s", note.id,
                         err.errcode)
     except WeChatUnavailable:
         note.push_status = "failed"
-        log.warning("subscribe message failed notification=%s: WeChat unavailable", note.id)
+        log.warning("subscribe message failed notification=%s reason=wechat_unavailable",
+                    note.id)
 
 
 def inbox_stmt(user_id: int, unread_only: bool = False):

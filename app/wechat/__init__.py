@@ -13,14 +13,14 @@ from app.wechat.base import (  # noqa: F401
     WeChatError,
     WeChatUnavailable,
 )
+from app.wechat.fake import FakeWeChatClient
+from app.wechat.real import RealWeChatClient
 
 
 def get_client() -> WeChatClient:
     client = current_app.extensions.get("wechat_client")
     if client is None:
         if current_app.config["WECHAT_MODE"] == "real":
-            from app.wechat.real import RealWeChatClient
-
             client = RealWeChatClient(
                 appid=current_app.config["WECHAT_APPID"],
                 secret=current_app.config["WECHAT_SECRET"],
@@ -28,8 +28,6 @@ def get_client() -> WeChatClient:
                 redis=current_app.extensions.get("redis"),
             )
         else:
-            from app.wechat.fake import FakeWeChatClient
-
             client = FakeWeChatClient()
         current_app.extensions["wechat_client"] = client
     return client

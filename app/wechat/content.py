@@ -19,7 +19,7 @@ def screen(text: str | None, openid: str) -> bool:
     try:
         verdict = get_client().check_text(text, openid)
     except (WeChatUnavailable, WeChatError) as err:
-        log.warning("content check unavailable (%s): text held for review", err.code)
+        log.warning("content check unavailable code=%s outcome=held_for_review", err.code)
         return False
     if verdict.suggest == "risky":
         raise ContentRejected(details={"label": verdict.label})
@@ -43,7 +43,7 @@ def require_clean(fields: dict[str, str | None], openid: str) -> None:
         try:
             verdict = get_client().check_text(text, openid)
         except (WeChatUnavailable, WeChatError) as err:
-            log.warning("content check unavailable (%s): text refused", err.code)
+            log.warning("content check unavailable code=%s outcome=refused", err.code)
             raise ContentCheckUnavailable(details={"fields": {name: ["暂时无法审核"]}}) from None
         if not verdict.passed:
             raise ContentRejected(details={"fields": {name: ["内容含有不当信息，请修改"]},

@@ -48,7 +48,7 @@ def dispatch(message: dict) -> bool:
     event = message.get("Event") if message.get("MsgType") == "event" else None
     handler = HANDLERS.get(event) if isinstance(event, str) else None
     if handler is None:
-        log.info("wechat push ignored: %s/%s", message.get("MsgType"), event)
+        log.info("wechat push ignored type=%s event=%s", message.get("MsgType"), event)
         return False
     handler(message)
     return True

@@ -51,21 +51,21 @@ class RealWeChatClient(WeChatClient):
             resp.raise_for_status()
             body = resp.json()
         except requests.Timeout:
-            log.warning("wechat %s timed out", path)
+            log.warning("wechat call timed out path=%s", path)
             raise WeChatUnavailable() from None
         except (requests.RequestException, ValueError) as exc:
-            log.warning("wechat %s failed: %s", path, type(exc).__name__)
+            log.warning("wechat call failed path=%s error=%s", path, type(exc).__name__)
             raise WeChatUnavailable() from None
         if not isinstance(body, dict):
-            log.warning("wechat %s answered without a JSON object", path)
+            log.warning("wechat answer without a JSON object path=%s", path)
             raise WeChatUnavailable()
         try:
             errcode = int(body.get("errcode") or 0)
         except (TypeError, ValueError):
-            log.warning("wechat %s answered with a malformed errcode", path)
+            log.warning("wechat answer with a malformed errcode path=%s", path)
             raise WeChatUnavailable() from None
         if errcode != 0:
-            log.info("wechat %s errcode=%s", path, errcode)
+            log.info("wechat refused path=%s errcode=%s", path, errcode)
             raise WeChatError(errcode, body.get("errmsg", ""))
         return body
 

@@ -143,7 +143,7 @@ def test_callback_body_that_is_not_json_is_400(files):
 
 def test_check_unavailable_leaves_the_photo_shown_and_check_photos_asks_again(files, app,
                                                                           monkeypatch):
-    from app.files import service
+    from app.files import jobs
     from app.wechat import get_client
     from app.wechat.base import ContentVerdict, MediaCheck
 
@@ -162,11 +162,47 @@ def test_check_unavailable_leaves_the_photo_shown_and_check_photos_asks_again(fi
             return MediaCheck(trace_id="retry-1", verdict=ContentVerdict("pass"))
 
         monkeypatch.setattr(client, "media_check_async", answer)
-        assert service.check_photos() == 1
+        assert jobs.check_photos() == 1
     assert files.stored(fid).check_status == "passed"
     # WeChat fetches the photo itself: an absolute URL signed for the check, readable once.
     assert seen[0].startswith(f"http://testserver/api/v1/files/{fid}?exp=")
     assert files.client.get(seen[0][len("http://testserver"):]).status_code == 200
+
+
+def test_check_photos_commits_each_photo_so_a_failure_keeps_the_ones_before(files, app,
+                                                                           monkeypatch):
+    from app.files import jobs, service
+    from app.wechat import get_client
+    from app.wechat.base import ContentVerdict, MediaCheck, WeChatUnavailable
+
+    def unavailable(media_url, openid):
+        raise WeChatUnavailable()
+
+    files.bind("neighbour-photo-batch")
+    first, second = (files.photo("neighbour-photo-batch") for _ in range(2))
+    with app.app_context():
+        client = get_client()
+    monkeypatch.setattr(client, "media_check_async", unavailable)
+    files.create_with([first, second], who="neighbour-photo-batch")
+    files.run_jobs()
+    assert {files.stored(f).check_status for f in (first, second)} == {"none"}
+    asked = []
+    real_check = service.request_check
+
+    def check_then_break(file_id):
+        asked.append(file_id)
+        if len(asked) == 2:
+            raise RuntimeError("worker lost")
+        real_check(file_id)
+
+    monkeypatch.setattr(client, "media_check_async", lambda url, openid: MediaCheck(
+        trace_id=f"batch-{len(asked)}", verdict=ContentVerdict("pass")))
+    monkeypatch.setattr(service, "request_check", check_then_break)
+    with app.app_context(), pytest.raises(RuntimeError):
+        jobs.check_photos()
+    assert asked == [first, second]
+    assert files.stored(first).check_status == "passed"
+    assert files.stored(second).check_status == "none"
 
 
 def test_the_check_url_reads_attached_photos_only(files, app):

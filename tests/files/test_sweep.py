@@ -47,13 +47,11 @@ def test_sweep_deletes_old_unattached_files_only(files, app):
 
 
 def test_sweep_works_in_batches(files, app):
-    from app.extensions import db
-    from app.files import service
+    from app.files import jobs
 
     ids = [files.photo() for _ in range(5)]
     for fid in ids:
         _age(app, fid, 48)
     with app.app_context():
-        assert service.sweep_orphans(batch=2) == 5
-        db.session.commit()
+        assert jobs.sweep_orphans(batch=2) == 5
     assert all(files.stored(f) is None for f in ids) and _blobs(app) == set()
