@@ -5,7 +5,7 @@ from app.approvals import service
 from app.auth.permissions import require_user, roles_required
 from app.orders import queries
 from app.orders.schemas import RequestPage
-from app.orders.views import request_view
+from app.orders.service import request_view
 from app.web.boundary import Blueprint
 from app.web.pagination import PageArgs
 

@@ -1,5 +1,9 @@
+"""`flask orders escalate`."""
 import click
-from flask import Flask
+from flask import Flask, current_app
+
+from app.jobs import enqueue
+from app.orders.jobs import escalate as escalate_job
 
 
 def register(app: Flask) -> None:
@@ -8,18 +12,12 @@ def register(app: Flask) -> None:
         """Service request jobs."""
 
     @orders.command("escalate")
-    @click.option("--enqueue", is_flag=True, help="put the job on the RQ queue instead")
-    def escalate(enqueue):
+    @click.option("--enqueue", "to_queue", is_flag=True,
+                  help="put the job on the RQ queue instead")
+    def escalate(to_queue):
         """Return overdue dispatches to the queue; auto-confirm silent completions (cron)."""
-        from flask import current_app
-
-        from app.jobs import enqueue as put
-
         queue = current_app.extensions.get("rq_queue")
-        if enqueue and queue is not None:
-            job = put(queue, "app.orders.service:escalate")
-            click.echo(f"enqueued {job.id}")
+        if to_queue and queue is not None:
+            click.echo(f"enqueued {enqueue(queue, 'app.orders.jobs:escalate').id}")
             return
-        from app.orders.service import escalate as run
-
-        click.echo(run())
+        click.echo(escalate_job())

@@ -1,13 +1,10 @@
 import sqlalchemy as sa
 
-from app.auth.permissions import has_role, login_required, require_user, roles_required
+from app.auth.permissions import login_required, require_user, roles_required
 from app.community.service import get_community, require_staff
-from app.extensions import db
-from app.files import service as files
 from app.orders import queries, service
 from app.orders import schemas as s
-from app.orders.models import CollectedNeed, RequestEvent
-from app.orders.views import event_view, request_view
+from app.orders.models import CollectedNeed
 from app.web.boundary import Blueprint
 from app.web.idempotency import idempotent
 from app.web.pagination import PageArgs
@@ -26,7 +23,7 @@ def create_request(data):
     header is required (422 `idempotency_key_required` without it): a retry with the same key
     and body gets the first answer, so a flaky network never orders twice."""
     user = require_user()
-    return request_view(service.create_request(user, data), user)
+    return service.request_view(service.create_request(user, data), user)
 
 
 @blp.route("/requests", methods=["GET"])
@@ -38,10 +35,7 @@ def list_requests(args):
     user = require_user()
     stmt = queries.scoped_stmt(user, args["scope"], args["community_id"])
     rows, cursor = queries.page(stmt, args, by_deadline=args["scope"] == "community")
-    photos = files.refs_for_many("request", [r.id for r in rows], user.id)
-    return {"items": [request_view(r, user, in_list=True, photos=photos.get(r.id, []))
-                      for r in rows],
-            "next_cursor": cursor}
+    return {"items": service.request_list_view(rows, user), "next_cursor": cursor}
 
 
 @blp.route("/requests/<int:request_id>", methods=["GET"])
@@ -49,8 +43,7 @@ def list_requests(args):
 @login_required
 def get_request(request_id):
     user = require_user()
-    view = request_view(service.get_request(request_id, user), user)
-    return view
+    return service.request_view(service.get_request(request_id, user), user)
 
 
 @blp.route("/requests/<int:request_id>/events", methods=["GET"])
@@ -60,10 +53,7 @@ def request_events(request_id):
     """The timeline, oldest first: one event per step."""
     user = require_user()
     req = service.get_request(request_id, user)
-    staff = has_role(user, "staff", community_id=req.community_id)
-    events = db.session.scalars(sa.select(RequestEvent).where(
-        RequestEvent.request_id == req.id).order_by(RequestEvent.id))
-    return {"items": [event_view(e, user, staff) for e in events], "next_cursor": None}
+    return {"items": service.timeline_view(req, user), "next_cursor": None}
 
 
 @blp.route("/requests/<int:request_id>/candidates", methods=["GET"])
@@ -82,11 +72,8 @@ def request_candidates(request_id):
 def approve_content(request_id):
     """Staff publish a description that was held because the content check could not run."""
     user = require_user()
-    req = service.get_request(request_id, user)
-    require_staff(user, req.community_id)
-    req.content_ok = True
-    view = request_view(req, user)
-    return view
+    req = service.approve_content(service.get_request(request_id, user), user)
+    return service.request_view(req, user)
 
 
 def _action(name: str, schema):
@@ -103,7 +90,7 @@ def _action(name: str, schema):
         # and from partners that merely serve its category once it is no longer pooled).
         viewer = None if name == "claim" else user
         req = service.act(service.get_request(request_id, viewer), name, user, data)
-        return request_view(req, user)  # @idempotent commits
+        return service.request_view(req, user)
 
     view.__doc__ = f"`{name}` step of the request (see the transition table)."
     return view

@@ -1,15 +1,25 @@
-from marshmallow import Schema, fields, validate
+"""Bodies, queries and answers of the orders API. A request and its timeline are dumped for
+one viewer: `Viewer` is the filter of `RequestOut` and `EventOut`."""
+from dataclasses import dataclass
+
+from marshmallow import Schema, fields, post_dump, validate
 
 from app.catalog.models import PAYERS
+from app.common.masking import mask_phone
+from app.common.timeutil import utcnow
 from app.files.schemas import FileRef, photo_ids
 from app.orders.machine import ROWS
-from app.orders.models import STATUSES
+from app.orders.models import STATUSES, RequestEvent, ServiceRequest
 from app.web.pagination import PageArgs
 from app.web.schemas import LocalDateTime, latitude, longitude, one_of, page_schema, text
 
 # What a timeline event may say: its action and the part its actor played.
 EVENT_ACTIONS = ("create", *dict.fromkeys(row[1] for row in ROWS))
 ACTOR_ROLES = tuple(dict.fromkeys(row[2] for row in ROWS))
+# The partner member who took the task needs the address (and phone) to do the work, and
+# only while doing it; the partner's other members never see them.
+ASSIGNEE_SEES_ADDRESS = ("accepted", "in_service")
+HELD_TEXT = "（内容审核中）"
 
 
 class RequestIn(Schema):
@@ -75,11 +85,81 @@ class _Category(_Ref):
     photo_required = fields.Boolean()
 
 
+@dataclass(frozen=True)
+class Viewer:
+    """Who looks at a request and the roles they play in it (`machine.roles`): what they may
+    see of it. Masked by default; `listed`: a line of a list, never shown in full."""
+
+    user_id: int
+    roles: frozenset[str]
+    listed: bool = False
+
+    def reads_held_text(self) -> bool:
+        """The resident and staff read text the content check held."""
+        return bool(self.roles & {"resident", "staff"})
+
+    def in_full(self, req: ServiceRequest) -> bool:
+        """The resident's full address, phone and building location: to the resident, to
+        staff, and to the assignee while doing the work."""
+        working = "assignee" in self.roles and req.status in ASSIGNEE_SEES_ADDRESS
+        return not self.listed and (self.reads_held_text() or working)
+
+    def unmasks(self, req: ServiceRequest) -> bool:
+        """Shown in full to someone other than the resident: an unmasking, to be audited."""
+        return self.in_full(req) and "resident" not in self.roles
+
+    def reads_note(self, event: RequestEvent) -> bool:
+        """A held note: staff and its author read it."""
+        return event.note_ok or "staff" in self.roles or event.actor_id == self.user_id
+
+
+class _Seen:
+    """A row as one viewer sees it: reads as the row itself, with `viewer` beside it."""
+
+    def __init__(self, row, viewer: Viewer):
+        self.row, self.viewer = row, viewer
+
+    def __getattr__(self, name):
+        return getattr(self.row, name)
+
+
+class Shown(_Seen):
+    """A request for `RequestOut`: the request, its viewer and its photos (`[{id, url}]`)."""
+
+    def __init__(self, req: ServiceRequest, viewer: Viewer, photos: list[dict]):
+        super().__init__(req, viewer)
+        self.photos = photos
+
+    @property
+    def category(self) -> dict:
+        req = self.row
+        return {"id": req.category.id, "code": req.category.code, "name": req.category.name,
+                "payer": req.payer, "points_per_hour": req.points_per_hour,  # its own price
+                "photo_required": req.category.photo_required}
+
+    @property
+    def content_held(self) -> bool:
+        return not self.row.content_ok
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.row.deadline_at and self.row.deadline_at < utcnow())
+
+
+class ShownEvent(_Seen):
+    """A timeline event for `EventOut`, with its viewer."""
+
+    @property
+    def actor(self) -> dict:
+        return {"id": self.row.actor_id, "role": self.row.actor_role}
+
+
 class _Household(Schema):
     id = fields.Integer()
     address = fields.String()
-    lat = latitude(allow_none=True)
-    lng = longitude(allow_none=True)
+    # The building's entrance (GCJ-02) for navigation, with the full address.
+    lat = latitude(allow_none=True, attribute="building.lat")
+    lng = longitude(allow_none=True, attribute="building.lng")
 
 
 class _Person(Schema):
@@ -89,6 +169,9 @@ class _Person(Schema):
 
 
 class RequestOut(Schema):
+    """A request (`Shown`) filtered for its viewer: masked address and phone unless
+    `Viewer.in_full`, the held description replaced unless `Viewer.reads_held_text`."""
+
     id = fields.Integer()
     status = one_of(STATUSES)
     community_id = fields.Integer()
@@ -111,6 +194,16 @@ class RequestOut(Schema):
     created_at = LocalDateTime()
     updated_at = LocalDateTime()
 
+    @post_dump(pass_original=True)
+    def _filter(self, data: dict, shown: Shown, **_) -> dict:
+        req, viewer = shown.row, shown.viewer
+        if not (req.content_ok or viewer.reads_held_text()):
+            data["description"] = HELD_TEXT
+        if not viewer.in_full(req):
+            data["household"].update(address=req.household.address_masked, lat=None, lng=None)
+            data["resident"]["phone"] = mask_phone(req.resident.phone)
+        return data
+
 
 class _Actor(Schema):
     id = fields.Integer(allow_none=True)
@@ -118,6 +211,9 @@ class _Actor(Schema):
 
 
 class EventOut(Schema):
+    """A timeline event (`ShownEvent`): a held note reads as held unless
+    `Viewer.reads_note`."""
+
     id = fields.Integer()
     action = one_of(EVENT_ACTIONS)
     from_status = one_of(STATUSES, allow_none=True)
@@ -126,6 +222,14 @@ class EventOut(Schema):
     at = LocalDateTime()
     note = fields.String(allow_none=True)
     data = fields.Dict(allow_none=True)
+
+    @post_dump(pass_original=True)
+    def _filter(self, data: dict, shown: ShownEvent, **_) -> dict:
+        if not shown.note:
+            data["note"] = None
+        elif not shown.viewer.reads_note(shown.row):
+            data["note"] = HELD_TEXT
+        return data
 
 
 class CandidateOut(Schema):

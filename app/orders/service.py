@@ -1,11 +1,18 @@
-"""Service requests: create, the handlers of each transition, settlement and escalation."""
+"""Service requests: create, the steps (the machine's guard, each action's handler, and
+`apply`, which writes every step), content approval, settlement, the escalation of one overdue
+request (the loop is `app/orders/jobs.py`), and what each viewer sees of a request."""
 import logging
+from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 
+from app.audit.service import record
 from app.auth import service as auth_service
 from app.auth.models import User
+from app.auth.permissions import has_role
 from app.catalog import service as catalog
+from app.catalog.models import Partner
 from app.common.timeutil import utcnow
 from app.community.service import get_community, get_household, household_of_user, require_staff
 from app.errors import ApiError, Conflict, NotFound, Unprocessable
@@ -13,20 +20,73 @@ from app.extensions import db
 from app.files import service as files
 from app.notifications.service import notify
 from app.orders import machine
-from app.orders.models import CollectedNeed, ServiceRequest
+from app.orders.models import CollectedNeed, RequestEvent, ServiceRequest
+from app.orders.schemas import Shown, ShownEvent, Viewer
+from app.sql import get_or_404
 from app.timebank import service as timebank
 from app.wechat.content import require_clean, screen
 
 log = logging.getLogger(__name__)
 
 
-def get_request(request_id: int, user: User | None = None, lock: bool = False) -> ServiceRequest:
+# -- who plays which role; what each viewer sees ----------------------------------------
+def party(user: User, req: ServiceRequest, pool: bool = True) -> machine.Party:
+    """The facts of the user's roles in the request (grants are already loaded). `pool`:
+    also whether one of their partners serves it (may claim it while pooled)."""
+    partner_ids = frozenset(catalog.member_partner_ids(user))
+    return machine.Party(
+        user_id=user.id, staff=has_role(user, "staff", community_id=req.community_id),
+        partner_ids=partner_ids,
+        serves=pool and any(catalog.serves(catalog.get_partner(pid), req.category_id,
+                                           req.community_id) for pid in partner_ids))
+
+
+def roles_of(user: User | None, req: ServiceRequest, pool: bool = True) -> set[str]:
+    """Every role the user plays in the request (None: the system)."""
+    return machine.roles(party(user, req, pool) if user is not None else None, req)
+
+
+def can_view(user: User, req: ServiceRequest) -> bool:
+    return machine.visible(roles_of(user, req), req.status)
+
+
+def get_request(request_id: int, user: User | None = None) -> ServiceRequest:
     """The request, or 404 — also when the user may not see it (existence does not leak)."""
-    stmt = sa.select(ServiceRequest).where(ServiceRequest.id == request_id)
-    req = db.session.scalar(stmt)
-    if req is None or (user is not None and not machine.can_view(user, req)):
+    req = get_or_404(ServiceRequest, request_id, "服务请求不存在")
+    if user is not None and not can_view(user, req):
         raise NotFound(message="服务请求不存在")
     return req
+
+
+def request_view(req: ServiceRequest, user: User, in_list: bool = False,
+                 photos: list[dict] | None = None) -> Shown:
+    """The request as `user` may see it, for `RequestOut` (whose `Viewer` masks the rest).
+    Showing the resident's full address and phone to anyone but the resident is an
+    unmasking, written to the audit log here, in the caller's transaction. `photos`: the
+    request's `[{id, url}]` when a list fetched them for the whole page."""
+    viewer = Viewer(user.id, frozenset(roles_of(user, req, pool=not in_list)), listed=in_list)
+    if viewer.unmasks(req):
+        fields = ["address", "phone"] if req.resident.phone else ["address"]
+        record("unmask", actor_id=user.id, target_type="request", target_id=req.id,
+               details={"fields": fields,
+                        "as": "staff" if "staff" in viewer.roles else "assignee"})
+    if photos is None:
+        photos = files.refs("request", req.id, user.id)
+    return Shown(req, viewer, photos)
+
+
+def request_list_view(rows: list[ServiceRequest], user: User) -> list[Shown]:
+    """A page of requests as lines of a list (never in full), photos in one query."""
+    photos = files.refs_for_many("request", [r.id for r in rows], user.id)
+    return [request_view(r, user, in_list=True, photos=photos.get(r.id, [])) for r in rows]
+
+
+def timeline_view(req: ServiceRequest, user: User) -> list[ShownEvent]:
+    """The request's timeline, oldest first, for `EventOut`."""
+    viewer = Viewer(user.id, frozenset(roles_of(user, req, pool=False)))
+    events = db.session.scalars(sa.select(RequestEvent).where(
+        RequestEvent.request_id == req.id).order_by(RequestEvent.id))
+    return [ShownEvent(e, viewer) for e in events]
 
 
 def create_request(user: User, data: dict) -> ServiceRequest:
@@ -58,14 +118,14 @@ def create_request(user: User, data: dict) -> ServiceRequest:
         timebank.hold_points(user_id=user.id, amount=req.held_points,
                              key=f"request:{req.id}:hold", ref=f"request:{req.id}",
                              memo=f"{category.name} 预扣")
-    db.session.add(machine.RequestEvent(
+    db.session.add(RequestEvent(
         request_id=req.id, action="create", from_status=None, to_status="submitted",
         actor_id=user.id, actor_role="resident", at=now))
     db.session.flush()
     for staff_id in auth_service.holders("staff", community_id=req.community_id):
         notify(staff_id, "submitted", "新的居民点单", f"{category.name} #{req.id}",
                f"request:{req.id}")
-    log.info("request %s created by %s", req.id, user.id)
+    log.info("request created id=%s by=%s", req.id, user.id)
     return req
 
 
@@ -88,14 +148,138 @@ def record_need(staff: User, community_id: int, data: dict) -> CollectedNeed:
     return need
 
 
+# -- steps ------------------------------------------------------------------------------
+@dataclass
+class Step:
+    """One step about to be written. A transition's step is built from the guard's row and
+    completed by its action's handler; an escalation or a content approval is a step that
+    keeps the status (a mark)."""
+
+    request: ServiceRequest
+    action: str
+    role: str
+    actor: User | None
+    from_status: str
+    to: str
+    values: dict = field(default_factory=dict)  # columns the step sets besides the status
+    where: tuple = ()  # conditions of the conditional UPDATE besides id and status
+    note: str | None = None
+    note_ok: bool = True
+    data: dict = field(default_factory=dict)
+    # Ledger postings (and the partner's rating): they run once the step has won.
+    effects: list = field(default_factory=list)
+    at: datetime = field(default_factory=utcnow)
+
+    @property
+    def moves(self) -> bool:
+        return self.to != self.from_status
+
+
 def act(req: ServiceRequest, action: str, actor: User | None, params: dict) -> ServiceRequest:
-    machine.transition(req, action, actor, params, HANDLERS)
-    _after(req, action)
+    """Apply `action` to `req` as `actor` (None: the system). Raises 403/404/409/422."""
+    row = machine.guard(action, roles_of(actor, req), req.status)
+    step = Step(request=req, action=action, role=row[2], actor=actor, from_status=row[0],
+                to=row[3][0])
+    handler = HANDLERS.get(action)
+    if handler:
+        handler(step, params or {})
+    if step.to not in row[3]:
+        raise AssertionError(f"handler moved {action} to {step.to}")
+    apply(step)
     return req
 
 
+def apply(step: Step) -> bool:
+    """Write one step, in the caller's transaction, always in this order:
+
+    1. the conditional UPDATE: the request changes only if it is still in `from_status` (and
+       meets `step.where`), so of two racing steps only one wins. A move also sets its new
+       status, `updated_at`, the new step's deadline, and clears `escalated_at`. A move that
+       lost raises 409 `invalid_transition`; a mark that lost returns False. Either way
+       nothing is written;
+    2. the timeline event;
+    3. the partner load: `open_tasks` follows the partner that holds the task (statuses
+       `machine.OPEN`); a dispatch or claim takes a free place atomically (409
+       `partner_at_capacity`);
+    4. the ledger postings the handler prepared (`step.effects`: holds, reservations, the
+       payment, releases, the partner's rating);
+    5. the notifications (inbox rows now, WeChat messages after commit).
+
+    Every step after a request's creation goes through here: the actions of the transition
+    table (`act`), content approval and the escalation of an overdue step.
+    """
+    req, now = step.request, step.at
+    old_partner = req.partner_id
+    values = dict(step.values)
+    if step.moves:
+        values = {"status": step.to, "updated_at": now, "escalated_at": None,
+                  "deadline_at": machine.deadline_for(step.to, req, now), **values}
+    won = db.session.execute(
+        sa.update(ServiceRequest)
+        .where(ServiceRequest.id == req.id, ServiceRequest.status == step.from_status,
+               *step.where)
+        .values(**values).execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(req)  # the row as it now is, relationships (partner) included
+    if not won:  # another step came first since we read the row
+        if not step.moves:
+            return False
+        raise Conflict("invalid_transition", "当前状态不允许此操作",
+                       details={"status": req.status, "action": step.action})
+    db.session.add(RequestEvent(
+        request_id=req.id, action=step.action, from_status=step.from_status, to_status=step.to,
+        actor_id=step.actor.id if step.actor else None, actor_role=step.role, at=now,
+        note=step.note, note_ok=step.note_ok, data=step.data or None))
+    db.session.flush()
+    _move_load(step, old_partner)
+    for effect in step.effects:
+        effect()
+    _notify(step)
+    log.info("request step id=%s action=%s from=%s to=%s by=%s", req.id, step.action,
+             step.from_status, step.to, step.actor.id if step.actor else "system")
+    return True
+
+
+# Steps that give a partner a new task: they take a free place under `capacity` atomically.
+TAKES_PLACE = ("dispatch", "claim")
+
+
+def _move_load(step: Step, old_partner: int | None) -> None:
+    """The partner that held the task before the step gives it up, the one that holds it
+    after takes it."""
+    new_partner = step.request.partner_id
+    held_before = old_partner if step.from_status in machine.OPEN else None
+    held_after = new_partner if step.to in machine.OPEN else None
+    if held_before and held_before != held_after:
+        catalog.change_open_tasks(held_before, -1)
+    if held_after and held_after != held_before:
+        if step.action in TAKES_PLACE:
+            _take_place(held_after)
+        else:  # a redo after a dispute: the partner owes the work whatever its load
+            catalog.change_open_tasks(held_after, +1)
+
+
+def _take_place(partner_id: int) -> None:
+    """One more open task for the partner, only while it has a free place: the conditional
+    UPDATE holds the partner's row until commit, so two racing dispatches or claims for its
+    last place cannot both win (the loser's transaction is rolled back)."""
+    taken = db.session.execute(
+        sa.update(Partner).where(Partner.id == partner_id,
+                                 Partner.open_tasks < Partner.capacity)
+        .values(open_tasks=Partner.open_tasks + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    if not taken:
+        load = db.session.execute(sa.select(Partner.open_tasks, Partner.capacity)
+                                  .where(Partner.id == partner_id)).one()
+        raise Conflict("partner_at_capacity", "该合伙人任务已满",
+                       details={"open_tasks": load.open_tasks, "capacity": load.capacity})
+
+
+class NotEligible(ApiError):
+    status, code, message = 422, "partner_not_eligible", "该合伙人不服务此类别或社区"
+
+
 # -- handlers: validate the body, decide the target, prepare values ---------------------
-def _note(step: machine.Step, text: str | None, required: bool = False) -> None:
+def _note(step: Step, text: str | None, required: bool = False) -> None:
     if required and not (text or "").strip():
         raise Unprocessable(details={"fields": {"reason": ["请填写原因"]}})
     if text:
@@ -120,9 +304,9 @@ def _dispatch(step, params):
         raise Unprocessable(details={"fields": {"partner_id": ["请选择合伙人或放入抢单池"]}})
     partner = catalog.get_partner(params["partner_id"])
     if not catalog.under_contract(partner):
-        raise machine.NotEligible(message="该合伙人已停用或合同已到期")
+        raise NotEligible(message="该合伙人已停用或合同已到期")
     if not catalog.serves(partner, req.category_id, req.community_id):
-        raise machine.NotEligible()
+        raise NotEligible()
     if partner.open_tasks >= partner.capacity:  # the transition re-checks it atomically
         raise Conflict("partner_at_capacity", "该合伙人任务已满", details={
             "open_tasks": partner.open_tasks, "capacity": partner.capacity})
@@ -254,7 +438,7 @@ def _most_points(req: ServiceRequest) -> int:
     return timebank.points_for_minutes(req.max_minutes, req.points_per_hour)
 
 
-def _reserve(step: machine.Step) -> None:
+def _reserve(step: Step) -> None:
     """A community-paid request sets its community's points aside when it is dispatched,
     so that confirming it can never fail on the budget (409 `budget_exhausted` here)."""
     req = step.request
@@ -273,7 +457,7 @@ def _reserve(step: machine.Step) -> None:
     step.effects.append(reserve)
 
 
-def _settle(step: machine.Step) -> None:
+def _settle(step: Step) -> None:
     """Price the work at the request's own terms; pay the partner member who did it once the
     step has won (`request:<id>:settle` makes the credit exactly-once whatever races)."""
     req = step.request
@@ -305,7 +489,7 @@ def _settle(step: machine.Step) -> None:
     step.effects.append(pay)
 
 
-def _release(step: machine.Step) -> None:
+def _release(step: Step) -> None:
     """Give back the resident's escrow (on cancel) and the community's reservation."""
     req = step.request
     ref, n = f"request:{req.id}", req.dispatches
@@ -329,17 +513,39 @@ HANDLERS = {
 }
 
 
+# -- content approval ---------------------------------------------------------------
+def approve_content(req: ServiceRequest, staff: User) -> ServiceRequest:
+    """Staff publish a description that was held because the content check could not run;
+    it may be dispatched from then on. A timeline event `approve_content` records it;
+    approving a published description writes nothing."""
+    require_staff(staff, req.community_id)
+    if req.content_ok:
+        return req
+    step = Step(request=req, action="approve_content", role="staff", actor=staff,
+                from_status=req.status, to=req.status, values={"content_ok": True},
+                where=(ServiceRequest.content_ok.is_(False),))
+    if not apply(step) and not req.content_ok:  # its status moved meanwhile: try again
+        raise Conflict("invalid_transition", "当前状态不允许此操作",
+                       details={"status": req.status, "action": step.action})
+    return req
+
+
 # -- notifications after each step ------------------------------------------------------
-def _after(req: ServiceRequest, action: str) -> None:
+def _notify(step: Step) -> None:
+    req, action, to = step.request, step.action, step.to
     ref, name = f"request:{req.id}", req.category.name
-    if action in ("confirm", "auto_confirm") or (action == "resolve" and
-                                                  req.status == "confirmed"):
+    if action == "escalate":
+        audiences, title = ALERTS[step.from_status]
+        for uid in _recipients(req, audiences):
+            notify(uid, "overdue", title, f"{name} #{req.id}", ref)
+        return
+    if action in ("confirm", "auto_confirm") or (action == "resolve" and to == "confirmed"):
         if req.assignee_id:
             notify(req.assignee_id, "confirmed", "服务已确认",
                    f"{name} 获得 {req.points_settled or 0} 积分", ref)
         return
     if action == "dispatch":
-        if req.status == "dispatched":
+        if to == "dispatched":
             for uid in catalog.partner_member_ids(req.partner_id):
                 notify(uid, "dispatched", "新的派单", f"{name} #{req.id}", ref)
         return
@@ -361,20 +567,20 @@ def _after(req: ServiceRequest, action: str) -> None:
         return
     if action in ("cancel", "resolve"):
         for uid in {req.resident_id, req.assignee_id} - {None}:
-            notify(uid, req.status, "服务请求状态更新", f"{name} #{req.id}", ref,
+            notify(uid, to, "服务请求状态更新", f"{name} #{req.id}", ref,
                    role="resident" if uid == req.resident_id else "partner_member")
 
 
 # -- files ----------------------------------------------------------------------------
 def _can_see(user: User, request_id: int) -> bool:
     req = db.session.get(ServiceRequest, request_id)
-    return req is not None and machine.can_view(user, req)
+    return req is not None and can_view(user, req)
 
 
 files.register_visibility("request", _can_see)
 
 
-# -- deadlines ------------------------------------------------------------------------
+# -- deadlines: one overdue request at a time (the loop: `app/orders/jobs.py`) ----------
 # Overdue steps that move on their own: the system's transition and its counter.
 MOVES = (("dispatched", "expire", "expired"), ("pooled", "expire", "pool_expired"),
          ("completed", "auto_confirm", "auto_confirmed"))
@@ -385,72 +591,35 @@ ALERTS = {
     "in_service": (("staff",), "服务超过最长时长仍未完成"),
     "disputed": (("street_admin",), "服务争议超时未处理"),
 }
+BATCH = 1000
 
 
-def escalate(now=None) -> dict:
-    """Every overdue step escalates once: dispatches and the pool go back to the queue,
-    silent completions are confirmed, and the other steps alert whoever must act.
-
-    Each request is its own transaction; a racing resident confirm simply wins or loses the
-    conditional update, and the ledger key makes a double credit impossible either way.
-    """
-    now = now or utcnow()
-    counts = {"expired": 0, "pool_expired": 0, "auto_confirmed": 0, "escalated": 0,
-              "failed": 0}
-    for status, action, counter in MOVES:
-        for request_id in _overdue(status, now):
-            try:
-                act(get_request(request_id), action, None, {})
-                db.session.commit()
-                counts[counter] += 1
-            except ApiError as err:
-                db.session.rollback()
-                if err.code != "invalid_transition":
-                    counts["failed"] += 1
-                    log.warning("escalation of request %s failed: %s", request_id, err.code)
-    for status in ALERTS:
-        for request_id in _overdue(status, now, unescalated=True):
-            try:
-                counts["escalated"] += int(_alert(request_id, status, now))
-                db.session.commit()
-            except ApiError as err:
-                db.session.rollback()
-                counts["failed"] += 1
-                log.warning("escalation of request %s failed: %s", request_id, err.code)
-    return counts
-
-
-def _overdue(status: str, now, unescalated: bool = False) -> list[int]:
+def overdue_ids(status: str, now: datetime, unescalated: bool = False) -> list[int]:
+    """Requests whose step `status` is past its deadline (at most `BATCH`, oldest first);
+    `unescalated`: not escalated yet."""
     stmt = sa.select(ServiceRequest.id).where(ServiceRequest.status == status,
                                               ServiceRequest.deadline_at < now)
     if unescalated:
         stmt = stmt.where(ServiceRequest.escalated_at.is_(None))
-    ids = list(db.session.scalars(stmt.order_by(ServiceRequest.id).limit(1000)))
-    db.session.rollback()
-    return ids
+    return list(db.session.scalars(stmt.order_by(ServiceRequest.id).limit(BATCH)))
 
 
-def _alert(request_id: int, status: str, now) -> bool:
+def move_overdue(request_id: int, action: str) -> None:
+    """The system's step of an overdue request (`expire`, `auto_confirm`); a racing person's
+    step simply wins or loses the conditional update (409 `invalid_transition`)."""
+    act(get_request(request_id), action, None, {})
+
+
+def alert(request_id: int, status: str, now: datetime) -> bool:
     """Escalate one overdue step once: a conditional UPDATE marks it (a concurrent run or a
-    step that moved the request on loses), then the event and the inbox rows follow."""
-    marked = db.session.execute(
-        sa.update(ServiceRequest)
-        .where(ServiceRequest.id == request_id, ServiceRequest.status == status,
-               ServiceRequest.deadline_at < now, ServiceRequest.escalated_at.is_(None))
-        .values(escalated_at=now).execution_options(synchronize_session=False)).rowcount
-    if not marked:
-        return False
+    step that moved the request on loses: False), then the event `escalate` and the inbox
+    rows of whoever must act follow."""
     req = get_request(request_id)
-    audiences, title = ALERTS[status]
-    told = _recipients(req, audiences)
-    db.session.add(machine.RequestEvent(
-        request_id=req.id, action="escalate", from_status=status, to_status=status,
-        actor_id=None, actor_role="system", at=now,
-        data={"notified": list(audiences)}))
-    for uid in told:
-        notify(uid, "overdue", title, f"{req.category.name} #{req.id}", f"request:{req.id}")
-    log.info("request %s escalated in %s to %s", req.id, status, ",".join(audiences))
-    return True
+    audiences, _ = ALERTS[status]
+    return apply(Step(
+        request=req, action="escalate", role="system", actor=None, from_status=status,
+        to=status, values={"escalated_at": now}, at=now, data={"notified": list(audiences)},
+        where=(ServiceRequest.deadline_at < now, ServiceRequest.escalated_at.is_(None))))
 
 
 def _recipients(req: ServiceRequest, audiences) -> list[int]:

@@ -43,8 +43,8 @@ def test_concurrent_pool_claims_have_one_winner(flow, live_server, make_user):
 
 def test_confirm_racing_auto_confirm_credits_once(flow, live_server, app):
     from app.extensions import db
+    from app.orders.jobs import escalate
     from app.orders.models import ServiceRequest
-    from app.orders.service import escalate
 
     before = flow.balance("demo-partner-1")
     rid = flow.to_state("completed")

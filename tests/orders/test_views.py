@@ -321,3 +321,34 @@ def test_needs_collected_on_visits_count_beside_app_orders(flow, app):
     assert flagged.status_code == 422 and flagged.get_json()["error"]["code"] == \
         "content_rejected"
     assert len(flow.client.get(url, headers=staff).get_json()["items"]) == 3
+
+
+def test_one_schema_filters_each_viewer_and_only_the_service_audits(flow, app):
+    """`RequestOut` masks per viewer by itself and writes nothing; the unmasking is
+    audited by the service that decided to show the request in full."""
+    from app.auth.models import User
+    from app.extensions import db
+    from app.orders import service
+    from app.orders.models import ServiceRequest
+    from app.orders.schemas import RequestOut, Shown, Viewer
+
+    rid = flow.to_state("accepted")
+    with app.app_context():
+        req = db.session.get(ServiceRequest, rid)
+        before = len(_unmaskings(app, rid))
+        dump = RequestOut().dump
+
+        def seen(roles, **kw):
+            return dump(Shown(req, Viewer(req.assignee_id, frozenset(roles), **kw), []))
+
+        assert _full(seen({"partner", "assignee"}))
+        assert not _full(seen({"partner", "assignee"}, listed=True))
+        assert not _full(seen({"partner"}))
+        req.content_ok = False
+        assert seen({"partner"})["description"] == "（内容审核中）"
+        assert seen({"staff"}, listed=True)["description"] == req.description
+        assert len(_unmaskings(app, rid)) == before
+        staff = db.session.scalar(sa.select(User).where(User.openid == "demo-staff-1"))
+        assert _full(dump(service.request_view(req, staff)))
+        db.session.commit()
+    assert len(_unmaskings(app, rid)) == before + 1
