@@ -18,9 +18,11 @@ from app.web.errors import register_error_handlers
 from app.web.jsonbody import check_json_body
 from config import CONFIGS
 
-# Domain packages, lowest first. Each has models.py and routes.py (a flask-smorest `blp`).
+# Domain packages, lowest first. Each has models.py, and either routes.py with one blueprint
+# (`blp`) or, split by resource, a routes/ package whose __init__ lists its blueprints (`blps`).
 DOMAINS = ("wechat", "audit", "auth", "community", "notifications", "files", "timebank",
-           "catalog", "orders", "volunteering", "mediation", "evaluations", "approvals")
+           "catalog", "orders", "volunteering", "party", "mediation", "evaluations",
+           "approvals")
 
 
 def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
@@ -72,7 +74,9 @@ def _import_models() -> None:
 def register_blueprints(app: Flask) -> None:
     api.register_blueprint(health_blp)
     for domain in DOMAINS:
-        api.register_blueprint(importlib.import_module(f"app.{domain}.routes").blp)
+        module = importlib.import_module(f"app.{domain}.routes")
+        for blp in getattr(module, "blps", [module.blp]):
+            api.register_blueprint(blp)
     app.register_blueprint(docs_assets)
 
 

@@ -84,7 +84,8 @@ def seed(skip: tuple[str, ...] = ()) -> int:
                           "identities, an admin among them, have well-known openids")
     _created = 0
     _seed_base()
-    for domain in ("catalog", "timebank", "orders", "volunteering", "mediation", "evaluations"):
+    for domain in ("catalog", "timebank", "orders", "volunteering", "party", "mediation",
+                   "evaluations"):
         if domain in skip:
             continue
         importlib.import_module(f"app.{domain}.demo").seed()

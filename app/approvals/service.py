@@ -12,8 +12,9 @@ from app.community.models import HouseholdBinding
 from app.errors import Unprocessable
 from app.extensions import db
 from app.orders.models import ServiceRequest
+from app.party.models import PartyRegistration
 from app.volunteering.attendance import REVIEWABLE
-from app.volunteering.models import Attendance, PartyRegistration
+from app.volunteering.models import Attendance
 
 # Held text matters while the request is alive; closed requests are left alone.
 HELD_LIVE = ("submitted", "dispatched", "pooled", "accepted", "in_service", "completed",

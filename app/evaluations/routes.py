@@ -30,7 +30,7 @@ def create_campaign(data):
     of a party member serving in the community; `partner`: a partner serving it). Scores name
     a target by the `targets[].id` returned here."""
     campaign = service.create_campaign(require_user(), data, utcnow())
-    return campaign_view(campaign)  # @idempotent commits
+    return campaign_view(campaign)
 
 
 @blp.route("/evaluations", methods=["GET"])

@@ -16,7 +16,7 @@
 - After the close, staff name the best from the final list; each keeps the honour on its
   profile (`GET /evaluations/honours?kind=&id=`).
 
-Services flush and never commit; the routes commit once.
+Services flush and never commit; the write boundary commits once per request.
 """
 import logging
 from datetime import datetime, timedelta
@@ -33,10 +33,11 @@ from app.catalog import service as catalog
 from app.catalog.models import Partner
 from app.community.models import Community, HouseholdBinding
 from app.community.service import get_community
-from app.errors import ApiError, Conflict, Forbidden, NotFound, Unprocessable
+from app.errors import ApiError, Conflict, Forbidden, Unprocessable
 from app.evaluations.models import Campaign, Honour, Review, Score, Target
 from app.extensions import db
 from app.orders.queries import partner_ratings
+from app.sql import get_or_404
 from app.wechat.content import screen
 
 log = logging.getLogger(__name__)
@@ -49,10 +50,7 @@ class NotOpen(ApiError):
 
 
 def get_campaign(campaign_id: int) -> Campaign:
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise NotFound(message="评议活动不存在")
-    return campaign
+    return get_or_404(Campaign, campaign_id, "评议活动不存在")
 
 
 def status(campaign: Campaign, now: datetime) -> str:

@@ -16,7 +16,8 @@ from app.demo import get_or_create
 from app.extensions import db
 from app.mediation import service
 from app.mediation.models import MediationCase
-from app.volunteering.models import PartyRegistration, Team
+from app.party.models import PartyRegistration
+from app.volunteering.models import Team
 
 EARLIER = "楼上卫生间漏水，浸湿楼下天花板，双方就维修费用争执"
 CURRENT = "楼上空调外机夜间噪音大，楼下多次沟通未果"

@@ -28,7 +28,7 @@ def open_case(data):
     user = require_user()
     case = service.open_case(user, data, utcnow())
     mediators = service.case_mediator_ids([case.id])[case.id]
-    return service.case_view(case, user, mediators, utcnow(), detail=True)  # @idempotent commits
+    return service.case_view(case, user, mediators, utcnow(), detail=True)
 
 
 @blp.route("/mediations", methods=["GET"])

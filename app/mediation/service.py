@@ -11,7 +11,7 @@ Who does what:
   staff and the case's mediators; every other viewer sees them masked, and the parties' names
   and phones are masked inside the case's texts too.
 
-Services flush and never commit; the routes commit once.
+Services flush and never commit; the write boundary commits once per request.
 """
 import base64
 import logging
@@ -27,7 +27,7 @@ from app.common.masking import mask_name, mask_phone
 from app.common.timeutil import SHANGHAI
 from app.community.models import Community, Household
 from app.community.service import get_community
-from app.errors import Conflict, Forbidden, NotFound, Unprocessable
+from app.errors import Conflict, Forbidden, Unprocessable
 from app.extensions import db
 from app.mediation.models import (
     MediationCase,
@@ -37,6 +37,7 @@ from app.mediation.models import (
     MediationSession,
     MediationTeamHelp,
 )
+from app.sql import get_or_404
 from app.volunteering.teams import get_team
 from app.web.pagination import MAX_LIMIT
 
@@ -79,9 +80,7 @@ def can_view(user: User, case: MediationCase, mediators: set[int]) -> bool:
 
 def get_case(case_id: int, user: User) -> tuple[MediationCase, set[int]]:
     """The case and its mediators' ids, or 404 (also to those who may not see it)."""
-    case = db.session.get(MediationCase, case_id)
-    if case is None:
-        raise NotFound(message="调解案件不存在")
+    case = get_or_404(MediationCase, case_id, "调解案件不存在")
     mediators = case_mediator_ids([case.id])[case.id]
     require(can_view(user, case, mediators), hide=True)
     return case, mediators

@@ -195,3 +195,17 @@ def partner_ratings(partner_ids: list[int], community_id: int, start: datetime,
                confirmed.c.at >= start, confirmed.c.at < end)
         .group_by(ServiceRequest.partner_id)).all()
     return {pid: (int(n), int(total or 0)) for pid, n, total in rows}
+
+
+def completed_by_assignee(user_ids: list[int], start: datetime,
+                          end: datetime) -> dict[int, int]:
+    """Service requests each user completed as the assignee in [start, end), read from the
+    requests' timelines: {user_id: count}. Read by the party domain's quarterly summaries."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(RequestEvent.actor_id, sa.func.count(sa.distinct(RequestEvent.request_id)))
+        .where(RequestEvent.action == "complete", RequestEvent.actor_id.in_(user_ids),
+               RequestEvent.at >= start, RequestEvent.at < end)
+        .group_by(RequestEvent.actor_id)).all()
+    return {uid: int(n) for uid, n in rows}

@@ -31,14 +31,14 @@ from app.common.timeutil import SHANGHAI, local_iso
 from app.community.models import Community
 from app.errors import Conflict, Forbidden, Unprocessable
 from app.extensions import db
-from app.sql import insert_ignoring_conflict
+from app.sql import get_or_404, insert_ignoring_conflict
+from app.timebank import service as timebank
 from app.volunteering import codes
 from app.volunteering.geo import haversine_m
 from app.volunteering.models import Attendance, Shift, Signup, UsedCode, UsedPass
 from app.volunteering.service import (
     GRACE,
     clipped_minutes,
-    get_or_404,
     get_shift,
     lock_user,
     staff_shift,
@@ -120,8 +120,8 @@ def _close_attendance(att: Attendance, shift: Shift, now: datetime) -> Attendanc
     att.minutes = clipped_minutes(shift, att.checked_in_at, now)
     att.status = "partial" if att.minutes * 10 < shift.minutes * 6 else "pending"
     db.session.flush()
-    log.info("checkout attendance=%s minutes=%s status=%s proof=%s/%s", att.id, att.minutes,
-             att.status, att.in_proof, att.out_proof)
+    log.info("checkout attendance=%s minutes=%s status=%s in_proof=%s out_proof=%s", att.id,
+             att.minutes, att.status, att.in_proof, att.out_proof)
     if att.status == "pending" and shift.activity.auto_approve and att.proven_on_site:
         _credit(att, None, att.minutes, "自动审核：签到、签退均由工作人员现场扫码核验", now)
     return att
@@ -251,7 +251,7 @@ def scan(staff: User, shift_id: int, token: str, kind: str, now: datetime) -> At
 
 # -- review -----------------------------------------------------------------------------
 def staff_attendance(user: User, attendance_id: int) -> Attendance:
-    att = get_or_404(Attendance, attendance_id, "志愿记录")
+    att = get_or_404(Attendance, attendance_id, "志愿记录不存在")
     require(has_role(user, "staff", community_id=att.community_id), hide=True)
     return att
 
@@ -266,6 +266,15 @@ def _locked(att: Attendance) -> Attendance:
 def _unfinished(att: Attendance) -> bool:
     """Checked in, never checked out, and no minutes entered by staff yet."""
     return not att.manual and att.checked_in_at is not None and att.checked_out_at is None
+
+
+def visible(user: User, attendance_id: int) -> Attendance:
+    """The volunteer's own attendance, or one of a community the user is staff of; to anyone
+    else 404, as if it did not exist."""
+    att = get_or_404(Attendance, attendance_id, "志愿记录不存在")
+    require(att.user_id == user.id or has_role(user, "staff", community_id=att.community_id),
+            hide=True)
+    return att
 
 
 def approve(user: User, attendance_id: int, minutes: int | None, note: str,
@@ -291,8 +300,6 @@ def approve(user: User, attendance_id: int, minutes: int | None, note: str,
 
 def _credit(att: Attendance, reviewer_id: int | None, minutes: int, note: str,
             now: datetime) -> Attendance:
-    from app.timebank import service as timebank
-
     points = timebank.points_for_minutes(minutes, att.shift.points_per_hour)
     done = db.session.execute(
         sa.update(Attendance)
@@ -384,7 +391,7 @@ def record_manual(staff: User, shift_id: int, user_id: int, minutes: int, reason
     community each calendar month (of the shift)."""
     shift = get_shift(shift_id)
     require(has_role(staff, "staff", community_id=shift.community_id), hide=True)
-    get_or_404(User, user_id, "用户")
+    get_or_404(User, user_id, "用户不存在")
     if user_id == staff.id:
         raise Forbidden("self_review", "不能为自己补录志愿记录")
     if now < shift.starts_at:

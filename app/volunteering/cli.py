@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 
 from app.common.timeutil import utcnow
 from app.extensions import db
+from app.volunteering.service import close_ended_shifts
 
 group = AppGroup("volunteering", help="志愿服务维护命令")
 
@@ -12,8 +13,6 @@ group = AppGroup("volunteering", help="志愿服务维护命令")
 @group.command("close-shifts")
 def close_shifts():
     """Close every shift whose check-out grace has passed: no-shows and unfinished check-ins."""
-    from app.volunteering.service import close_ended_shifts
-
     results = close_ended_shifts(utcnow())
     db.session.commit()
     no_shows = sum(r["no_shows"] for r in results)

@@ -1,9 +1,9 @@
 """Demo data of this domain for `flask seed-demo` (idempotent).
 
-Teams of community 1, an approved party registration for `demo-volunteer-1` with a 党员邻居
-pairing, and an activity at 观湖志愿V站 with one shift running now and one later. When the demo
-activity has no shift left to end (the seed is run again days later), a fresh pair is added,
-so the demo flow always has a current shift.
+Teams of community 1 (`demo-volunteer-1` leads the 党员先锋队 and serves at the V站), and an
+activity at 观湖志愿V站 with one shift running now and one later. When the demo activity has no
+shift left to end (the seed is run again days later), a fresh pair is added, so the demo flow
+always has a current shift.
 """
 from datetime import timedelta
 
@@ -11,18 +11,11 @@ import sqlalchemy as sa
 
 from app.auth.models import User
 from app.common.timeutil import utcnow
-from app.community.models import Building, Community, Compound, Grid, Household, Station
+from app.community.models import Community, Station
 from app.demo import get_or_create
 from app.extensions import db
 from app.volunteering import codes
-from app.volunteering.models import (
-    Activity,
-    Pairing,
-    PartyRegistration,
-    Shift,
-    Team,
-    TeamMember,
-)
+from app.volunteering.models import Activity, Shift, Team, TeamMember
 
 ACTIVITY_TITLE = "观湖志愿V站便民服务日"
 TEAMS = [("观湖志愿V站", "v_station"), ("观湖党员先锋队", "party_vanguard"),
@@ -38,7 +31,6 @@ def seed() -> None:
     volunteer = _one(User, openid="demo-volunteer-1")
     staff = _one(User, openid="demo-staff-1")
     station = _one(Station, community_id=community.id, name="观湖志愿V站")
-    grid = _one(Grid, community_id=community.id, name="观湖第一网格")
     now = utcnow()
 
     teams = {}
@@ -49,22 +41,6 @@ def seed() -> None:
             community_id=community.id, name=name)
     for kind in ("party_vanguard", "v_station"):
         get_or_create(TeamMember, team_id=teams[kind].id, user_id=volunteer.id)
-
-    reg = get_or_create(
-        PartyRegistration,
-        {"unit_name": "区供电公司", "roles": "info_officer,volunteer", "grid_id": grid.id,
-         "status": "approved", "decided_by_id": staff.id, "decided_at": now,
-         "note": "演示数据"},
-        user_id=volunteer.id, community_id=community.id)
-    elder_home = db.session.scalar(  # 李大爷 (demo-resident-2), 老粮站院落 1栋 3
-        sa.select(Household).join(Building, Building.id == Household.building_id)
-        .join(Compound, Compound.id == Building.compound_id)
-        .where(Compound.community_id == community.id, Compound.name == "老粮站院落",
-               Building.name == "1栋", Household.room == "3"))
-    if elder_home is not None:
-        get_or_create(Pairing, {"member_id": volunteer.id, "community_id": community.id,
-                                "reason": "独居老人，每周走访", "created_by_id": staff.id},
-                      registration_id=reg.id, household_id=elder_home.id, ended_at=None)
 
     activity = get_or_create(
         Activity, {"team_id": teams["v_station"].id, "created_by_id": staff.id,

@@ -21,6 +21,7 @@ from app.community.service import get_community, require_staff
 from app.errors import ApiError, Conflict, NotFound, Unprocessable
 from app.extensions import db
 from app.notifications.service import notify
+from app.sql import get_or_404
 from app.volunteering import codes
 from app.volunteering.models import (
     Activity,
@@ -36,15 +37,13 @@ GRACE = timedelta(minutes=30)
 ROLE_NAMES = {"volunteer": "志愿者", "party_member": "党员"}
 
 
-def get_or_404(model, obj_id: int, what: str):
-    obj = db.session.get(model, obj_id)
-    if obj is None:
-        raise NotFound(message=f"{what}不存在")
-    return obj
+def users_brief(*relationships):
+    """Loader options for lists that show users by nickname: joined, without their grants."""
+    return [joinedload(rel).lazyload(User.grants) for rel in relationships]
 
 
 def get_activity(activity_id: int) -> Activity:
-    return get_or_404(Activity, activity_id, "活动")
+    return get_or_404(Activity, activity_id, "活动不存在")
 
 
 def get_shift(shift_id: int) -> Shift:
@@ -77,7 +76,7 @@ def create_activity(user: User, data: dict, now: datetime) -> Activity:
     require_staff(user, community_id)
     team_id = data.get("team_id")
     if team_id is not None:
-        team = get_or_404(Team, team_id, "队伍")
+        team = get_or_404(Team, team_id, "队伍不存在")
         if team.community_id != community_id:
             raise Unprocessable(details={"fields": {"team_id": ["队伍不属于该社区"]}})
     require_clean({"title": data["title"], "description": data.get("description")},
@@ -118,7 +117,7 @@ def _new_shift(activity: Activity, community: Community, spec: dict, now: dateti
     spec = dict(spec)
     station_id = spec.pop("station_id", None)
     if station_id is not None:
-        station = get_or_404(Station, station_id, "站点")
+        station = get_or_404(Station, station_id, "站点不存在")
         if station.community_id != activity.community_id:
             raise Unprocessable(details={"fields": {"station_id": ["站点不属于该社区"]}})
         spec.setdefault("lat", station.lat)
@@ -202,7 +201,7 @@ def signup(user: User, shift_id: int, now: datetime) -> tuple[Signup, bool]:
                  updated_at=now)
     db.session.add(row)
     db.session.flush()
-    log.info("signup id=%s shift=%s user=%s %s", row.id, shift.id, user.id, status)
+    log.info("signup id=%s shift=%s user=%s status=%s", row.id, shift.id, user.id, status)
     return row, True
 
 

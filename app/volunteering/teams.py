@@ -15,8 +15,8 @@ from app.community.models import Station
 from app.community.service import get_community, require_staff
 from app.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.extensions import db
+from app.sql import get_or_404
 from app.volunteering.models import Team, TeamMember
-from app.volunteering.party import join_team
 from app.wechat.content import require_clean
 
 log = logging.getLogger(__name__)
@@ -62,8 +62,7 @@ def add_member(user: User, team_id: int, member_id: int, now: datetime) -> TeamM
     team = get_team(team_id)
     if not can_manage(user, team):
         raise Forbidden()
-    if db.session.get(User, member_id) is None:
-        raise NotFound(message="用户不存在")
+    get_or_404(User, member_id, "用户不存在")
     return join_team(team, member_id, now)
 
 
@@ -79,3 +78,14 @@ def remove_member(user: User, team_id: int, member_id: int) -> None:
         raise NotFound(message="该用户不是队员")
     db.session.delete(member)
     db.session.flush()
+
+
+def join_team(team: Team, user_id: int, now: datetime) -> TeamMember:
+    """The user joins the team (a member already stays as they are)."""
+    member = db.session.scalar(sa.select(TeamMember).where(
+        TeamMember.team_id == team.id, TeamMember.user_id == user_id))
+    if member is None:
+        member = TeamMember(team_id=team.id, user_id=user_id, joined_at=now)
+        db.session.add(member)
+        db.session.flush()
+    return member

@@ -14,7 +14,8 @@ V_STATION = (29.3401, 105.2893)
 def test_seed_is_idempotent_and_has_shifts_around_now(app, seeded):
     from app.demo import seed
     from app.extensions import db
-    from app.volunteering.models import Activity, PartyRegistration, Shift, Team
+    from app.party.models import PartyRegistration
+    from app.volunteering.models import Activity, Shift, Team
 
     with app.app_context():
         assert seed() == 0

@@ -1,19 +1,94 @@
-"""Attendance review and make-up records, volunteer records, leaderboards and teams."""
+"""Attendance: on-site check-in and check-out (the shift's code, or the volunteer's pass that
+staff scan), staff review, make-up records (补录), volunteer records and leaderboards.
+
+Writes a phone may retry on a bad network (check-in, check-out, scan, approval, make-up
+record, entered minutes) accept an `Idempotency-Key`.
+"""
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from app.auth.permissions import has_role, login_required, require, require_user, roles_required
 from app.common.timeutil import utcnow
 from app.community.service import get_community, require_staff
-from app.volunteering import attendance, stats, teams
+from app.extensions import limiter
+from app.volunteering import attendance, codes, service, stats, teams
 from app.volunteering import schemas as s
-from app.volunteering.models import Attendance, Shift, Team, TeamMember
-from app.volunteering.routes import blp, page, users_brief
-from app.volunteering.service import get_or_404
+from app.volunteering.models import Attendance, Shift
+from app.volunteering.service import users_brief
+from app.web.boundary import Blueprint
 from app.web.idempotency import idempotent
-from app.web.pagination import PageArgs
+from app.web.pagination import PageArgs, page
+
+blp = Blueprint("attendance", __name__, description="签到签退、审核与补录、志愿记录与排行")
 
 
+def _checkin_limit() -> str:
+    """Per volunteer: enough for real retries, far too few to guess a six-digit code."""
+    return current_app.config.get("CHECKIN_RATE_LIMIT", "30 per minute")
+
+
+# -- on site ----------------------------------------------------------------------------------
+@blp.route("/shifts/<int:shift_id>/checkin-code", methods=["GET"])
+@blp.response(200, s.CheckinCodeOut)
+@roles_required("staff", "admin")
+def checkin_code(shift_id):
+    """The code to show as a QR on site; every staff device shows the same one."""
+    shift = service.staff_shift(require_user(), shift_id)
+    code, expires_in = codes.current(shift.secret, utcnow())
+    return {"code": code, "expires_in": expires_in, "qr": f"llt:checkin:{shift.id}:{code}"}
+
+
+@blp.route("/shifts/<int:shift_id>/checkin", methods=["POST"])
+@idempotent
+@blp.arguments(s.OnSitePositionIn)
+@blp.response(201, s.CheckinOut)
+@blp.alt_response(200, schema=s.CheckinOut, description="已签到：返回首次签到")
+@limiter.limit(_checkin_limit)
+@login_required
+def checkin(data, shift_id):
+    """On site, inside the window (30 min grace) and, where asked, with the current code.
+    Checking in again returns the first check-in (200)."""
+    att, created = attendance.check_in(require_user(), shift_id, data["lat"], data["lng"],
+                                       data["code"], utcnow())
+    return att, 201 if created else 200
+
+
+@blp.route("/shifts/<int:shift_id>/checkout", methods=["POST"])
+@idempotent
+@blp.arguments(s.OnSitePositionIn)
+@blp.response(200, s.CheckoutOut)
+@limiter.limit(_checkin_limit)
+@login_required
+def checkout(data, shift_id):
+    """Minutes clipped to the shift; `pending` (or `partial`) until staff approve: the
+    shift-wide code never credits on its own, whatever the activity's auto-approval."""
+    return attendance.check_out(require_user(), shift_id, data["lat"], data["lng"],
+                                data["code"], utcnow())
+
+
+@blp.route("/shifts/<int:shift_id>/pass", methods=["GET"])
+@blp.response(200, s.PassOut)
+@login_required
+def shift_pass(shift_id):
+    """The signed-up volunteer's personal pass, shown as a QR for staff on site to scan: for
+    check-in, then (once checked in) for check-out. Single-use, valid for 60 seconds."""
+    body = attendance.issue_pass(require_user(), shift_id, utcnow())
+    return body, 200, {"Cache-Control": "no-store"}
+
+
+@blp.route("/shifts/<int:shift_id>/scan", methods=["POST"])
+@idempotent
+@blp.arguments(s.ScanIn)
+@blp.response(200, s.ScanOut)
+@roles_required("staff", "admin")
+def scan_pass(data, shift_id):
+    """Staff of the shift's community scan a volunteer's pass to check them in (`in`) or out
+    (`out`), proven on site. A used, expired, forged or other shift's pass is refused."""
+    return attendance.scan(require_user(), shift_id, data["token"], data["kind"], utcnow())
+
+
+# -- review and make-up records --------------------------------------------------------------
 def _attendances():
     return sa.select(Attendance).options(
         joinedload(Attendance.shift).joinedload(Shift.activity), *users_brief(Attendance.user))
@@ -49,11 +124,7 @@ def my_attendances(args):
 @blp.response(200, s.AttendanceOut)
 @login_required
 def get_attendance(attendance_id):
-    user = require_user()
-    att = get_or_404(Attendance, attendance_id, "志愿记录")
-    require(att.user_id == user.id or has_role(user, "staff", community_id=att.community_id),
-            hide=True)
-    return att
+    return attendance.visible(require_user(), attendance_id)
 
 
 @blp.route("/attendances/<int:attendance_id>/approve", methods=["POST"])
@@ -102,6 +173,7 @@ def record_manual(data):
                                     data["minutes"], data["reason"], utcnow())
 
 
+# -- records and leaderboards ----------------------------------------------------------------
 @blp.route("/me/volunteer-record", methods=["GET"])
 @blp.arguments(s.VolunteerRecordArgs, location="query")
 @blp.response(200, s.VolunteerRecordOut)
@@ -142,60 +214,3 @@ def team_leaderboard(args, team_id):
     items = stats.leaderboard(team.community_id, args["period"], utcnow(), args["limit"],
                               team_id=team.id)
     return {"period": args["period"], "items": items}
-
-
-# -- teams ----------------------------------------------------------------------------------
-@blp.route("/teams", methods=["GET"])
-@blp.arguments(s.TeamListArgs, location="query")
-@blp.response(200, s.TeamPage)
-@login_required
-def list_teams(args):
-    stmt = sa.select(Team).options(*users_brief(Team.leader)).where(
-        Team.community_id == args["community_id"])
-    if args["kind"]:
-        stmt = stmt.where(Team.kind == args["kind"])
-    return page(stmt, Team.id, args, newest_first=False)
-
-
-@blp.route("/teams", methods=["POST"])
-@blp.arguments(s.TeamIn)
-@blp.response(201, s.TeamOut)
-@roles_required("staff", "admin")
-def create_team(data):
-    team = teams.create_team(require_user(), data, utcnow())
-    return team
-
-
-@blp.route("/teams/<int:team_id>", methods=["GET"])
-@blp.response(200, s.TeamOut)
-@login_required
-def get_team(team_id):
-    return teams.get_team(team_id)
-
-
-@blp.route("/teams/<int:team_id>/members", methods=["GET"])
-@blp.arguments(PageArgs, location="query")
-@blp.response(200, s.TeamMemberPage)
-@login_required
-def list_members(args, team_id):
-    teams.get_team(team_id)
-    stmt = sa.select(TeamMember).options(*users_brief(TeamMember.user)).where(
-        TeamMember.team_id == team_id)
-    return page(stmt, TeamMember.id, args, newest_first=False)
-
-
-@blp.route("/teams/<int:team_id>/members", methods=["POST"])
-@blp.arguments(s.TeamMemberIn)
-@blp.response(201, s.TeamMemberOut)
-@login_required
-def add_member(data, team_id):
-    """Staff of the team's community or its leader."""
-    member = teams.add_member(require_user(), team_id, data["user_id"], utcnow())
-    return member
-
-
-@blp.route("/teams/<int:team_id>/members/<int:user_id>", methods=["DELETE"])
-@blp.response(204)
-@login_required
-def remove_member(team_id, user_id):
-    teams.remove_member(require_user(), team_id, user_id)

@@ -3,22 +3,17 @@ import sqlalchemy as sa
 from flask import Response
 
 from app.audit.service import record
-from app.auth.permissions import (
-    has_role,
-    login_required,
-    require,
-    require_user,
-    roles_required,
-)
+from app.auth.permissions import login_required, require_user, roles_required
 from app.common.timeutil import utcnow
 from app.community.service import require_staff
-from app.errors import NotFound
-from app.volunteering import party
-from app.volunteering import schemas as s
-from app.volunteering.models import Pairing, PartyRegistration, Visit
-from app.volunteering.routes import blp, page, users_brief
-from app.volunteering.service import get_or_404
-from app.web.pagination import PageArgs
+from app.party import schemas as s
+from app.party import service as party
+from app.party.models import Pairing, PartyRegistration, Visit
+from app.volunteering.service import users_brief
+from app.web.boundary import Blueprint
+from app.web.pagination import PageArgs, page
+
+blp = Blueprint("party", __name__, url_prefix="/api/v1", description="党员双报到与党员邻居")
 
 
 @blp.route("/party/registrations", methods=["POST"])
@@ -84,14 +79,8 @@ def reject_registration(data, registration_id):
 @login_required
 def registration_summary(args, registration_id):
     """The member's quarterly service summary: the member or staff of the community."""
-    user = require_user()
-    reg = get_or_404(PartyRegistration, registration_id, "报到申请")
-    require(reg.user_id == user.id or has_role(user, "staff", community_id=reg.community_id),
-            hide=True)
-    rows = party.summaries(reg.community_id, args["year"], args["quarter"], reg.id)
-    if not rows:
-        raise NotFound("registration_not_approved", "报到尚未审核通过")
-    return rows[0]
+    return party.member_summary(require_user(), registration_id, args["year"],
+                                args["quarter"])
 
 
 @blp.route("/party/summaries/export", methods=["GET"])

@@ -4,7 +4,10 @@ and the quarterly service summary that staff send to each member's employer unit
 Registrations are decided only by staff of their own community (others get 404: they may not
 even learn it exists). Approval grants the community-scoped roles through the auth service
 (party_member, and volunteer or mediator when registered as such) and places the member in a
-grid and teams.
+grid and teams (volunteering's teams).
+
+The summary's hours, shifts and no-shows come from volunteering's statistics, and the service
+requests each member completed from the orders domain's read queries.
 """
 import csv
 import io
@@ -19,17 +22,14 @@ from app.auth.permissions import has_role, require
 from app.common.masking import mask_phone
 from app.community.models import Grid
 from app.community.service import get_community, get_household
-from app.errors import Conflict, Unprocessable
+from app.errors import Conflict, NotFound, Unprocessable
 from app.extensions import db
-from app.volunteering.models import (
-    Pairing,
-    PartyRegistration,
-    Team,
-    TeamMember,
-    Visit,
-)
-from app.volunteering.service import get_or_404
+from app.orders.queries import completed_by_assignee
+from app.party.models import Pairing, PartyRegistration, Visit
+from app.sql import get_or_404
+from app.volunteering.models import Team
 from app.volunteering.stats import attendance_totals, no_show_counts, quarter_bounds
+from app.volunteering.teams import join_team
 from app.wechat.content import require_clean
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def register(user: User, community_id: int, unit_name: str, roles: list[str],
 
 
 def staff_registration(staff: User, registration_id: int) -> PartyRegistration:
-    reg = get_or_404(PartyRegistration, registration_id, "报到申请")
+    reg = get_or_404(PartyRegistration, registration_id, "报到申请不存在")
     require(has_role(staff, "staff", community_id=reg.community_id), hide=True)
     return reg
 
@@ -90,7 +90,7 @@ def decide(staff: User, registration_id: int, approve: bool, now: datetime, note
                                         {"community_id": reg.community_id})
         for team in teams:
             join_team(team, member.id, now)
-    log.info("party registration %s id=%s by=%s", reg.status, reg.id, staff.id)
+    log.info("party registration decided id=%s status=%s by=%s", reg.id, reg.status, staff.id)
     return reg
 
 
@@ -103,16 +103,6 @@ def _check_placement(community_id: int, grid_id: int | None, team_ids: list[int]
     if len(teams) != len(set(team_ids)) or any(t.community_id != community_id for t in teams):
         raise Unprocessable(details={"fields": {"team_ids": ["队伍不属于该社区"]}})
     return teams
-
-
-def join_team(team: Team, user_id: int, now: datetime) -> TeamMember:
-    member = db.session.scalar(sa.select(TeamMember).where(
-        TeamMember.team_id == team.id, TeamMember.user_id == user_id))
-    if member is None:
-        member = TeamMember(team_id=team.id, user_id=user_id, joined_at=now)
-        db.session.add(member)
-        db.session.flush()
-    return member
 
 
 # -- 党员邻居: pairings and visits -----------------------------------------------------------
@@ -145,13 +135,13 @@ def can_see_pairing(user: User, pairing: Pairing) -> bool:
 
 
 def visible_pairing(user: User, pairing_id: int) -> Pairing:
-    pairing = get_or_404(Pairing, pairing_id, "结对")
+    pairing = get_or_404(Pairing, pairing_id, "结对不存在")
     require(can_see_pairing(user, pairing), hide=True)
     return pairing
 
 
 def end_pairing(staff: User, pairing_id: int, now: datetime) -> Pairing:
-    pairing = get_or_404(Pairing, pairing_id, "结对")
+    pairing = get_or_404(Pairing, pairing_id, "结对不存在")
     require(has_role(staff, "staff", community_id=pairing.community_id), hide=True)
     if pairing.ended_at is not None:
         raise Conflict("pairing_ended", "该结对已结束")
@@ -200,7 +190,7 @@ def summaries(community_id: int, year: int, quarter: int,
                Visit.visited_at >= start, Visit.visited_at < end)
         .group_by(Pairing.registration_id)).all()
     visits = {rid: (int(n), int(m)) for rid, n, m in visit_rows}
-    handled = requests_handled(user_ids, start, end)
+    handled = completed_by_assignee(user_ids, start, end)
     out = []
     for reg in regs:
         t = totals.get(reg.user_id, {})
@@ -219,19 +209,15 @@ def summaries(community_id: int, year: int, quarter: int,
     return out
 
 
-def requests_handled(user_ids: list[int], start: datetime, end: datetime) -> dict[int, int]:
-    """Service requests each member completed as the assignee in [start, end), read from the
-    requests' timelines (read only: the orders domain owns them)."""
-    from app.orders.models import RequestEvent
-
-    if not user_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(RequestEvent.actor_id, sa.func.count(sa.distinct(RequestEvent.request_id)))
-        .where(RequestEvent.action == "complete", RequestEvent.actor_id.in_(user_ids),
-               RequestEvent.at >= start, RequestEvent.at < end)
-        .group_by(RequestEvent.actor_id)).all()
-    return {uid: int(n) for uid, n in rows}
+def member_summary(user: User, registration_id: int, year: int, quarter: int) -> dict:
+    """The member's own summary of the quarter, for the member or staff of the community."""
+    reg = get_or_404(PartyRegistration, registration_id, "报到申请不存在")
+    require(reg.user_id == user.id or has_role(user, "staff", community_id=reg.community_id),
+            hide=True)
+    rows = summaries(reg.community_id, year, quarter, reg.id)
+    if not rows:
+        raise NotFound("registration_not_approved", "报到尚未审核通过")
+    return rows[0]
 
 
 CSV_HEADER = ["姓名", "手机号", "工作单位", "报到岗位", "年度", "季度", "志愿时长(小时)",
