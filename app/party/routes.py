@@ -13,7 +13,7 @@ from app.volunteering.service import users_brief
 from app.web.boundary import Blueprint
 from app.web.pagination import PageArgs, page
 
-blp = Blueprint("party", __name__, url_prefix="/api/v1", description="党员双报到与党员邻居")
+blp = Blueprint("party", __name__, url_prefix="/api/v1", tag="volunteering")
 
 
 @blp.route("/party/registrations", methods=["POST"])

@@ -17,9 +17,7 @@
 Services flush and never commit; CLI commands and jobs commit per batch in their own modules.
 """
 import logging
-import random
 import re
-import time
 from contextvars import ContextVar
 from functools import lru_cache, wraps
 
@@ -27,41 +25,19 @@ from flask import make_response, request
 from flask_smorest import Blueprint as SmorestBlueprint
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
 
 from app.errors import ApiError
 from app.extensions import db
+from app.web.idempotency import run_idempotent
+from app.web.retry import run_with_retry
 
 log = logging.getLogger(__name__)
 
-RETRIES = 5
-RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class ReadWrote(RuntimeError):
     """A GET view tried to write: a programming error, never a client's."""
-
-
-def is_retryable(err: Exception) -> bool:
-    """A deadlock or serialization failure: the transaction may simply be run again."""
-    orig = getattr(err, "orig", None)
-    return isinstance(err, DBAPIError) and getattr(orig, "sqlstate", None) in RETRYABLE_SQLSTATES
-
-
-def run_with_retry(unit):
-    """Run `unit()` (a whole transaction), again after a rollback when the database asks."""
-    for attempt in range(RETRIES):
-        try:
-            return unit()
-        except DBAPIError as err:
-            db.session.rollback()
-            if not is_retryable(err):
-                raise
-            log.info("transaction retried sqlstate=%s attempt=%s", err.orig.sqlstate,
-                     attempt + 1)
-            time.sleep(random.uniform(0.005, 0.03) * (attempt + 1))  # noqa: S311
-    raise ApiError("busy_try_again", "系统繁忙，请稍后重试", 409)
 
 
 def _commit_once(view, args, kwargs):
@@ -87,8 +63,6 @@ def write_unit(view, args, kwargs):
     """One write request: the view, then one commit (see the module docstring)."""
     spec = getattr(view, "idempotency", None)
     if spec is not None:
-        from app.web.idempotency import run_idempotent  # the key handling builds on this unit
-
         return run_idempotent(view, args, kwargs, spec, _commit_once)
     return run_with_retry(lambda: _commit_once(view, args, kwargs))
 
@@ -146,7 +120,20 @@ def boundary(view):
 
 
 class Blueprint(SmorestBlueprint):
-    """flask-smorest's Blueprint whose every view runs inside the write boundary."""
+    """flask-smorest's Blueprint whose every view runs inside the write boundary.
+
+    `tag`: the OpenAPI tag its operations are listed under when it is not the blueprint's own
+    name (a domain's blueprint listed under another's tag); the Api then adds no tag of its own.
+    """
+
+    def __init__(self, *args, tag: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tag = tag
+
+    def _store_endpoint_docs(self, endpoint, obj, parameters, tags, **options):
+        if tags is None and self.tag is not None:
+            tags = [self.tag]
+        super()._store_endpoint_docs(endpoint, obj, parameters, tags, **options)
 
     def add_url_rule(self, rule, endpoint=None, view_func=None, provide_automatic_options=None,
                      **options):

@@ -38,13 +38,14 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Response, jsonify, make_response, request
+from flask_smorest import Blueprint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.common.timeutil import UTCDateTime, utcnow
 from app.errors import ApiError, error_body
 from app.extensions import current_user_id, db
 from app.sql import insert_ignoring_conflict
-from app.web.boundary import Blueprint, run_with_retry
+from app.web.retry import run_with_retry
 
 log = logging.getLogger(__name__)
 
