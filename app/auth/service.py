@@ -5,18 +5,19 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.service import record
-from app.auth.models import ROLE_SCOPE, RoleGrant, User
+from app.auth.models import ROLE_CONTEXT, ROLE_SCOPE, RoleGrant, User
 from app.auth.permissions import has_role, is_admin
 from app.auth.tokens import issue_token, revoke_current
 from app.common.timeutil import utcnow
-from app.community.models import Street
+from app.community.models import Grid, Street
 from app.errors import ApiError, Conflict, Forbidden, NotFound, Unprocessable
 from app.extensions import db
 from app.wechat import get_client
 
 log = logging.getLogger(__name__)
-# Roles staff may grant inside their own community; everything else needs an admin.
-STAFF_GRANTABLE = {"volunteer", "party_member", "mediator"}
+# Roles staff may grant inside their own community (a grid worker: in a grid of it); everything
+# else needs an admin.
+STAFF_GRANTABLE = {"volunteer", "party_member", "mediator", "grid_worker"}
 GRANTABLE = set(ROLE_SCOPE) | {"admin", "org_dept"}
 # Logins by holders of these roles are written to the audit log.
 AUDITED_LOGIN_ROLES = {"staff", "admin", "street_admin", "org_dept"}
@@ -90,6 +91,11 @@ def grant_role(actor: User, user_id: int, role: str, scope: dict) -> RoleGrant:
         raise Unprocessable(details={"fields": {key: [f"角色 {role} 需要且只需要 {key}"]}})
     if not key and scope:
         raise Unprocessable(details={"fields": {"role": ["该角色不带范围"]}})
+    if key == "grid_id":
+        grid = db.session.get(Grid, scope[key])
+        if grid is None:
+            raise NotFound(message="网格不存在")
+        scope[ROLE_CONTEXT[role]] = grid.community_id
     _require_can_manage(actor, role, scope)
     if role == "admin":
         raise ApiError("admin_grant_needs_approval",
