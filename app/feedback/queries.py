@@ -41,6 +41,8 @@ def scoped_stmt(user: User, args: dict):
             stmt = stmt.where(Feedback.community_id == community_id)
     elif scope == "community":
         mine = scope_ids(user, "staff", "community_id")
+        if not mine and not is_admin(user):
+            raise Forbidden()
         community_id = community_id if is_admin(user) else _one(mine, community_id,
                                                                   "community_id")
         if community_id is None:
@@ -85,7 +87,7 @@ def scoped_stmt(user: User, args: dict):
     return stmt
 
 
-# -- paging --------------------------------------------------------------------------------------
+# -- paging ------------------------------------------------------------------------------------
 
 def _encode(deadline: datetime | None, ident: int) -> str:
     stamp = "" if deadline is None else str(int(deadline.timestamp() * 1_000_000))
@@ -134,7 +136,7 @@ def page(stmt, args: dict) -> tuple[list[Feedback], str | None]:
     return rows, nxt
 
 
-# -- dates -----------------------------------------------------------------------------------------
+# -- dates -------------------------------------------------------------------------------------
 def day_start(day: date) -> datetime:
     """Midnight in Asia/Shanghai of `day`, as an aware UTC datetime."""
     return datetime.combine(day, time.min, tzinfo=SHANGHAI).astimezone(UTC)
@@ -144,7 +146,7 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return day_start(start), day_start(end + timedelta(days=1))
 
 
-# -- problems solved -------------------------------------------------------------------------------
+# -- problems solved ---------------------------------------------------------------------------
 def solved_count(community_id: int, start: date, end: date) -> int:
     """Reports of the community closed in [start, end] (Asia/Shanghai dates, `end` included)
     after a resolution that was not reopened: `closed` is reached only from `resolved`, by the
@@ -157,7 +159,7 @@ def solved_count(community_id: int, start: date, end: date) -> int:
         Feedback.closed_at < hi)) or 0)
 
 
-# -- the published rates ------------------------------------------------------------------------
+# -- the published rates -----------------------------------------------------------------------
 REASONS = {
     "response": "统计期内没有已到受理时限或已响应的问题",
     "resolution": "统计期内没有已办结或已超过办理时限的问题",
