@@ -13,7 +13,7 @@ from app.community.service import get_community
 from app.errors import Forbidden, Unprocessable
 from app.extensions import db
 from app.feedback import machine
-from app.feedback.models import Feedback
+from app.feedback.models import FINAL, Feedback
 from app.web.pagination import MAX_LIMIT
 
 # Lists ordered by deadline (overdue first) for the people who handle the reports.
@@ -192,7 +192,7 @@ def _tally(rows, now: datetime) -> dict:
     count = 0
     for r in rows:
         count += 1
-        if r.responded_at is not None or r.accept_due_at <= now or r.status in machine.FINAL:
+        if r.responded_at is not None or r.accept_due_at <= now or r.status in FINAL:
             resp[1] += 1
             resp[0] += int(r.responded_at is not None and r.responded_at <= r.accept_due_at)
         finished = r.status in ("closed", "closed_unresolved")
@@ -229,7 +229,8 @@ def rates(community_id: int, start: date, end: date, now: datetime) -> dict:
     bodies += [{"kind": "grid", "grid_id": gid, "name": name,
                 **_tally([r for r in rows if r.grid_id == gid], now)} for gid, name in grids]
     return {"community_id": community_id, "from": start, "to": end, "bodies": bodies,
-            "overall": _tally(rows, now)}
+            "overall": _tally(rows, now),
+            "problems_solved": solved_count(community_id, start, end)}
 
 
 def can_read_rates(user: User, community_id: int) -> bool:

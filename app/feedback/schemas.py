@@ -196,6 +196,8 @@ class FeedbackRatesOut(Schema):
     to = fields.Date()
     bodies = fields.List(fields.Nested(FeedbackBodyOut))
     overall = fields.Nested(FeedbackTallyOut)
+    problems_solved = fields.Integer(metadata={
+        "description": "reports closed in the period after a resolution that was not reopened"})
 
 
 FeedbackPage = page_schema(FeedbackOut, "FeedbackPage")
