@@ -1,9 +1,10 @@
 """The escalation job of 社情民意 reports (cron: `flask feedback escalate`, every few minutes).
 
-- A step past its deadline escalates once to those who must act: the grid's workers (or the
-  community's staff) for an unaccepted or unresolved report, the street for one transferred
-  to it. Still overdue `STREET_AFTER_HOURS` later, a report held by the community escalates
-  again, to the street's admins (the admins above it when the street has none).
+- A step past its deadline escalates once to those who must act: the community's staff (and
+  the grid's workers, for a report routed to a grid) for an unaccepted or unresolved report,
+  the street for one transferred to it. Still overdue `STREET_AFTER_HOURS` later, a report
+  held by the community escalates again, to the street's admins (the admins above it when the
+  street has none).
 - A resolution neither rated nor reopened within `RATE_DAYS` is closed (`auto_close`).
 
 Each report is its own transaction, committed here; a conditional UPDATE on
@@ -78,7 +79,7 @@ def _escalate(report_id: int, level: int, now: datetime) -> int:
     report = service.get_report(report_id)
     db.session.refresh(report)
     if level == 1 and report.status != "transferred":
-        audience, told = "handlers", service.handler_ids(report)
+        audience, told = "handlers", service.handler_ids(report, with_staff=True)
     else:
         audience, told = "street", service.street_ids(report)
     step = "受理" if report.status in ("open", "reopened", "transferred") else "办理"

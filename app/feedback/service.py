@@ -125,13 +125,15 @@ def create_report(user: User, data: dict, now: datetime | None = None) -> Feedba
     return report
 
 
-def handler_ids(report: Feedback) -> list[int]:
-    """Who handles it: the grid's workers, or the community's staff where there are none."""
+def handler_ids(report: Feedback, with_staff: bool = False) -> list[int]:
+    """Who handles it: the grid's workers, or the community's staff where there are none (and
+    with `with_staff`, the staff as well: they oversee the grid workers)."""
+    staff = set(auth_service.holders("staff", community_id=report.community_id))
     if report.grid_id is not None:
-        workers = auth_service.holders("grid_worker", grid_id=report.grid_id)
+        workers = set(auth_service.holders("grid_worker", grid_id=report.grid_id))
         if workers:
-            return sorted(workers)
-    return sorted(auth_service.holders("staff", community_id=report.community_id))
+            return sorted(workers | staff if with_staff else workers)
+    return sorted(staff)
 
 
 def street_ids(report: Feedback) -> list[int]:

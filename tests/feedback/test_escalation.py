@@ -31,7 +31,8 @@ def test_an_overdue_report_tells_its_grid_worker_then_the_street_once_each(fb):
     counts = _run(fb, deadline + timedelta(minutes=1))
     assert counts["escalated"] == 1 and counts["to_street"] == 0
     assert [n["title"] for n in _overdue(fb, "grid-1")] == ["社情民意超时未受理"]
-    assert _overdue(fb, "street-1") == []
+    assert len(_overdue(fb, "demo-staff-1")) == 1  # staff oversee their grid workers
+    assert _overdue(fb, "street-1") == [] and _overdue(fb, "demo-staff-2") == []
     assert _run(fb, deadline + timedelta(hours=2)) == {
         "auto_closed": 0, "escalated": 0, "to_street": 0, "failed": 0}
     counts = _run(fb, deadline + timedelta(hours=25))
@@ -39,6 +40,7 @@ def test_an_overdue_report_tells_its_grid_worker_then_the_street_once_each(fb):
     assert len(_overdue(fb, "street-1")) == 1
     assert _run(fb, deadline + timedelta(days=3))["to_street"] == 0
     assert len(_overdue(fb, "grid-1")) == 1 and len(_overdue(fb, "street-1")) == 1
+    assert len(_overdue(fb, "demo-staff-1")) == 1
     events = _escalations(fb, fid)
     assert [(e["data"]["level"], e["data"]["notified"]) for e in events] == [
         (1, "handlers"), (2, "street")]
