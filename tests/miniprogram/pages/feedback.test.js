@@ -6,12 +6,14 @@
  */
 const feedback = require('../../../miniprogram/services/feedback');
 const auth = require('../../../miniprogram/services/auth');
+const notifications = require('../../../miniprogram/services/notifications');
 const config = require('../../../miniprogram/config');
 const { ApiError } = require('../../../miniprogram/utils/errors');
 const { resetAll, loadPage, flush, fire, text, attr, all, tap, input, listState, page } = require('../helpers/page');
 
 jest.mock('../../../miniprogram/services/feedback');
 jest.mock('../../../miniprogram/services/auth');
+jest.mock('../../../miniprogram/services/notifications');
 
 const RESIDENT = {
   id: 4, nickname: '张阿姨', roles: [{ role: 'resident' }],
@@ -351,6 +353,18 @@ describe('入口与大字模式', () => {
     await flush();
     expect(all(staff, '.entry').map((e) => e.dom.textContent)).toEqual(
       expect.arrayContaining([expect.stringContaining('社情民意办理')]));
+  });
+
+  test('a 社情民意 message in the inbox opens its report', async () => {
+    notifications.list.mockResolvedValue(page([
+      { id: 5, kind: 'feedback_resolved', title: '您反映的问题已处理，请评价', body: '设施维修 #7', ref: 'feedback:7', created_at: '2026-12-02T10:00:00+08:00', read_at: null },
+    ]));
+    notifications.markRead.mockResolvedValue({ marked: 1, unread: 0 });
+    const inbox = loadPage('packages/resident/notifications/index');
+    await flush();
+    await tap(inbox, '.note');
+    expect(notifications.markRead).toHaveBeenCalledWith(5);
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/packages/feedback/detail/index?id=7' });
   });
 
   test('every 社情民意 page is in large type when it is on', async () => {

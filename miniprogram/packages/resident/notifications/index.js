@@ -32,6 +32,8 @@ Page(basePage({
     }
     const m = /^request:(\d+)/.exec(note.ref || '');
     if (m) wx.navigateTo({ url: `/packages/resident/request/index?id=${m[1]}` });
+    const f = /^feedback:(\d+)/.exec(note.ref || '');
+    if (f) wx.navigateTo({ url: `/packages/feedback/detail/index?id=${f[1]}` });
   },
 
   async onReadAll() {
