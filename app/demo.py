@@ -85,7 +85,7 @@ def seed(skip: tuple[str, ...] = ()) -> int:
     _created = 0
     _seed_base()
     for domain in ("catalog", "timebank", "orders", "volunteering", "party", "mediation",
-                   "evaluations"):
+                   "evaluations", "feedback"):
         if domain in skip:
             continue
         importlib.import_module(f"app.{domain}.demo").seed()

@@ -10,11 +10,12 @@ from app.extensions import db
 CONSENT_KINDS = ("location", "phone")
 ADMIN_REQUEST_STATUSES = ("pending", "approved", "rejected")
 ROLES = ("resident", "volunteer", "party_member", "partner_member", "merchant", "staff",
-         "street_admin", "mediator", "org_dept", "admin")
+         "street_admin", "mediator", "org_dept", "grid_worker", "admin")
 # Which scope column each role carries; roles missing here are global (org_dept: the district
 # party organisation department, 组织部).
 ROLE_SCOPE = {
     "staff": "community_id",
+    "grid_worker": "grid_id",
     "street_admin": "street_id",
     "mediator": "community_id",
     "volunteer": "community_id",
@@ -22,6 +23,9 @@ ROLE_SCOPE = {
     "partner_member": "partner_id",
     "merchant": "merchant_id",
 }
+# Columns a grant also fills from its scope, for lookups: a grid worker's (网格员) grant carries
+# its grid's community, so staff list and manage it with their community's grants.
+ROLE_CONTEXT = {"grid_worker": "community_id"}
 
 
 class User(db.Model):
@@ -74,6 +78,7 @@ class RoleGrant(db.Model):
     role: Mapped[str] = mapped_column(sa.String(20))
     community_id: Mapped[int | None] = mapped_column(sa.ForeignKey("communities.id"))
     street_id: Mapped[int | None] = mapped_column(sa.ForeignKey("streets.id"))
+    grid_id: Mapped[int | None] = mapped_column(sa.ForeignKey("grids.id"))
     partner_id: Mapped[int | None] = mapped_column(sa.Integer)
     merchant_id: Mapped[int | None] = mapped_column(sa.Integer)
     granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -86,12 +91,16 @@ class RoleGrant(db.Model):
     __table_args__ = (
         sa.CheckConstraint(f"role IN {ROLES!r}", name="role_known"),
         sa.Index("ix_role_grants_role_scope", "role", "community_id"),
+        sa.Index("ix_role_grants_grid_id", "grid_id"),
     )
 
     @property
     def scope(self) -> dict:
         key = ROLE_SCOPE.get(self.role)
-        return {key: getattr(self, key)} if key else {}
+        if not key:
+            return {}
+        context = ROLE_CONTEXT.get(self.role)
+        return {key: getattr(self, key), **({context: getattr(self, context)} if context else {})}
 
     def __repr__(self):
         return f"<RoleGrant {self.id} {self.role} user={self.user_id}>"

@@ -25,7 +25,7 @@ def logout():
 @roles_required("staff", "admin")
 def grant_role(data):
     """Admins grant any role; staff grant volunteer, party_member and mediator in their
-    community."""
+    community, and grid_worker (网格员, with `grid_id`) in one of its grids."""
     user_id, role = data.pop("user_id"), data.pop("role")
     grant = service.grant_if_allowed(require_user(), user_id, role, data)
     return grant

@@ -10,6 +10,7 @@ class RoleOut(Schema):
     role = one_of(ROLES)
     community_id = fields.Integer(allow_none=True)
     street_id = fields.Integer(allow_none=True)
+    grid_id = fields.Integer(allow_none=True)
     partner_id = fields.Integer(allow_none=True)
     merchant_id = fields.Integer(allow_none=True)
 
@@ -19,6 +20,7 @@ class GrantIn(Schema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     community_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
     street_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    grid_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
     partner_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
     merchant_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
 

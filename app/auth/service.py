@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.service import record
 from app.auth.consents import require_consent
-from app.auth.models import ROLE_SCOPE, RoleGrant, User
+from app.auth.models import ROLE_CONTEXT, ROLE_SCOPE, RoleGrant, User
 from app.auth.permissions import has_role, is_admin
 from app.auth.tokens import issue_token, revoke_current
 from app.common.timeutil import utcnow
@@ -20,8 +20,9 @@ from app.wechat import get_client
 from app.wechat.content import require_clean
 
 log = logging.getLogger(__name__)
-# Roles staff may grant inside their own community; everything else needs an admin.
-STAFF_GRANTABLE = {"volunteer", "party_member", "mediator"}
+# Roles staff may grant inside their own community (a grid worker: in a grid of it); everything
+# else needs an admin.
+STAFF_GRANTABLE = {"volunteer", "party_member", "mediator", "grid_worker"}
 GRANTABLE = set(ROLE_SCOPE) | {"admin", "org_dept"}
 # Logins by holders of these roles are written to the audit log.
 AUDITED_LOGIN_ROLES = {"staff", "admin", "street_admin", "org_dept"}
@@ -82,11 +83,16 @@ def update_profile(user: User, changes: dict) -> User:
 # scope key (community_id, street_id, partner_id, merchant_id) -> check(id), raising 404 when
 # there is no such scope; registered by the domain that owns that kind of scope.
 _SCOPE_CHECKS: dict[str, Callable[[int], object]] = {}
+_SCOPE_COMMUNITY: dict[str, Callable[[int], int]] = {}
 
 
-def register_scope(key: str, check: Callable[[int], object]) -> None:
-    """Grants scoped by `key` are checked with `check(scope_id)`, which raises NotFound."""
+def register_scope(key: str, check: Callable[[int], object],
+                   community_of: Callable[[int], int] | None = None) -> None:
+    """Grants scoped by `key` are checked with `check(scope_id)`, which raises NotFound;
+    `community_of(scope_id)` names the community of a scope inside one (a grid)."""
     _SCOPE_CHECKS[key] = check
+    if community_of is not None:
+        _SCOPE_COMMUNITY[key] = community_of
 
 
 def _checked_scope(user_id: int, role: str, scope: dict) -> dict:
@@ -101,6 +107,8 @@ def _checked_scope(user_id: int, role: str, scope: dict) -> dict:
         raise Unprocessable(details={"fields": {key: [f"角色 {role} 需要且只需要 {key}"]}})
     if not key and scope:
         raise Unprocessable(details={"fields": {"role": ["该角色不带范围"]}})
+    if role in ROLE_CONTEXT:  # a grid worker's grant also names the grid's community
+        scope[ROLE_CONTEXT[role]] = _SCOPE_COMMUNITY[key](scope[key])
     return scope
 
 

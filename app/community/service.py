@@ -246,4 +246,6 @@ def export_households(user: User) -> list[dict]:
 
 register_scope("community_id", get_community)
 register_scope("street_id", get_street)
+register_scope("grid_id", lambda grid_id: get_or_404(Grid, grid_id, "网格不存在"),
+               community_of=lambda grid_id: get_or_404(Grid, grid_id, "网格不存在").community_id)
 privacy.register_section("households", export_households, "household_bindings")

@@ -122,6 +122,7 @@ const ROLES = {
   partner_member: '合伙人',
   merchant: '商家',
   staff: '社区工作者',
+  grid_worker: '网格员',
   street_admin: '街道管理员',
   org_dept: '组织部',
   admin: '管理员',
@@ -169,6 +170,40 @@ const AUDIT_ACTIONS = {
   account_cancel: '注销账号',
   config: '修改配置',
 };
+
+/** 社情民意: a report's states, the steps of its timeline, and what its clock waits for. */
+const FEEDBACK_STATUS = {
+  open: { label: '待受理', tone: 'warning' },
+  accepted: { label: '办理中', tone: 'primary' },
+  resolved: { label: '已答复待评价', tone: 'success' },
+  reopened: { label: '重新办理', tone: 'warning' },
+  transferred: { label: '已转街道', tone: 'primary' },
+  closed: { label: '已办结', tone: 'success' },
+  closed_unresolved: { label: '办结未解决', tone: 'default' },
+  merged: { label: '已合并', tone: 'default' },
+};
+
+const FEEDBACK_WAITING = ['open', 'accepted', 'reopened', 'transferred'];
+
+const FEEDBACK_ACTIONS = {
+  create: '反映问题',
+  accept: '受理',
+  resolve: '答复处理结果',
+  reopen: '重新打开',
+  transfer: '转街道',
+  close_unresolved: '办结（未解决）',
+  rate: '评价',
+  merge: '合并到其他问题',
+  merge_in: '合并重复问题',
+  escalate: '超时提醒',
+  auto_close: '超时未评价，自动办结',
+};
+
+const FEEDBACK_ACTORS = {
+  author: '反映人', handler: '网格员/社区', staff: '社区', street: '街道', system: '系统',
+};
+
+const FEEDBACK_CLOCK = { accept: '受理', resolve: '办结', rate: '评价' };
 
 const PARTNER_KINDS = { unit: '单位', social_org: '社会组织', craftsman: '个体工匠' };
 
@@ -267,6 +302,11 @@ module.exports = {
   AUDIT_ACTIONS,
   PARTNER_KINDS,
   RELATIONS,
+  FEEDBACK_STATUS,
+  FEEDBACK_WAITING,
+  FEEDBACK_ACTIONS,
+  FEEDBACK_ACTORS,
+  FEEDBACK_CLOCK,
   BINDING_STATUS,
   REVIEW_STATUS,
   EVENT_ROLES,
@@ -282,6 +322,7 @@ module.exports = {
   mediationBadge: (c) => badge(MEDIATION_STATUS, c.status === 'closed' ? c.outcome : c.status),
   evaluationBadge: (s) => badge(EVALUATION_STATUS, s),
   reviewBadge: (s) => badge(REVIEW_STATUS, s),
+  feedbackBadge: (s) => badge(FEEDBACK_STATUS, s),
   /** The table's word for v, else the vocabulary's, else v itself (never undefined). */
   label: (table, v) => {
     if (table[v] !== undefined) return typeof table[v] === 'string' ? table[v] : table[v].label;

@@ -96,6 +96,10 @@ Page(basePage({
     wx.navigateTo({ url: '/packages/resident/notifications/index' });
   },
 
+  onFeedback() {
+    wx.navigateTo({ url: '/packages/feedback/mine/index' });
+  },
+
   onEvaluation() {
     wx.navigateTo({ url: '/packages/resident/evaluation/index' });
   },

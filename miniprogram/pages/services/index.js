@@ -21,7 +21,10 @@ const WORKBENCH = {
     { text: '活动与班次', url: '/packages/staff/activities/index' },
     { text: '现场签到码', url: '/packages/staff/checkin-code/index' },
     { text: '楼栋位置', url: '/packages/staff/buildings/index' },
+    { text: '社情民意办理', url: '/packages/feedback/queue/index?scope=community' },
   ],
+  grid_worker: [{ text: '网格社情民意', url: '/packages/feedback/queue/index?scope=grid' }],
+  street_admin: [{ text: '街道转办的社情民意', url: '/packages/feedback/queue/index?scope=street' }],
   volunteer: [
     { text: '志愿活动与班次', url: '/packages/volunteer/activities/index' },
     { text: '我的志愿时长', url: '/packages/volunteer/hours/index' },

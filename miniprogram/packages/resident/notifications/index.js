@@ -10,7 +10,9 @@ const { basePage, showError, dataset, shortTime } = require('../../../utils/ui')
 function pageOf(note) {
   if (note.page) return `/${note.page.replace(/^\//, '')}`;
   const m = /^request:(\d+)/.exec(note.ref || '');
-  return m ? `/packages/resident/request/index?id=${m[1]}` : '';
+  if (m) return `/packages/resident/request/index?id=${m[1]}`;
+  const f = /^feedback:(\d+)/.exec(note.ref || '');
+  return f ? `/packages/feedback/detail/index?id=${f[1]}` : '';
 }
 
 Page(basePage({
