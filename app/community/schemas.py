@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.community.models import COMPOUND_KINDS, STATION_KINDS
@@ -49,9 +51,26 @@ class CommunityLimitsPatch(Schema):
             raise ValidationError("请至少填写一项上限")
 
 
+def _two_decimals(value: Decimal) -> None:
+    if value != value.quantize(Decimal("0.01")):
+        raise ValidationError("最多两位小数")
+
+
+def area_field(**kw):
+    """A floor area in m² (专有部分面积), at most two decimals: 89.5 or "89.50"."""
+    return fields.Decimal(validate=[validate.Range(min=Decimal("0.01"), max=Decimal("99999.99")),
+                                    _two_decimals],
+                          metadata={"description": "建筑面积（平方米，最多两位小数）"}, **kw)
+
+
 class HouseholdIn(Schema):
     unit = fields.String(load_default="", validate=validate.Length(max=16))
     room = text(16)
+    area_m2 = area_field(load_default=None, allow_none=True)
+
+
+class HouseholdPatch(Schema):
+    area_m2 = area_field(required=True, allow_none=True)
 
 
 class StationIn(NameIn):
@@ -105,6 +124,8 @@ class HouseholdOut(Schema):
     building_id = fields.Integer()
     unit = fields.String()
     room = fields.String()
+    area_m2 = fields.Decimal(as_string=True, allow_none=True,
+                             metadata={"description": "建筑面积（平方米），如 \"89.50\""})
 
 
 class ResidentOut(Schema):
