@@ -83,8 +83,8 @@ def close_consultation(consultation_id):
 
 @blp.route("/consultations/<int:consultation_id>/vote", methods=["POST"])
 @idempotent
-@blp.arguments(s.VoteIn)
-@blp.response(200, s.BallotOut)
+@blp.arguments(s.ConsultationVoteIn)
+@blp.response(200, s.ConsultationBallotOut)
 @login_required
 def vote(data, consultation_id):
     """A bound owner votes for their household: `agree`, `disagree` or `abstain`. A new vote
@@ -96,8 +96,8 @@ def vote(data, consultation_id):
 
 @blp.route("/consultations/<int:consultation_id>/paper-votes", methods=["POST"])
 @idempotent
-@blp.arguments(s.PaperVoteIn)
-@blp.response(201, s.BallotOut)
+@blp.arguments(s.ConsultationPaperVoteIn)
+@blp.response(201, s.ConsultationBallotOut)
 @roles_required("staff", "admin")
 def paper_vote(data, consultation_id):
     """Staff enter a checked paper ballot with its photo (`file_id`, uploaded first); it
@@ -106,7 +106,7 @@ def paper_vote(data, consultation_id):
 
 
 @blp.route("/consultations/<int:consultation_id>/roll", methods=["GET"])
-@blp.response(200, s.RollOut)
+@blp.response(200, s.ConsultationRollOut)
 @login_required
 def roll(consultation_id):
     """The roll of eligible households (masked, with areas) and its hash: live from the
@@ -115,8 +115,8 @@ def roll(consultation_id):
 
 
 @blp.route("/consultations/<int:consultation_id>/objections", methods=["POST"])
-@blp.arguments(s.ObjectionIn)
-@blp.response(201, s.ObjectionOut)
+@blp.arguments(s.ConsultationObjectionIn)
+@blp.response(201, s.ConsultationObjectionOut)
 @login_required
 def object_to_roll(data, consultation_id):
     """A resident bound to a household of the scope objects to the published roll, until
@@ -125,7 +125,7 @@ def object_to_roll(data, consultation_id):
 
 
 @blp.route("/consultations/<int:consultation_id>/objections", methods=["GET"])
-@blp.arguments(s.ListArgs, location="query")
+@blp.arguments(s.ConsultationListArgs, location="query")
 @blp.response(200, s.ObjectionPage)
 @login_required
 def list_objections(args, consultation_id):
@@ -135,8 +135,8 @@ def list_objections(args, consultation_id):
 
 @blp.route("/consultations/<int:consultation_id>/objections/<int:objection_id>/answer",
            methods=["POST"])
-@blp.arguments(s.AnswerIn)
-@blp.response(200, s.ObjectionOut)
+@blp.arguments(s.ConsultationAnswerIn)
+@blp.response(200, s.ConsultationObjectionOut)
 @roles_required("staff", "admin")
 def answer_objection(data, consultation_id, objection_id):
     """Staff answer an objection (`upheld` or `dismissed`); correct the register first (e.g.
@@ -146,7 +146,7 @@ def answer_objection(data, consultation_id, objection_id):
 
 
 @blp.route("/consultations/<int:consultation_id>/voters", methods=["GET"])
-@blp.arguments(s.ListArgs, location="query")
+@blp.arguments(s.ConsultationListArgs, location="query")
 @blp.response(200, s.VoterPage)
 @login_required
 def voters(args, consultation_id):
@@ -159,7 +159,7 @@ def voters(args, consultation_id):
 
 
 @blp.route("/consultations/<int:consultation_id>/receipts", methods=["GET"])
-@blp.response(200, s.ReceiptsOut)
+@blp.response(200, s.ConsultationReceiptsOut)
 @login_required
 def receipts(consultation_id):
     """After the close: every counted vote's receipt with its choice, sorted by receipt, and

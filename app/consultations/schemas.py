@@ -19,7 +19,7 @@ def when(**kw):
     return fields.AwareDateTime(default_timezone=SHANGHAI, validate=SANE, **kw)
 
 
-class ScopeIn(Schema):
+class ConsultationScopeIn(Schema):
     compound_id = fields.Integer(validate=ID)
     building_id = fields.Integer(validate=ID)
     unit = fields.String(validate=validate.Length(max=16),
@@ -33,7 +33,7 @@ class ScopeIn(Schema):
             raise ValidationError("单元须与楼栋一起指定", "unit")
 
 
-class RuleIn(Schema):
+class ConsultationRuleIn(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(RULE_KINDS))
     threshold = fields.Decimal(validate=validate.Range(min=Decimal("0.5"), max=Decimal("1")),
                                metadata={"description": "share_of_all 的同意比例（默认 0.8）"})
@@ -57,27 +57,27 @@ class RuleIn(Schema):
         return data
 
 
-class OptionsIn(Schema):
+class ConsultationOptionsIn(Schema):
     agree = fields.String(validate=validate.Length(min=1, max=20))
     disagree = fields.String(validate=validate.Length(min=1, max=20))
     abstain = fields.String(validate=validate.Length(min=1, max=20))
 
 
 class ConsultationIn(Schema):
-    scope = fields.Nested(ScopeIn, required=True)
+    scope = fields.Nested(ConsultationScopeIn, required=True)
     title = text(100)
     body = fields.String(load_default="", validate=validate.Length(max=2000))
-    options = fields.Nested(OptionsIn, load_default=None,
+    options = fields.Nested(ConsultationOptionsIn, load_default=None,
                             metadata={"description": "各选项的显示文字（选项固定为三个）"})
     opens_at = when(required=True, metadata={"description": "不晚于现在则创建即开始"})
     closes_at = when(required=True)
     objections_close_at = when(load_default=None, metadata={
         "description": "名册异议截止（不填：开始前均可提出）"})
-    rule = fields.Nested(RuleIn, load_default=lambda: {"kind": "share_of_all",
+    rule = fields.Nested(ConsultationRuleIn, load_default=lambda: {"kind": "share_of_all",
                                                        "threshold_pct": DEFAULT_THRESHOLD_PCT})
 
 
-class ListArgs(PageArgs):
+class ConsultationListArgs(PageArgs):
     pass
 
 
@@ -86,29 +86,29 @@ class ConsultationArgs(PageArgs):
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
 
 
-class VoteIn(Schema):
+class ConsultationVoteIn(Schema):
     household_id = fields.Integer(required=True, validate=ID)
     choice = fields.String(required=True, validate=validate.OneOf(CHOICES))
 
 
-class PaperVoteIn(VoteIn):
+class ConsultationPaperVoteIn(ConsultationVoteIn):
     file_id = fields.Integer(required=True, validate=ID,
                              metadata={"description": "纸质表决票照片（POST /files 上传）"})
 
 
-class ObjectionIn(Schema):
+class ConsultationObjectionIn(Schema):
     household_id = fields.Integer(required=True, validate=ID)
     reason = text(500)
 
 
-class AnswerIn(Schema):
+class ConsultationAnswerIn(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(OBJECTION_STATUSES[1:]),
                              metadata={"description": "upheld（成立）| dismissed（不成立）"})
     answer = text(500)
 
 
 # -- out ---------------------------------------------------------------------------------------
-class ScopeOut(Schema):
+class ConsultationScopeOut(Schema):
     kind = fields.String(metadata={"description": "compound | building | unit"})
     compound_id = fields.Integer()
     building_id = fields.Integer(allow_none=True)
@@ -116,18 +116,18 @@ class ScopeOut(Schema):
     label = fields.String()
 
 
-class RuleOut(Schema):
+class ConsultationRuleOut(Schema):
     kind = fields.String()
     threshold = fields.Float(allow_none=True)
 
 
-class NeededOut(Schema):
+class ConsultationNeededOut(Schema):
     agree = fields.Integer(metadata={"description": "share_of_all：至少同意户数"})
     voted = fields.Integer(metadata={"description": "civil_code_278：至少参与户数"})
     voted_area_m2 = fields.String(metadata={"description": "civil_code_278：至少参与面积"})
 
 
-class ByAreaOut(Schema):
+class ConsultationByAreaOut(Schema):
     eligible = fields.String(allow_none=True)
     voted = fields.String(allow_none=True)
     turnout = fields.Float()
@@ -139,14 +139,14 @@ class ByAreaOut(Schema):
 class ConsultationOut(Schema):
     id = fields.Integer()
     community_id = fields.Integer()
-    scope = fields.Nested(ScopeOut)
+    scope = fields.Nested(ConsultationScopeOut)
     title = fields.String()
     body = fields.String()
     options = fields.Dict(keys=fields.String(), values=fields.String())
     origin = fields.String(allow_none=True)
-    rule = fields.Nested(RuleOut)
+    rule = fields.Nested(ConsultationRuleOut)
     rule_text = fields.String(metadata={"description": "规则的一句话说明"})
-    needed = fields.Nested(NeededOut)
+    needed = fields.Nested(ConsultationNeededOut)
     status = fields.String(metadata={"description": "draft | open | closed"})
     accepting_votes = fields.Boolean()
     opens_at = LocalDateTime()
@@ -163,33 +163,33 @@ class ConsultationOut(Schema):
     abstain = fields.Integer(allow_none=True)
     result = fields.String(allow_none=True, metadata={"description": "passed | failed"})
     receipts_hash = fields.String(allow_none=True)
-    by_area = fields.Nested(ByAreaOut)
+    by_area = fields.Nested(ConsultationByAreaOut)
 
 
 ConsultationPage = page_schema(ConsultationOut, "ConsultationPage")
 
 
-class MyVoteOut(Schema):
+class ConsultationMyVoteOut(Schema):
     choice = fields.String()
     receipt = fields.String()
     channel = fields.String()
     cast_at = LocalDateTime()
 
 
-class MyHouseholdOut(Schema):
+class ConsultationMyHouseholdOut(Schema):
     household_id = fields.Integer()
     address = fields.String()
     relation = fields.String()
     can_vote = fields.Boolean()
-    vote = fields.Nested(MyVoteOut, allow_none=True)
+    vote = fields.Nested(ConsultationMyVoteOut, allow_none=True)
 
 
 class ConsultationDetailOut(ConsultationOut):
-    my_households = fields.List(fields.Nested(MyHouseholdOut))
+    my_households = fields.List(fields.Nested(ConsultationMyHouseholdOut))
     can_manage = fields.Boolean()
 
 
-class BallotOut(Schema):
+class ConsultationBallotOut(Schema):
     consultation_id = fields.Integer()
     household_id = fields.Integer()
     choice = fields.String()
@@ -198,14 +198,14 @@ class BallotOut(Schema):
     cast_at = LocalDateTime()
 
 
-class RollEntryOut(Schema):
+class ConsultationRollEntryOut(Schema):
     seq = fields.Integer()
     label = fields.String()
     area_m2 = fields.String(allow_none=True)
     mine = fields.Boolean()
 
 
-class RollOut(Schema):
+class ConsultationRollOut(Schema):
     consultation_id = fields.Integer()
     frozen = fields.Boolean()
     hash = fields.String()
@@ -213,10 +213,10 @@ class RollOut(Schema):
     eligible_area_m2 = fields.String()
     area_missing = fields.Integer()
     objections_close_at = LocalDateTime(allow_none=True)
-    entries = fields.List(fields.Nested(RollEntryOut))
+    entries = fields.List(fields.Nested(ConsultationRollEntryOut))
 
 
-class ObjectionOut(Schema):
+class ConsultationObjectionOut(Schema):
     id = fields.Integer()
     consultation_id = fields.Integer()
     household_id = fields.Integer()
@@ -227,25 +227,25 @@ class ObjectionOut(Schema):
     answered_at = LocalDateTime(allow_none=True)
 
 
-ObjectionPage = page_schema(ObjectionOut, "ConsultationObjectionPage")
+ObjectionPage = page_schema(ConsultationObjectionOut, "ConsultationObjectionPage")
 
 
-class VoterOut(Schema):
+class ConsultationVoterOut(Schema):
     id = fields.Integer()
     label = fields.String()
     channel = fields.String()
     cast_at = LocalDateTime()
 
 
-VoterPage = page_schema(VoterOut, "ConsultationVoterPage")
+VoterPage = page_schema(ConsultationVoterOut, "ConsultationVoterPage")
 
 
-class ReceiptOut(Schema):
+class ConsultationReceiptOut(Schema):
     receipt = fields.String()
     choice = fields.String()
 
 
-class ReceiptsOut(Schema):
+class ConsultationReceiptsOut(Schema):
     consultation_id = fields.Integer()
     hash = fields.String()
-    items = fields.List(fields.Nested(ReceiptOut))
+    items = fields.List(fields.Nested(ConsultationReceiptOut))
