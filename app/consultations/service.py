@@ -31,6 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.audit.service import record
 from app.auth.models import User
 from app.auth.permissions import has_role, has_street_scope, require
+from app.common.timeutil import local_iso
 from app.community.models import Building, Community, Household, HouseholdBinding
 from app.community.service import get_building, get_compound
 from app.consultations import rules
@@ -132,8 +133,8 @@ def accepting_votes(c: Consultation, now: datetime) -> bool:
 
 def _require_window(c: Consultation, now: datetime) -> None:
     if not accepting_votes(c, now):
-        raise ConsultationClosed(details={"status": c.status, "opens_at": c.opens_at.isoformat(),
-                                          "closes_at": c.closes_at.isoformat()})
+        raise ConsultationClosed(details={"status": c.status, "opens_at": local_iso(c.opens_at),
+                                          "closes_at": local_iso(c.closes_at)})
 
 
 # -- the roll --------------------------------------------------------------------------------
@@ -259,7 +260,7 @@ def open_consultation(consultation_id: int, now: datetime, actor: User | None) -
         raise Conflict("consultation_expired", "已过结束时间，请重新发起")
     if actor is not None and c.objections_close_at is not None and now < c.objections_close_at:
         raise Conflict("objection_window_open", "名册异议期尚未结束，不能提前开始",
-                       details={"objections_close_at": c.objections_close_at.isoformat()})
+                       details={"objections_close_at": local_iso(c.objections_close_at)})
     pending = db.session.scalar(sa.select(sa.func.count(Objection.id)).where(
         Objection.consultation_id == c.id, Objection.status == "pending"))
     if pending:
@@ -471,7 +472,7 @@ def close(consultation_id: int, now: datetime, actor: User | None) -> Consultati
         raise Conflict("consultation_not_open", "该协商尚未开始")
     if now < c.closes_at:
         raise Conflict("consultation_open", "表决尚未结束，不能提前计票",
-                       details={"closes_at": c.closes_at.isoformat()})
+                       details={"closes_at": local_iso(c.closes_at)})
     live = _live(c)
     tally = rules.Tally(eligible=c.eligible_count, eligible_area=c.eligible_area,
                         agree=live.get("agree", (0, 0))[0], agree_area=live.get("agree", (0, 0))[1],
