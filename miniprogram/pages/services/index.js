@@ -18,6 +18,8 @@ const WORKBENCH = {
     { text: '纠纷处理', url: '/packages/staff/queue/index?tab=disputed' },
     { text: '志愿签到审核', url: '/packages/staff/attendances/index' },
     { text: '现场签到码', url: '/packages/staff/checkin-code/index' },
+    { text: '协商表决（发起、开始、计票）', url: '/packages/consult/consultations/index' },
+    { text: '改造清单', url: '/packages/consult/renovations/index' },
   ],
   volunteer: [
     { text: '志愿活动与班次', url: '/packages/volunteer/activities/index' },
