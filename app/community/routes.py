@@ -149,7 +149,12 @@ def create_household(data, building_id):
 def update_household(data, household_id):
     """Staff of its community record the household's floor area `area_m2` (m², two
     decimals; null clears it). Consultations already open keep the area they froze."""
-    return service.set_household_area(require_user(), household_id, data["area_m2"])
+    user = require_user()
+    if "area_m2" not in data:
+        household = service.get_household(household_id)
+        require(service.can_view_household(user, household), hide=True)
+        return household
+    return service.set_household_area(user, household_id, data["area_m2"])
 
 
 @blp.route("/households/<int:household_id>", methods=["GET"])

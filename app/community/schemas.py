@@ -51,16 +51,17 @@ class CommunityLimitsPatch(Schema):
             raise ValidationError("请至少填写一项上限")
 
 
-def _two_decimals(value: Decimal) -> None:
+def _area(value: Decimal) -> None:
+    if not Decimal("0.01") <= value <= Decimal("99999.99"):
+        raise ValidationError("须在 0.01 到 99999.99 之间")
     if value != value.quantize(Decimal("0.01")):
         raise ValidationError("最多两位小数")
 
 
 def area_field(**kw):
     """A floor area in m² (专有部分面积), at most two decimals: 89.5 or "89.50"."""
-    return fields.Decimal(validate=[validate.Range(min=Decimal("0.01"), max=Decimal("99999.99")),
-                                    _two_decimals],
-                          metadata={"description": "建筑面积（平方米，最多两位小数）"}, **kw)
+    return fields.Decimal(validate=_area, metadata={
+        "description": "建筑面积（平方米，0.01–99999.99，最多两位小数）"}, **kw)
 
 
 class HouseholdIn(Schema):
@@ -70,7 +71,9 @@ class HouseholdIn(Schema):
 
 
 class HouseholdPatch(Schema):
-    area_m2 = area_field(required=True, allow_none=True)
+    """Partial: a field not sent stays as it is (null clears the area)."""
+
+    area_m2 = area_field(allow_none=True)
 
 
 class StationIn(NameIn):
@@ -124,7 +127,7 @@ class HouseholdOut(Schema):
     building_id = fields.Integer()
     unit = fields.String()
     room = fields.String()
-    area_m2 = fields.Decimal(as_string=True, allow_none=True,
+    area_m2 = fields.Decimal(places=2, as_string=True, allow_none=True,
                              metadata={"description": "建筑面积（平方米），如 \"89.50\""})
 
 

@@ -157,6 +157,8 @@ def set_household_area(user: User, household_id: int, area_m2: Decimal | None) -
     the next consultation that opens; an open one keeps the area it froze). Audited."""
     household = get_household(household_id)
     require(has_role(user, "staff", community_id=household.community_id), hide=True)
+    if area_m2 is not None:
+        area_m2 = area_m2.quantize(Decimal("0.01"))
     old = household.area_m2
     if old != area_m2:
         household.area_m2 = area_m2

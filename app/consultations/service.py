@@ -287,9 +287,6 @@ def open_consultation(consultation_id: int, now: datetime, actor: User | None) -
         Consultation.id == c.id, Consultation.status == "draft").values(**values)
         .execution_options(synchronize_session=False))
     db.session.refresh(c)
-    if actor is not None:
-        record("config", actor_id=actor.id, target_type="consultation", target_id=c.id,
-               details={"action": "open", "eligible": len(entries), "roll_hash": c.roll_hash})
     _tell(c, "协商表决已开始", f"{c.title}：请业主在截止前投票")
     log.info("consultation opened id=%s eligible=%s by=%s", c.id, len(entries),
              actor.id if actor is not None else "job")
