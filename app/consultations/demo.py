@@ -18,6 +18,7 @@ from app.consultations import service
 from app.consultations.models import Consultation
 from app.demo import get_or_create
 from app.extensions import db
+from app.notifications.models import Notification
 
 TITLE = "观湖花园公共区域改造意见征询"
 BODY = ("拟对小区公共区域进行改造：更换单元门禁、增设电动自行车充电棚、修补道路破损。"
@@ -37,6 +38,14 @@ def household(community: Community, compound: str, building: str, unit: str,
                Building.name == building, Household.unit == unit, Household.room == room))
 
 
+def settle_notices(consultation_id: int) -> None:
+    """A demo consultation tells its households as any would; those notices count as read, so
+    a fresh demo inbox holds only what the walk-throughs make."""
+    db.session.execute(sa.update(Notification).where(
+        Notification.kind == "consultation", Notification.read_at.is_(None),
+        Notification.ref == f"consultation:{consultation_id}").values(read_at=utcnow()))
+
+
 def seed() -> None:
     community = _one(Community, name="观湖社区")
     upstairs = household(community, "观湖花园", "1栋", "1", "201")
@@ -54,7 +63,8 @@ def seed() -> None:
             Consultation.status != "closed", Consultation.closes_at > now)):
         return
     staff = _one(User, openid="demo-staff-1")
-    service.create(staff, {
+    made = service.create(staff, {
         "scope": {"compound_id": compound.id}, "title": TITLE, "body": BODY,
         "opens_at": now - timedelta(minutes=5), "closes_at": now + timedelta(days=14),
         "rule": {"kind": "share_of_all", "threshold_pct": 80}}, now)
+    settle_notices(made.id)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from app.auth.models import User
 from app.common.timeutil import utcnow
 from app.community.models import Building, Community, Compound
+from app.consultations.demo import settle_notices
 from app.elevators import service
 from app.elevators.models import ElevatorProject, LedgerEntry
 from app.extensions import db
@@ -46,10 +47,11 @@ def seed() -> None:
     project = service.create(staff, {"building_id": building.id, "unit": "1",
                                      "note": "入户调查完成，结构可行"}, now)
     service.update(staff, project.id, {"budget_fen": 58_000_000, "share_weights": WEIGHTS})
-    service.advance(staff, project.id, {
+    project = service.advance(staff, project.id, {
         "note": "设计方案和费用分摊方案已公示",
         "consultation": {
             "opens_at": now - timedelta(minutes=5), "closes_at": now + timedelta(days=14),
             "body": "1栋1单元拟加装电梯，预算58万元，按楼层分摊（一楼不分摊）。"
                     "按民法典第二百七十八条表决：参与表决的户数和面积均达三分之二，"
                     "参与者中同意的户数和面积均达四分之三即通过。"}}, now)
+    settle_notices(project.consultation_id)
