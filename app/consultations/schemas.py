@@ -35,16 +35,18 @@ class ConsultationScopeIn(Schema):
 
 class ConsultationRuleIn(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(RULE_KINDS))
-    threshold = fields.Decimal(validate=validate.Range(min=Decimal("0.5"), max=Decimal("1")),
-                               metadata={"description": "share_of_all 的同意比例（默认 0.8）"})
+    threshold = fields.Decimal(metadata={
+        "description": "share_of_all 的同意比例，0.5–1，最多两位小数（默认 0.8）"})
 
     @validates_schema
     def _threshold(self, data, **kwargs):
         value = data.get("threshold")
         if value is None:
             return
-        if data["kind"] != "share_of_all":
+        if data.get("kind") != "share_of_all":
             raise ValidationError("仅 share_of_all 可设比例", "threshold")
+        if not Decimal("0.5") <= value <= Decimal("1"):
+            raise ValidationError("须在 0.5 到 1 之间", "threshold")
         if value != value.quantize(Decimal("0.01")):
             raise ValidationError("最多两位小数", "threshold")
 
