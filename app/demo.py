@@ -1,5 +1,6 @@
 """Demo data for `flask seed-demo`: get-or-create by natural keys, so it is idempotent."""
 import importlib
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import current_app
@@ -35,6 +36,12 @@ COMMUNITIES = {
         "stations": [("昌达街志愿V站", "v_station", 29.3455, 105.2790)],
     },
 }
+
+# Floor area (m²) of each demo room: formal compounds' rooms, then the courtyards' and scattered
+# buildings' numbered rooms.
+AREAS_M2 = {"101": Decimal("89.50"), "102": Decimal("76.30"), "201": Decimal("89.50"),
+            "502": Decimal("120.00"), "1": Decimal("52.40"), "2": Decimal("48.60"),
+            "3": Decimal("61.20")}
 
 # openid -> (nickname, phone, [(role, scope)], (community, compound, building, unit, room))
 IDENTITIES = {
@@ -85,7 +92,7 @@ def seed(skip: tuple[str, ...] = ()) -> int:
     _created = 0
     _seed_base()
     for domain in ("catalog", "timebank", "orders", "volunteering", "party", "mediation",
-                   "evaluations", "feedback"):
+                   "evaluations", "feedback", "consultations", "elevators"):
         if domain in skip:
             continue
         importlib.import_module(f"app.{domain}.demo").seed()
@@ -109,8 +116,10 @@ def _seed_base() -> None:
                 for unit in (["1", "2"] if kind == "formal" else [""]):
                     for room in (["101", "102", "201", "502"] if kind == "formal"
                                  else ["1", "2", "3"]):
-                        hh = get_or_create(Household, building_id=building.id, unit=unit,
-                                           room=room)
+                        hh = get_or_create(Household, {"area_m2": AREAS_M2[room]},
+                                           building_id=building.id, unit=unit, room=room)
+                        if hh.area_m2 is None:  # a database seeded before areas were kept
+                            hh.area_m2 = AREAS_M2[room]
                         households[(cname, name, bname, unit, room)] = hh
         for name, kind, lat, lng in spec["stations"]:
             get_or_create(Station, {"kind": kind, "lat": lat, "lng": lng},

@@ -1,4 +1,6 @@
 """Hierarchy management, household binding, role grants — and their scopes."""
+from decimal import Decimal
+
 import pytest
 import sqlalchemy as sa
 
@@ -364,3 +366,38 @@ def test_staff_set_a_buildings_gcj02_position_for_navigation(client, seeded, log
     cleared = client.patch(url, json={"lat": None, "lng": None}, headers=staff1).get_json()
     assert cleared["lat"] is None and cleared["lng"] is None
 
+
+
+def test_staff_record_a_households_floor_area_exactly(client, seeded, login, db):
+    from app.audit.models import AuditEntry
+    from app.community.models import Household
+
+    staff, other = login("demo-staff-1"), login("demo-staff-2")
+    hh = _household_in(client, staff, 1)
+    listed = client.get("/api/v1/buildings/1/households", headers=staff).get_json()["items"]
+    assert listed[0]["area_m2"] == "89.50"   # seed-demo sets every area
+    before = next(h["area_m2"] for h in listed if h["id"] == hh)
+    path = f"/api/v1/households/{hh}"
+    for bad in (0, -1, 89.555, "abc", 100000):
+        resp = client.patch(path, json={"area_m2": bad}, headers=staff)
+        assert resp.status_code == 422, (bad, resp.get_json())
+    assert client.patch(path, json={"area_m2": 88.8}, headers=other).status_code == 404
+    assert client.patch(path, json={"area_m2": 88.8},
+                        headers=login("demo-resident-1")).status_code == 403
+    resp = client.patch(path, json={"area_m2": 88.8}, headers=staff)
+    assert resp.status_code == 200 and resp.get_json()["area_m2"] == "88.80"
+    assert client.patch(path, json={}, headers=staff).get_json()["area_m2"] == "88.80"
+    assert client.patch(path, json={"area_m2": "0.07"}, headers=staff).get_json()[
+        "area_m2"] == "0.07"
+    db.session.expire_all()
+    assert db.session.get(Household, hh).area_m2 == Decimal("0.07")
+    raw = db.session.execute(sa.text("SELECT area_m2 FROM households WHERE id = :id"),
+                             {"id": hh}).scalar()
+    assert raw == 7   # stored as an integer of 0.01 m²
+    assert client.patch(path, json={"area_m2": None}, headers=staff).get_json()[
+        "area_m2"] is None
+    changes = db.session.scalars(sa.select(AuditEntry).where(
+        AuditEntry.target_type == "household", AuditEntry.target_id == hh,
+        AuditEntry.action == "config")).all()
+    assert [c.details["area_m2"] for c in changes] == [
+        [before, "88.80"], ["88.80", "0.07"], ["0.07", None]]

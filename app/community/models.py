@@ -1,4 +1,5 @@
 from datetime import datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,6 +15,31 @@ BINDING_STATUSES = ("pending", "approved", "rejected")
 DEFAULT_MAX_POINTS_PER_HOUR = 30
 DEFAULT_MANUAL_BUDGET_MINUTES = 1200
 RELATIONS = ("owner", "family", "tenant")  # 业主 / 家属 / 租户
+
+
+class AreaM2(sa.types.TypeDecorator):
+    """A floor area in m² with two decimals: `Decimal("89.50")` in Python, stored as the
+    integer number of 0.01 m² (8950). Exact on every backend, and the governance rules compare
+    areas as integers of 0.01 m² without any rounding."""
+
+    impl = sa.Integer
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        hundredths = Decimal(value) * 100
+        if hundredths != hundredths.to_integral_value():
+            raise ValueError("an area has at most two decimals")
+        return int(hundredths)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else Decimal(value).scaleb(-2)
+
+
+def area_hundredths(area: Decimal | None) -> int | None:
+    """An area in m² as the integer number of 0.01 m² (how votes by area are counted)."""
+    return None if area is None else int(area * 100)
 
 
 class Street(db.Model):
@@ -92,9 +118,14 @@ class Household(db.Model):
     building_id: Mapped[int] = mapped_column(sa.ForeignKey("buildings.id"), index=True)
     unit: Mapped[str] = mapped_column(sa.String(16), default="")
     room: Mapped[str] = mapped_column(sa.String(16))
+    # Floor area (专有部分面积) for votes by area; None until the register records it.
+    area_m2: Mapped[Decimal | None] = mapped_column(AreaM2)
     building: Mapped[Building] = relationship(lazy="joined")
 
-    __table_args__ = (sa.UniqueConstraint("building_id", "unit", "room"),)
+    __table_args__ = (
+        sa.UniqueConstraint("building_id", "unit", "room"),
+        sa.CheckConstraint("area_m2 IS NULL OR area_m2 > 0", name="area_positive"),
+    )
 
     @property
     def community_id(self) -> int:

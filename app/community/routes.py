@@ -205,8 +205,23 @@ def list_households(args, building_id):
 @roles_required("staff", "admin")
 def create_household(data, building_id):
     household = service.create_household(require_user(), building_id, data["unit"],
-                                         data["room"])
+                                         data["room"], data["area_m2"])
     return household
+
+
+@blp.route("/households/<int:household_id>", methods=["PATCH"])
+@blp.arguments(s.HouseholdPatch)
+@blp.response(200, s.HouseholdOut)
+@roles_required("staff", "admin")
+def update_household(data, household_id):
+    """Staff of its community record the household's floor area `area_m2` (m², two
+    decimals; null clears it). Consultations already open keep the area they froze."""
+    user = require_user()
+    if "area_m2" not in data:
+        household = service.get_household(household_id)
+        require(service.can_view_household(user, household), hide=True)
+        return household
+    return service.set_household_area(user, household_id, data["area_m2"])
 
 
 @blp.route("/households/<int:household_id>", methods=["GET"])
@@ -223,7 +238,8 @@ def get_household(household_id):
         record("unmask", actor_id=user.id, target_type="household", target_id=household.id,
                details={"fields": ["address"]})
     return {"id": household.id, "building_id": household.building_id, "unit": household.unit,
-            "room": household.room, "community_id": household.community_id,
+            "room": household.room, "area_m2": household.area_m2,
+            "community_id": household.community_id,
             "address": household.address, "residents": residents}
 
 

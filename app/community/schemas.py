@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates_schema
 
 from app.auth.consents import current_consents
@@ -64,9 +66,29 @@ class CommunityLimitsPatch(Schema):
             raise ValidationError("请至少填写一项上限")
 
 
+def _area(value: Decimal) -> None:
+    if not Decimal("0.01") <= value <= Decimal("99999.99"):
+        raise ValidationError("须在 0.01 到 99999.99 之间")
+    if value != value.quantize(Decimal("0.01")):
+        raise ValidationError("最多两位小数")
+
+
+def area_field(**kw):
+    """A floor area in m² (专有部分面积), at most two decimals: 89.5 or "89.50"."""
+    return fields.Decimal(validate=_area, metadata={
+        "description": "建筑面积（平方米，0.01–99999.99，最多两位小数）"}, **kw)
+
+
 class HouseholdIn(Schema):
     unit = fields.String(load_default="", validate=validate.Length(max=16))
     room = text(16)
+    area_m2 = area_field(load_default=None, allow_none=True)
+
+
+class HouseholdPatch(Schema):
+    """Partial: a field not sent stays as it is (null clears the area)."""
+
+    area_m2 = area_field(allow_none=True)
 
 
 class StationIn(NameIn):
@@ -121,6 +143,8 @@ class HouseholdOut(Schema):
     building_id = fields.Integer()
     unit = fields.String()
     room = fields.String()
+    area_m2 = fields.Decimal(places=2, as_string=True, allow_none=True,
+                             metadata={"description": "建筑面积（平方米），如 \"89.50\""})
 
 
 class ResidentOut(Schema):

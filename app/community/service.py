@@ -8,6 +8,7 @@ does not exist; see `auth.service.register_scope`). A user's households are a se
 own-data export (`auth.privacy.register_section`).
 """
 import logging
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import current_app
@@ -137,14 +138,15 @@ def _check_grid(grid_id: int, community_id: int) -> None:
         raise Conflict("grid_other_community", "网格不属于该社区")
 
 
-def create_household(user: User, building_id: int, unit: str, room: str) -> Household:
+def create_household(user: User, building_id: int, unit: str, room: str,
+                     area_m2: Decimal | None = None) -> Household:
     building = get_building(building_id)
     require_staff(user, building.compound.community_id)
     exists = db.session.scalar(sa.select(Household.id).where(
         Household.building_id == building_id, Household.unit == unit, Household.room == room))
     if exists:
         raise Conflict("already_exists", "该户已存在")
-    household = Household(building_id=building_id, unit=unit, room=room)
+    household = Household(building_id=building_id, unit=unit, room=room, area_m2=area_m2)
     db.session.add(household)
     db.session.flush()
     return household
@@ -152,6 +154,24 @@ def create_household(user: User, building_id: int, unit: str, room: str) -> Hous
 
 def get_household(household_id: int) -> Household:
     return get_or_404(Household, household_id, "住户不存在")
+
+
+def set_household_area(user: User, household_id: int, area_m2: Decimal | None) -> Household:
+    """Staff of the community record a household's floor area (votes by area count it from
+    the next consultation that opens; an open one keeps the area it froze). Audited."""
+    household = get_household(household_id)
+    require(has_role(user, "staff", community_id=household.community_id), hide=True)
+    if area_m2 is not None:
+        area_m2 = area_m2.quantize(Decimal("0.01"))
+    old = household.area_m2
+    if old != area_m2:
+        household.area_m2 = area_m2
+        db.session.flush()
+        record("config", actor_id=user.id, target_type="household", target_id=household.id,
+               details={"area_m2": [str(old) if old is not None else None,
+                                    str(area_m2) if area_m2 is not None else None]})
+        log.info("household area id=%s changed by=%s", household.id, user.id)
+    return household
 
 
 def household_of_user(user: User, household_id: int) -> Household:

@@ -23,8 +23,8 @@ from app.feedback import machine
 from app.feedback.models import CATEGORIES, Feedback, FeedbackEvent, FeedbackSupport
 from app.files import service as files
 from app.notifications.service import notify
-from app.sql import insert_ignoring_conflict
 from app.party.models import PartyRegistration
+from app.sql import insert_ignoring_conflict
 from app.wechat.content import require_clean, screen
 
 log = logging.getLogger(__name__)

@@ -204,6 +204,42 @@ const FEEDBACK_ACTORS = {
 };
 
 const FEEDBACK_CLOCK = { accept: '受理', resolve: '办结', rate: '评价' };
+const CONSULTATION_STATUS = {
+  draft: { label: '名册公示中', tone: 'warning' },
+  open: { label: '表决中', tone: 'primary' },
+  closed: { label: '已结束', tone: 'default' },
+};
+
+const CONSULTATION_RESULT = {
+  passed: { label: '通过', tone: 'success' },
+  failed: { label: '未通过', tone: 'danger' },
+};
+
+const CHOICES = { agree: '同意', disagree: '反对', abstain: '弃权' };
+
+const RULE_NAMES = { share_of_all: '全体住户80%同意', civil_code_278: '民法典第二百七十八条' };
+
+const RENOVATION_STATUS = {
+  proposing: { label: '征集建议中', tone: 'primary' },
+  consulting: { label: '表决征询中', tone: 'warning' },
+  reported: { label: '已上报实施', tone: 'success' },
+};
+
+const RENOVATION_ITEM_STATUS = {
+  proposed: { label: '待整理', tone: 'default' },
+  accepted: { label: '已列入清单', tone: 'success' },
+  rejected: { label: '未列入', tone: 'default' },
+};
+
+const ELEVATOR_STAGES = {
+  survey: '入户调查',
+  consent: '意见征询',
+  funding: '资金筹集',
+  procurement: '招标采购',
+  works: '施工安装',
+  acceptance: '竣工验收',
+  in_service: '投入使用',
+};
 
 const PARTNER_KINDS = { unit: '单位', social_org: '社会组织', craftsman: '个体工匠' };
 
@@ -307,6 +343,13 @@ module.exports = {
   FEEDBACK_ACTIONS,
   FEEDBACK_ACTORS,
   FEEDBACK_CLOCK,
+  CONSULTATION_STATUS,
+  CONSULTATION_RESULT,
+  CHOICES,
+  RULE_NAMES,
+  RENOVATION_STATUS,
+  RENOVATION_ITEM_STATUS,
+  ELEVATOR_STAGES,
   BINDING_STATUS,
   REVIEW_STATUS,
   EVENT_ROLES,
@@ -323,6 +366,11 @@ module.exports = {
   evaluationBadge: (s) => badge(EVALUATION_STATUS, s),
   reviewBadge: (s) => badge(REVIEW_STATUS, s),
   feedbackBadge: (s) => badge(FEEDBACK_STATUS, s),
+  /** A consultation's badge: its status, or its result once closed. */
+  consultationBadge: (c) => (c.status === 'closed' && c.result
+    ? badge(CONSULTATION_RESULT, c.result) : badge(CONSULTATION_STATUS, c.status)),
+  renovationBadge: (s) => badge(RENOVATION_STATUS, s),
+  renovationItemBadge: (s) => badge(RENOVATION_ITEM_STATUS, s),
   /** The table's word for v, else the vocabulary's, else v itself (never undefined). */
   label: (table, v) => {
     if (table[v] !== undefined) return typeof table[v] === 'string' ? table[v] : table[v].label;

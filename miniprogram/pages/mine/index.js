@@ -113,6 +113,10 @@ Page(basePage({
     wx.navigateTo({ url: '/pages/privacy/index' });
   },
 
+  onGo(e) {
+    wx.navigateTo({ url: dataset(e).url });
+  },
+
   /** <button open-type="getPhoneNumber">: WeChat gives a one-time code for the API to exchange. */
   async onPhone(e) {
     const code = e.detail && e.detail.code;

@@ -22,6 +22,8 @@ const WORKBENCH = {
     { text: '现场签到码', url: '/packages/staff/checkin-code/index' },
     { text: '楼栋位置', url: '/packages/staff/buildings/index' },
     { text: '社情民意办理', url: '/packages/feedback/queue/index?scope=community' },
+    { text: '协商表决（发起、开始、计票）', url: '/packages/consult/consultations/index' },
+    { text: '改造清单', url: '/packages/consult/renovations/index' },
   ],
   grid_worker: [{ text: '网格社情民意', url: '/packages/feedback/queue/index?scope=grid' }],
   street_admin: [{ text: '街道转办的社情民意', url: '/packages/feedback/queue/index?scope=street' }],
