@@ -25,6 +25,7 @@ class RoleOut(Schema):
     street_id = fields.Integer(allow_none=True)
     partner_id = fields.Integer(allow_none=True)
     merchant_id = fields.Integer(allow_none=True)
+    compound_id = fields.Integer(allow_none=True)
 
 
 class MyHouseholdOut(Schema):
@@ -77,6 +78,7 @@ class GrantIn(Schema):
     street_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
     partner_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
     merchant_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    compound_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
 
 
 class GrantOut(RoleOut):

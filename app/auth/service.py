@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.service import record
-from app.auth.models import ROLE_SCOPE, RoleGrant, User
+from app.auth.models import ROLE_SCOPE, SEAT_ROLES, RoleGrant, User
 from app.auth.permissions import has_role, is_admin
 from app.auth.tokens import issue_token, revoke_current
 from app.common.timeutil import utcnow
@@ -17,7 +17,7 @@ from app.wechat import get_client
 log = logging.getLogger(__name__)
 # Roles staff may grant inside their own community; everything else needs an admin.
 STAFF_GRANTABLE = {"volunteer", "party_member", "mediator"}
-GRANTABLE = set(ROLE_SCOPE) | {"admin", "org_dept"}
+GRANTABLE = (set(ROLE_SCOPE) - set(SEAT_ROLES)) | {"admin", "org_dept"}
 # Logins by holders of these roles are written to the audit log.
 AUDITED_LOGIN_ROLES = {"staff", "admin", "street_admin", "org_dept"}
 
@@ -78,7 +78,14 @@ def update_profile(user: User, changes: dict) -> User:
     return user
 
 
+class RoleFollowsSeat(ApiError):
+    status, code = 409, "role_follows_seat"
+    message = "该角色随业委会、物业公司的任职自动授予和撤销，请登记或结束任职"
+
+
 def grant_role(actor: User, user_id: int, role: str, scope: dict) -> RoleGrant:
+    if role in SEAT_ROLES:
+        raise RoleFollowsSeat()
     if role not in GRANTABLE:
         raise Unprocessable(details={"fields": {"role": ["该角色不可授予"]}})
     target = db.session.get(User, user_id)
@@ -128,6 +135,8 @@ def revoke_role(actor: User, grant_id: int) -> RoleGrant:
     if grant is None:
         raise NotFound()
     _require_can_manage(actor, grant.role, grant.scope)
+    if grant.role in SEAT_ROLES:
+        raise RoleFollowsSeat()
     if grant.revoked_at is not None:
         raise Conflict("role_already_revoked", "该角色已被撤销")
     if grant.user_id == actor.id and grant.role == "admin":
