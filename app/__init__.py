@@ -20,7 +20,8 @@ from config import CONFIGS
 
 # Domain packages, lowest first. Each has models.py and routes.py (a flask-smorest `blp`).
 DOMAINS = ("wechat", "audit", "auth", "community", "notifications", "files", "timebank",
-           "catalog", "orders", "volunteering", "mediation", "evaluations", "organisations")
+           "catalog", "orders", "volunteering", "mediation", "evaluations", "organisations",
+           "projects")
 
 
 def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:

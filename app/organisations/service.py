@@ -85,7 +85,7 @@ def can_view_community(user: User, community_id: int) -> bool:
     return ids is None or community_id in ids
 
 
-def _body_communities(body: OrgBody) -> set[int]:
+def body_communities(body: OrgBody) -> set[int]:
     out = {body.community_id}
     if body.compound_ids:
         out |= set(db.session.scalars(sa.select(Compound.community_id).where(
@@ -95,7 +95,7 @@ def _body_communities(body: OrgBody) -> set[int]:
 
 def can_view_body(user: User, body: OrgBody) -> bool:
     ids = visible_community_ids(user)
-    return ids is None or bool(_body_communities(body) & ids)
+    return ids is None or bool(body_communities(body) & ids)
 
 
 def _may_manage(user: User, community_id: int, kind: str | None = None) -> bool:
@@ -475,7 +475,7 @@ def person_seats(viewer: User, user_id: int, include_past: bool, now: datetime) 
     seats = db.session.scalars(sa.select(OrgSeat).where(OrgSeat.user_id == user_id)
                                .order_by(OrgSeat.term_start.desc(), OrgSeat.id.desc())).all()
     ids = None if viewer.id == user_id else visible_community_ids(viewer)
-    visible = [s for s in seats if ids is None or _body_communities(s.body) & ids]
+    visible = [s for s in seats if ids is None or body_communities(s.body) & ids]
     if ids is not None and not visible:
         raise NotFound(message="没有可查看的任职")
     shown = [s for s in visible if include_past or _seat_live(s, today)]

@@ -1,6 +1,7 @@
 """compound bodies (party organisations, owners' committees, supervisory boards,
 self-management committees, property companies), seats, property class and 片区大物业 areas;
-roles owners_committee and property scoped by compound
+roles owners_committee and property scoped by compound; the 大党委's members, meetings
+and projects
 
 Revision ID: 0007_orgs
 Revises: 0006_medev
@@ -114,6 +115,131 @@ def upgrade():
     with op.batch_alter_table('compound_profiles', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_compound_profiles_area_id'), ['area_id'], unique=False)
 
+    op.create_table('committee_meeting_reminders',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('quarter', sa.Integer(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_committee_meeting_reminders_community_id_communities')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_committee_meeting_reminders')),
+    sa.UniqueConstraint('community_id', 'year', 'quarter', name=op.f('uq_committee_meeting_reminders_community_id_year_quarter'))
+    )
+    op.create_table('committee_meetings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=100), nullable=False),
+    sa.Column('held_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('quarter', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('minutes', sa.Text(), nullable=False),
+    sa.Column('minutes_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('minutes_by_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint('quarter BETWEEN 1 AND 4', name=op.f('ck_committee_meetings_quarter_range')),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_committee_meetings_community_id_communities')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_committee_meetings_created_by_id_users')),
+    sa.ForeignKeyConstraint(['minutes_by_id'], ['users.id'], name=op.f('fk_committee_meetings_minutes_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_committee_meetings'))
+    )
+    with op.batch_alter_table('committee_meetings', schema=None) as batch_op:
+        batch_op.create_index('ix_committee_meetings_community_quarter', ['community_id', 'year', 'quarter'], unique=False)
+
+    op.create_table('committee_members',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('name', sa.String(length=32), nullable=False),
+    sa.Column('unit', sa.String(length=64), nullable=False),
+    sa.Column('position', sa.String(length=32), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('body_id', sa.Integer(), nullable=True),
+    sa.Column('joined_on', sa.Date(), nullable=False),
+    sa.Column('left_on', sa.Date(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("kind IN ('unit', 'compound_party', 'property', 'owners_committee', 'cadre')", name=op.f('ck_committee_members_kind_known')),
+    sa.CheckConstraint('left_on IS NULL OR left_on >= joined_on', name=op.f('ck_committee_members_left_sane')),
+    sa.ForeignKeyConstraint(['body_id'], ['org_bodies.id'], name=op.f('fk_committee_members_body_id_org_bodies')),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_committee_members_community_id_communities')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_committee_members_created_by_id_users')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_committee_members_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_committee_members'))
+    )
+    with op.batch_alter_table('committee_members', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_committee_members_community_id'), ['community_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_committee_members_user_id'), ['user_id'], unique=False)
+
+    op.create_table('meeting_agenda_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=100), nullable=False),
+    sa.Column('feedback_id', sa.Integer(), nullable=True),
+    sa.Column('renovation_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['meeting_id'], ['committee_meetings.id'], name=op.f('fk_meeting_agenda_items_meeting_id_committee_meetings')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting_agenda_items'))
+    )
+    with op.batch_alter_table('meeting_agenda_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_meeting_agenda_items_meeting_id'), ['meeting_id'], unique=False)
+
+    op.create_table('committee_meeting_attendance',
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['meeting_id'], ['committee_meetings.id'], name=op.f('fk_committee_meeting_attendance_meeting_id_committee_meetings')),
+    sa.ForeignKeyConstraint(['member_id'], ['committee_members.id'], name=op.f('fk_committee_meeting_attendance_member_id_committee_members')),
+    sa.PrimaryKeyConstraint('meeting_id', 'member_id', name=op.f('pk_committee_meeting_attendance'))
+    )
+    op.create_table('committee_projects',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('agenda_item_id', sa.Integer(), nullable=True),
+    sa.Column('title', sa.String(length=100), nullable=False),
+    sa.Column('owner_member_id', sa.Integer(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('percent', sa.Integer(), nullable=False),
+    sa.Column('result', sa.String(length=1000), nullable=False),
+    sa.Column('drop_reason', sa.String(length=500), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('finished_by_id', sa.Integer(), nullable=True),
+    sa.Column('escalated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("(status IN ('done', 'dropped')) = (finished_at IS NOT NULL)", name=op.f('ck_committee_projects_finished_when_closed')),
+    sa.CheckConstraint("status != 'dropped' OR drop_reason != ''", name=op.f('ck_committee_projects_dropped_with_reason')),
+    sa.CheckConstraint("status IN ('planned', 'in_progress', 'done', 'dropped')", name=op.f('ck_committee_projects_status_known')),
+    sa.CheckConstraint('percent BETWEEN 0 AND 100', name=op.f('ck_committee_projects_percent_range')),
+    sa.ForeignKeyConstraint(['agenda_item_id'], ['meeting_agenda_items.id'], name=op.f('fk_committee_projects_agenda_item_id_meeting_agenda_items')),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_committee_projects_community_id_communities')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_committee_projects_created_by_id_users')),
+    sa.ForeignKeyConstraint(['finished_by_id'], ['users.id'], name=op.f('fk_committee_projects_finished_by_id_users')),
+    sa.ForeignKeyConstraint(['meeting_id'], ['committee_meetings.id'], name=op.f('fk_committee_projects_meeting_id_committee_meetings')),
+    sa.ForeignKeyConstraint(['owner_member_id'], ['committee_members.id'], name=op.f('fk_committee_projects_owner_member_id_committee_members')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_committee_projects'))
+    )
+    with op.batch_alter_table('committee_projects', schema=None) as batch_op:
+        batch_op.create_index('ix_committee_projects_community_status', ['community_id', 'status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_committee_projects_meeting_id'), ['meeting_id'], unique=False)
+
+    op.create_table('committee_project_progress',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('note', sa.String(length=1000), nullable=False),
+    sa.Column('percent', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('percent BETWEEN 0 AND 100', name=op.f('ck_committee_project_progress_percent_range')),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_committee_project_progress_author_id_users')),
+    sa.ForeignKeyConstraint(['project_id'], ['committee_projects.id'], name=op.f('fk_committee_project_progress_project_id_committee_projects')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_committee_project_progress'))
+    )
+    with op.batch_alter_table('committee_project_progress', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_committee_project_progress_project_id'), ['project_id'], unique=False)
+
     with op.batch_alter_table('role_grants', schema=None) as batch_op:
         batch_op.add_column(sa.Column('compound_id', sa.Integer(), nullable=True))
         batch_op.create_index('ix_role_grants_role_compound', ['role', 'compound_id'], unique=False)
@@ -132,6 +258,31 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_role_grants_compound_id_compounds'), type_='foreignkey')
         batch_op.drop_index('ix_role_grants_role_compound')
         batch_op.drop_column('compound_id')
+
+    with op.batch_alter_table('committee_project_progress', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_committee_project_progress_project_id'))
+
+    op.drop_table('committee_project_progress')
+    with op.batch_alter_table('committee_projects', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_committee_projects_meeting_id'))
+        batch_op.drop_index('ix_committee_projects_community_status')
+
+    op.drop_table('committee_projects')
+    op.drop_table('committee_meeting_attendance')
+    with op.batch_alter_table('meeting_agenda_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_meeting_agenda_items_meeting_id'))
+
+    op.drop_table('meeting_agenda_items')
+    with op.batch_alter_table('committee_members', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_committee_members_user_id'))
+        batch_op.drop_index(batch_op.f('ix_committee_members_community_id'))
+
+    op.drop_table('committee_members')
+    with op.batch_alter_table('committee_meetings', schema=None) as batch_op:
+        batch_op.drop_index('ix_committee_meetings_community_quarter')
+
+    op.drop_table('committee_meetings')
+    op.drop_table('committee_meeting_reminders')
 
     with op.batch_alter_table('compound_profiles', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_compound_profiles_area_id'))

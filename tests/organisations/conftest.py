@@ -131,6 +131,22 @@ class World:
                 self.body("owners_committee", (compound,))["id"],
                 self.body("property_company", (compound,))["id"])
 
+    def upload(self, who, kind="jpeg"):
+        """An uploaded file of `who` (a JPEG photo or a PDF); its id."""
+        from tests.files.conftest import image_bytes, pdf_bytes, post_file
+
+        data, name = (pdf_bytes(), "minutes.pdf") if kind == "pdf" else (image_bytes(),
+                                                                           "photo.jpg")
+        resp = post_file(self.client, self.h(who), data, name)
+        assert resp.status_code == 201, resp.get_json()
+        return resp.get_json()["id"]
+
+    def file_status(self, who, url_or_id):
+        """The status of reading a file: by id with a Bearer token, or by a signed url."""
+        if isinstance(url_or_id, int):
+            return self.client.get(f"/api/v1/files/{url_or_id}", headers=self.h(who)).status_code
+        return self.client.get(url_or_id).status_code
+
     def roles(self, who):
         return [r for r in self.get("/me", who)["roles"]
                 if r["role"] in ("owners_committee", "property")]
