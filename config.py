@@ -90,6 +90,8 @@ class Config:
         "street": float(os.environ.get("EVALUATION_WEIGHT_STREET", "0.2")),
         "org_dept": float(os.environ.get("EVALUATION_WEIGHT_ORG_DEPT", "0.2")),
     }
+    # Trust property: days the other side has to answer a household's recheck (复核).
+    TRUST_RECHECK_DAYS = int(os.environ.get("TRUST_RECHECK_DAYS", "7"))
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
@@ -124,6 +126,8 @@ class Config:
             raise RuntimeError("EVALUATION_WEIGHTS: residents > 0, street and org_dept >= 0")
         if cfg["EVALUATION_MIN_COUNT"] < 1 or cfg["MEDIATION_OVERDUE_DAYS"] < 1:
             raise RuntimeError("EVALUATION_MIN_COUNT and MEDIATION_OVERDUE_DAYS must be >= 1")
+        if cfg["TRUST_RECHECK_DAYS"] < 1:
+            raise RuntimeError("TRUST_RECHECK_DAYS must be >= 1")
 
 
 class DevelopmentConfig(Config):

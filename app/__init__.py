@@ -21,7 +21,7 @@ from config import CONFIGS
 # Domain packages, lowest first. Each has models.py and routes.py (a flask-smorest `blp`).
 DOMAINS = ("wechat", "audit", "auth", "community", "notifications", "files", "timebank",
            "catalog", "orders", "volunteering", "mediation", "evaluations", "organisations",
-           "projects")
+           "projects", "trust")
 
 
 def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:

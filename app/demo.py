@@ -85,7 +85,7 @@ def seed(skip: tuple[str, ...] = ()) -> int:
     import importlib
 
     for domain in ("catalog", "timebank", "orders", "volunteering", "mediation", "evaluations",
-                   "organisations", "projects"):
+                   "organisations", "projects", "trust"):
         if domain in skip:
             continue
         importlib.import_module(f"app.{domain}.demo").seed()

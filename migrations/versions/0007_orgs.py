@@ -1,7 +1,7 @@
 """compound bodies (party organisations, owners' committees, supervisory boards,
 self-management committees, property companies), seats, property class and 片区大物业 areas;
 roles owners_committee and property scoped by compound; the 大党委's members, meetings
-and projects
+and projects; trust-property co-managed accounts (entries append-only on PostgreSQL)
 
 Revision ID: 0007_orgs
 Revises: 0006_medev
@@ -18,6 +18,27 @@ OLD_ROLES = ('resident', 'volunteer', 'party_member', 'partner_member', 'merchan
              'street_admin', 'mediator', 'org_dept', 'admin')
 NEW_ROLES = ('resident', 'volunteer', 'party_member', 'partner_member', 'merchant', 'staff',
              'street_admin', 'mediator', 'org_dept', 'owners_committee', 'property', 'admin')
+
+# A trust entry is never deleted; once co-signed or rejected it never changes, and while
+# pending only its decision (status, who, when, chain place) may be written.
+TRUST_APPEND_ONLY = """
+CREATE OR REPLACE FUNCTION trust_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' OR OLD.status <> 'pending' OR
+       (NEW.id, NEW.account_id, NEW.kind, NEW.amount_fen, NEW.category, NEW.public,
+        NEW.counterparty, NEW.occurred_on, NEW.memo, NEW.side, NEW.entered_by_id,
+        NEW.entered_at, NEW.consultation_id, NEW.project_id, NEW.reverses_id)
+       IS DISTINCT FROM
+       (OLD.id, OLD.account_id, OLD.kind, OLD.amount_fen, OLD.category, OLD.public,
+        OLD.counterparty, OLD.occurred_on, OLD.memo, OLD.side, OLD.entered_by_id,
+        OLD.entered_at, OLD.consultation_id, OLD.project_id, OLD.reverses_id) THEN
+        RAISE EXCEPTION 'trust entries are append-only: % of entry % refused', TG_OP, OLD.id
+            USING HINT = 'correct an entry with a reversal entry';
+    END IF;
+    RETURN NEW;
+END
+$$
+"""
 
 
 def upgrade():
@@ -240,6 +261,112 @@ def upgrade():
     with op.batch_alter_table('committee_project_progress', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_committee_project_progress_project_id'), ['project_id'], unique=False)
 
+    op.create_table('trust_accounts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('compound_id', sa.Integer(), nullable=False),
+    sa.Column('bank_name', sa.String(length=64), nullable=False),
+    sa.Column('account_tail', sa.String(length=4), nullable=False),
+    sa.Column('opened_by_id', sa.Integer(), nullable=False),
+    sa.Column('opened_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('balance_fen', sa.BigInteger(), nullable=False),
+    sa.Column('public_income_fen', sa.BigInteger(), nullable=False),
+    sa.Column('entries', sa.Integer(), nullable=False),
+    sa.Column('head_hash', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['compound_id'], ['compounds.id'], name=op.f('fk_trust_accounts_compound_id_compounds')),
+    sa.ForeignKeyConstraint(['opened_by_id'], ['users.id'], name=op.f('fk_trust_accounts_opened_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_trust_accounts')),
+    sa.UniqueConstraint('compound_id', name=op.f('uq_trust_accounts_compound_id'))
+    )
+    op.create_table('trust_reconciliations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('account_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('bank_closing_fen', sa.BigInteger(), nullable=False),
+    sa.Column('book_closing_fen', sa.BigInteger(), nullable=False),
+    sa.Column('difference_fen', sa.BigInteger(), nullable=False),
+    sa.Column('note', sa.String(length=500), nullable=False),
+    sa.Column('entered_by_id', sa.Integer(), nullable=False),
+    sa.Column('entered_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('difference_fen = bank_closing_fen - book_closing_fen', name=op.f('ck_trust_reconciliations_difference_sane')),
+    sa.ForeignKeyConstraint(['account_id'], ['trust_accounts.id'], name=op.f('fk_trust_reconciliations_account_id_trust_accounts')),
+    sa.ForeignKeyConstraint(['entered_by_id'], ['users.id'], name=op.f('fk_trust_reconciliations_entered_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_trust_reconciliations')),
+    sa.UniqueConstraint('account_id', 'month', name=op.f('uq_trust_reconciliations_account_id_month'))
+    )
+    op.create_table('trust_entries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('account_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('amount_fen', sa.BigInteger(), nullable=False),
+    sa.Column('category', sa.String(length=24), nullable=False),
+    sa.Column('public', sa.Boolean(), nullable=False),
+    sa.Column('counterparty', sa.String(length=64), nullable=False),
+    sa.Column('occurred_on', sa.Date(), nullable=False),
+    sa.Column('memo', sa.String(length=500), nullable=False),
+    sa.Column('side', sa.String(length=20), nullable=False),
+    sa.Column('entered_by_id', sa.Integer(), nullable=False),
+    sa.Column('entered_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('consultation_id', sa.Integer(), nullable=True),
+    sa.Column('project_id', sa.Integer(), nullable=True),
+    sa.Column('reverses_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=8), nullable=False),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('reject_reason', sa.String(length=500), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=True),
+    sa.Column('balance_after', sa.BigInteger(), nullable=True),
+    sa.Column('hash', sa.String(length=64), nullable=True),
+    sa.CheckConstraint("(status = 'counted') = (seq IS NOT NULL AND hash IS NOT NULL AND balance_after IS NOT NULL)", name=op.f('ck_trust_entries_counted_in_chain')),
+    sa.CheckConstraint("(status = 'pending') = (decided_at IS NULL)", name=op.f('ck_trust_entries_decided')),
+    sa.CheckConstraint("kind IN ('income', 'expense')", name=op.f('ck_trust_entries_kind_known')),
+    sa.CheckConstraint("side IN ('property', 'owners_committee')", name=op.f('ck_trust_entries_side_known')),
+    sa.CheckConstraint("status IN ('pending', 'counted', 'rejected')", name=op.f('ck_trust_entries_status_known')),
+    sa.CheckConstraint('amount_fen > 0', name=op.f('ck_trust_entries_amount_positive')),
+    sa.ForeignKeyConstraint(['account_id'], ['trust_accounts.id'], name=op.f('fk_trust_entries_account_id_trust_accounts')),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_trust_entries_decided_by_id_users')),
+    sa.ForeignKeyConstraint(['entered_by_id'], ['users.id'], name=op.f('fk_trust_entries_entered_by_id_users')),
+    sa.ForeignKeyConstraint(['project_id'], ['committee_projects.id'], name=op.f('fk_trust_entries_project_id_committee_projects')),
+    sa.ForeignKeyConstraint(['reverses_id'], ['trust_entries.id'], name=op.f('fk_trust_entries_reverses_id_trust_entries')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_trust_entries')),
+    sa.UniqueConstraint('account_id', 'seq', name=op.f('uq_trust_entries_account_id_seq'))
+    )
+    with op.batch_alter_table('trust_entries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_trust_entries_account_id'), ['account_id'], unique=False)
+        batch_op.create_index('ix_trust_entries_account_occurred', ['account_id', 'occurred_on'], unique=False)
+        batch_op.create_index('uq_trust_entries_reverses', ['reverses_id'], unique=True, sqlite_where=sa.text("status != 'rejected'"), postgresql_where=sa.text("status != 'rejected'"))
+
+    op.create_table('trust_rechecks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('account_id', sa.Integer(), nullable=False),
+    sa.Column('entry_id', sa.Integer(), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=False),
+    sa.Column('asked_by_id', sa.Integer(), nullable=False),
+    sa.Column('question', sa.String(length=500), nullable=False),
+    sa.Column('asked_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('due_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('answer_side', sa.String(length=20), nullable=False),
+    sa.Column('answer', sa.String(length=1000), nullable=False),
+    sa.Column('answered_by_id', sa.Integer(), nullable=True),
+    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('escalated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("answer_side IN ('property', 'owners_committee')", name=op.f('ck_trust_rechecks_answer_side_known')),
+    sa.CheckConstraint('(answered_at IS NULL) = (answered_by_id IS NULL)', name=op.f('ck_trust_rechecks_answered_sane')),
+    sa.ForeignKeyConstraint(['account_id'], ['trust_accounts.id'], name=op.f('fk_trust_rechecks_account_id_trust_accounts')),
+    sa.ForeignKeyConstraint(['answered_by_id'], ['users.id'], name=op.f('fk_trust_rechecks_answered_by_id_users')),
+    sa.ForeignKeyConstraint(['asked_by_id'], ['users.id'], name=op.f('fk_trust_rechecks_asked_by_id_users')),
+    sa.ForeignKeyConstraint(['entry_id'], ['trust_entries.id'], name=op.f('fk_trust_rechecks_entry_id_trust_entries')),
+    sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_trust_rechecks_household_id_households')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_trust_rechecks'))
+    )
+    with op.batch_alter_table('trust_rechecks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_trust_rechecks_account_id'), ['account_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_trust_rechecks_entry_id'), ['entry_id'], unique=False)
+
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(TRUST_APPEND_ONLY)
+        op.execute("CREATE TRIGGER trust_entries_append_only BEFORE UPDATE OR DELETE ON "
+                   "trust_entries FOR EACH ROW EXECUTE FUNCTION trust_entries_append_only()")
+
     with op.batch_alter_table('role_grants', schema=None) as batch_op:
         batch_op.add_column(sa.Column('compound_id', sa.Integer(), nullable=True))
         batch_op.create_index('ix_role_grants_role_compound', ['role', 'compound_id'], unique=False)
@@ -250,6 +377,22 @@ def upgrade():
 
 
 def downgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS trust_entries_append_only ON trust_entries")
+        op.execute("DROP FUNCTION IF EXISTS trust_entries_append_only()")
+    with op.batch_alter_table('trust_rechecks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_trust_rechecks_entry_id'))
+        batch_op.drop_index(batch_op.f('ix_trust_rechecks_account_id'))
+
+    op.drop_table('trust_rechecks')
+    with op.batch_alter_table('trust_entries', schema=None) as batch_op:
+        batch_op.drop_index('uq_trust_entries_reverses', sqlite_where=sa.text("status != 'rejected'"), postgresql_where=sa.text("status != 'rejected'"))
+        batch_op.drop_index('ix_trust_entries_account_occurred')
+        batch_op.drop_index(batch_op.f('ix_trust_entries_account_id'))
+
+    op.drop_table('trust_entries')
+    op.drop_table('trust_reconciliations')
+    op.drop_table('trust_accounts')
     op.execute("DELETE FROM role_grants WHERE role IN ('owners_committee', 'property')")
     with op.batch_alter_table('role_grants', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_role_grants_role_known'), type_='check')
@@ -283,6 +426,7 @@ def downgrade():
 
     op.drop_table('committee_meetings')
     op.drop_table('committee_meeting_reminders')
+
 
     with op.batch_alter_table('compound_profiles', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_compound_profiles_area_id'))
