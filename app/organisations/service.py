@@ -458,6 +458,12 @@ def side_member_ids(compound_id: int, side: str, day: date | None = None) -> set
             if seat.user_id is not None and SIDES.get(kind) == side}
 
 
+def seated_compound_ids(user_id: int, day: date | None = None) -> set[int]:
+    """Compounds covered by a body on which the user holds a seat in office."""
+    return {compound_id for _, _, compound_id in _live_seats(day or local_today(),
+                                                              user_id=user_id)}
+
+
 def compound_member_ids(compound_id: int, day: date | None = None) -> set[int]:
     """Users holding a live seat on any body of the compound."""
     day = day or local_today()

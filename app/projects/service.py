@@ -92,6 +92,14 @@ def is_member(user: User, community_id: int, day: date | None = None) -> bool:
         sa.or_(CommitteeMember.left_on.is_(None), CommitteeMember.left_on > day)).limit(1)))
 
 
+def member_communities(user: User, day: date | None = None) -> set[int]:
+    """Communities whose 大党委 the user sits on today."""
+    day = day or local_day(utcnow())
+    return set(db.session.scalars(sa.select(CommitteeMember.community_id).where(
+        CommitteeMember.user_id == user.id, CommitteeMember.joined_on <= day,
+        sa.or_(CommitteeMember.left_on.is_(None), CommitteeMember.left_on > day))))
+
+
 def is_resident(user: User, community_id: int) -> bool:
     return bool(db.session.scalar(sa.select(HouseholdBinding.id).where(
         HouseholdBinding.user_id == user.id, HouseholdBinding.community_id == community_id,
@@ -350,7 +358,10 @@ def is_overdue(project: Project, today: date) -> bool:
 def list_projects_stmt(user: User, community_id: int | None, status: str | None,
                        overdue: bool | None, today: date):
     if community_id is None:
-        mine = scope_ids(user, "staff", "community_id")
+        mine = (scope_ids(user, "staff", "community_id") | member_communities(user)
+                | set(db.session.scalars(sa.select(HouseholdBinding.community_id).where(
+                    HouseholdBinding.user_id == user.id,
+                    HouseholdBinding.status == "approved"))))
         if len(mine) != 1:
             raise Unprocessable(details={"fields": {"community_id": ["请指定社区"]}})
         community_id = next(iter(mine))

@@ -36,6 +36,16 @@ def account_of_compound(compound_id):
     return service.account_view(service.account_of_compound(compound_id, user), user)
 
 
+@blp.route("/trust-accounts", methods=["GET"])
+@blp.response(200, s.TrustAccountList)
+@login_required
+def list_accounts():
+    """The co-managed accounts I may read: of my households' compounds, of the compounds
+    whose bodies I sit on, and of my community as staff."""
+    user = require_user()
+    return {"items": [service.account_view(a, user) for a in service.readable_accounts(user)]}
+
+
 @blp.route("/trust-accounts/<int:account_id>", methods=["GET"])
 @blp.response(200, s.TrustAccountOut)
 @login_required

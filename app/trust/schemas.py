@@ -174,6 +174,10 @@ class TrustAccountOut(Schema):
     last_reconciliation = fields.Nested(TrustReconciliationOut, allow_none=True)
 
 
+class TrustAccountList(Schema):
+    items = fields.List(fields.Nested(TrustAccountOut))
+
+
 class TrustCategoryTotal(Schema):
     category = fields.String()
     name = fields.String()

@@ -29,10 +29,10 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.service import record
 from app.auth.models import User
-from app.auth.permissions import has_role, require
+from app.auth.permissions import has_role, is_admin, require, scope_ids
 from app.auth.service import holders
 from app.common.timeutil import SHANGHAI
-from app.community.models import Building, Household, HouseholdBinding
+from app.community.models import Building, Compound, Household, HouseholdBinding
 from app.community.service import get_compound
 from app.errors import ApiError, Conflict, Forbidden, NotFound, Unprocessable
 from app.extensions import db
@@ -101,6 +101,24 @@ def can_read(user: User, account: TrustAccount) -> bool:
     return (has_role(user, "staff", community_id=compound.community_id)
             or bool(bound_household_ids(user, compound.id))
             or user.id in orgs.compound_member_ids(compound.id))
+
+
+def readable_accounts(user: User) -> list[TrustAccount]:
+    """The accounts of the compounds where the user is a bound household, sits on a body, or
+    is staff of the community."""
+    stmt = sa.select(TrustAccount).order_by(TrustAccount.id)
+    if not is_admin(user):
+        bound = sa.select(Building.compound_id).join(
+            Household, Household.building_id == Building.id).join(
+            HouseholdBinding, HouseholdBinding.household_id == Household.id).where(
+            HouseholdBinding.user_id == user.id, HouseholdBinding.status == "approved")
+        staffed = sa.select(Compound.id).where(Compound.community_id.in_(
+            scope_ids(user, "staff", "community_id")))
+        seated = orgs.seated_compound_ids(user.id)
+        stmt = stmt.where(sa.or_(TrustAccount.compound_id.in_(bound),
+                                 TrustAccount.compound_id.in_(staffed),
+                                 TrustAccount.compound_id.in_(seated)))
+    return list(db.session.scalars(stmt))
 
 
 def get_account(account_id: int, user: User) -> TrustAccount:

@@ -234,3 +234,11 @@ def test_outsiders_get_404_on_every_record(world):
         world.post(f"/meetings/{meeting['id']}/minutes", who,
                    {"text": "x", "attendee_ids": [world.m_chen]}, 404)
     assert world.file_status("r_garden", photo) == 200
+
+
+def test_the_project_list_finds_my_only_community(world):
+    world.project()
+    for who in ("zhou", "r_garden", "staff1"):  # a member, a resident, staff
+        assert len(world.get("/projects", who)["items"]) == 1
+    world.get("/projects", "outsider", 422)
+    assert world.get("/projects", "r_c2")["items"] == []  # their own community's

@@ -352,3 +352,12 @@ def test_outsiders_get_404_on_every_record(world):
             assert world.file_status(who, file_id) == 200
     world.get("/trust-accounts/999", "admin", 404)
     world.get(f"/compounds/{world.compounds['courtyard']}/trust-account", "admin", 404)
+
+
+def test_my_accounts_are_those_of_my_compounds_bodies_and_community(world):
+    for who in ("r_garden", "liu", "zhou", "party", "staff1", "admin"):
+        assert [a["id"] for a in world.get("/trust-accounts", who)["items"]] == [world.account]
+    for who in ("r_courtyard", "r_c2", "staff2", "outsider", "r_pending", "street1"):
+        assert world.get("/trust-accounts", who)["items"] == []
+    mine = world.get("/trust-accounts", "both")["items"][0]
+    assert mine["my_sides"] == ["owners_committee", "property"]
