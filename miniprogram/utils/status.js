@@ -108,6 +108,8 @@ const ROLES = {
   merchant: '商家',
   staff: '社区工作者',
   street_admin: '街道管理员',
+  owners_committee: '业委会',
+  property: '物业',
   admin: '管理员',
 };
 
@@ -137,6 +139,44 @@ const BINDING_STATUS = {
   rejected: { label: '未通过', tone: 'danger' },
 };
 
+const PROJECT_STATUS = {
+  planned: { label: '待实施', tone: 'warning' },
+  in_progress: { label: '实施中', tone: 'primary' },
+  done: { label: '已办结', tone: 'success' },
+  dropped: { label: '已终止', tone: 'default' },
+};
+
+const COMMITTEE_KINDS = {
+  unit: '共建单位', compound_party: '小区党组织', property: '物业公司', owners_committee: '业委会',
+  cadre: '下派干部',
+};
+
+const TRUST_ENTRY_STATUS = {
+  pending: { label: '待会签', tone: 'warning' },
+  counted: { label: '已入账', tone: 'success' },
+  rejected: { label: '已驳回', tone: 'danger' },
+};
+
+const TRUST_SIDES = { property: '物业公司', owners_committee: '业委会' };
+
+/** The account's categories: kind, whether it is public income (公共收益), label. */
+const TRUST_CATEGORIES = {
+  property_fee: { kind: 'income', label: '物业费' },
+  parking: { kind: 'income', public: true, label: '公共车位停车收益' },
+  advertising: { kind: 'income', public: true, label: '广告收益' },
+  venue_rent: { kind: 'income', public: true, label: '公共场地租赁收益' },
+  other_public_income: { kind: 'income', public: true, label: '其他公共收益' },
+  other_income: { kind: 'income', label: '其他收入' },
+  cleaning: { kind: 'expense', label: '保洁' },
+  security: { kind: 'expense', label: '秩序维护' },
+  greening: { kind: 'expense', label: '绿化养护' },
+  repair: { kind: 'expense', label: '维修养护' },
+  utilities: { kind: 'expense', label: '公共水电' },
+  staff: { kind: 'expense', label: '人员薪酬' },
+  trustee_fee: { kind: 'expense', label: '物业服务酬金' },
+  other_expense: { kind: 'expense', label: '其他支出' },
+};
+
 function badge(table, value) {
   const found = table[value];
   return found ? { value, label: found.label, tone: found.tone } : { value, label: value || '未知', tone: 'default' };
@@ -161,6 +201,11 @@ module.exports = {
   PARTNER_KINDS,
   RELATIONS,
   BINDING_STATUS,
+  PROJECT_STATUS,
+  COMMITTEE_KINDS,
+  TRUST_ENTRY_STATUS,
+  TRUST_SIDES,
+  TRUST_CATEGORIES,
   requestBadge: (s) => badge(REQUEST_STATUS, s),
   voucherBadge: (s) => badge(VOUCHER_STATUS, s),
   signupBadge: (s) => badge(SIGNUP_STATUS, s),
@@ -168,5 +213,7 @@ module.exports = {
   bindingBadge: (s) => badge(BINDING_STATUS, s),
   mediationBadge: (c) => badge(MEDIATION_STATUS, c.status === 'closed' ? c.outcome : c.status),
   evaluationBadge: (s) => badge(EVALUATION_STATUS, s),
+  projectBadge: (s) => badge(PROJECT_STATUS, s),
+  trustEntryBadge: (s) => badge(TRUST_ENTRY_STATUS, s),
   label: (table, v) => (table[v] !== undefined ? table[v] : v),
 };

@@ -18,6 +18,17 @@ const WORKBENCH = {
     { text: '纠纷处理', url: '/packages/staff/queue/index?tab=disputed' },
     { text: '志愿签到审核', url: '/packages/staff/attendances/index' },
     { text: '现场签到码', url: '/packages/staff/checkin-code/index' },
+    { text: '大党委会议', url: '/packages/governance/meetings/index' },
+    { text: '社区项目', url: '/packages/governance/projects/index' },
+    { text: '小区共管账户', url: '/packages/governance/account/index' },
+  ],
+  owners_committee: [
+    { text: '共管账户：会签与录入', url: '/packages/governance/account/index' },
+    { text: '社区项目', url: '/packages/governance/projects/index' },
+  ],
+  property: [
+    { text: '共管账户：会签与录入', url: '/packages/governance/account/index' },
+    { text: '社区项目', url: '/packages/governance/projects/index' },
   ],
   volunteer: [
     { text: '志愿活动与班次', url: '/packages/volunteer/activities/index' },
