@@ -7,18 +7,22 @@ and 观湖物业服务有限公司, with people who sit on two of them (交叉�
 - `demo-committee-2` (刘委员): 业委会委员 only.
 Property classes: 观湖花园 物业小区, 老粮站院落 无物业小区, 滨河零散楼栋 零散楼栋 in the 片区大物业
 area 观湖片区, managed by the same company.
+
+Seats and the roles they give are written as rows, like the base identities' roles, so the
+seed leaves the audit log empty.
 """
 from datetime import timedelta
 
 import sqlalchemy as sa
 
-from app.auth.models import Consent, User
+from app.auth.models import Consent, RoleGrant, User
 from app.common.timeutil import utcnow
 from app.community.models import Community, Compound
 from app.demo import get_or_create
 from app.extensions import db
 from app.organisations import service
 from app.organisations.models import (
+    DEFAULT_TITLES,
     CompoundProfile,
     OrgBody,
     OrgBodyCompound,
@@ -82,16 +86,6 @@ def seed() -> None:
         BOARD: _body(staff, community, "supervisory_board", BOARD, [garden.id]),
         COMPANY: _body(staff, community, "property_company", COMPANY, [garden.id]),
     }
-    term_start = (now - timedelta(days=400)).date()
-    for body_name, seats in SEATS.items():
-        body = bodies[body_name]
-        for openid, name, role, title in seats:
-            user_id = users[openid].id if openid else None
-            if _one(OrgSeat, body_id=body.id, name=name, left_on=None) is None:
-                service.add_seat(staff, body.id, {
-                    "user_id": user_id, "name": name, "role": role, "title": title,
-                    "term_start": term_start, "term_end": term_start + timedelta(days=5 * 365)},
-                    now)
     area = _one(PropertyArea, community_id=community.id, name="观湖片区")
     if area is None:
         area = service.create_area(staff, {"community_id": community.id, "name": "观湖片区",
@@ -101,3 +95,17 @@ def seed() -> None:
         OrgBodyCompound.ended_at.is_(None)))
     if covered is None:
         service.add_area_compound(staff, area.id, scattered.id, now)
+    term_start = (now - timedelta(days=400)).date()
+    for body_name, seats in SEATS.items():
+        body = bodies[body_name]
+        for openid, name, role, title in seats:
+            get_or_create(OrgSeat, {
+                "user_id": users[openid].id if openid else None, "role": role,
+                "title": title or DEFAULT_TITLES[body.kind][role], "term_start": term_start,
+                "term_end": term_start + timedelta(days=5 * 365), "created_by_id": staff.id,
+                "created_at": now}, body_id=body.id, name=name, left_on=None)
+    today = service.local_today(now)
+    for user in users.values():
+        for role, compound_id in sorted(service.seat_roles_wanted(user.id, today)):
+            get_or_create(RoleGrant, {"granted_by_id": staff.id}, user_id=user.id, role=role,
+                          compound_id=compound_id, revoked_at=None)

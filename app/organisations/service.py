@@ -375,11 +375,16 @@ def _live_seats(day: date, **where):
     return db.session.execute(stmt).all()
 
 
+def seat_roles_wanted(user_id: int, day: date) -> set[tuple[str, int]]:
+    """(role, compound id) of every seat role the user's seats in office call for."""
+    return {(SIDES[kind], compound_id) for _, kind, compound_id in
+            _live_seats(day, user_id=user_id) if kind in SIDES}
+
+
 def sync_user_roles(user_id: int, actor_id: int | None, day: date) -> tuple[int, int]:
     """Grant the seat roles the user's live seats call for and revoke the rest; audited.
     Returns (granted, revoked)."""
-    wanted = {(SIDES[kind], compound_id) for _, kind, compound_id in
-              _live_seats(day, user_id=user_id) if kind in SIDES}
+    wanted = seat_roles_wanted(user_id, day)
     held = db.session.scalars(sa.select(RoleGrant).where(
         RoleGrant.user_id == user_id, RoleGrant.role.in_(SEAT_ROLES),
         RoleGrant.revoked_at.is_(None))).all()

@@ -280,15 +280,32 @@ def cosign(user: User, account_id: int, entry_id: int, now: datetime) -> TrustEn
     account = get_account(account_id, user)
     entry = get_entry(account, entry_id)
     _check_other_side(user, account, entry)
+    count_entry(account, entry, user.id, now)
+    record("approve", actor_id=user.id, target_type="trust_entry", target_id=entry.id,
+           details={"account_id": account.id, "kind": entry.kind, "amount_fen": entry.amount_fen,
+                    "seq": entry.seq})
+    notify(entry.entered_by_id, "trust_cosigned", "账目已会签",
+           f"{_yuan(entry.amount_fen)}元的账目已由{SIDE_NAMES[OTHER[entry.side]]}会签入账",
+           f"trust_entry:{entry.id}")
+    log.info("trust entry counted id=%s account=%s seq=%s by=%s", entry.id, account.id,
+             entry.seq, user.id)
+    return entry
+
+
+def count_entry(account: TrustAccount, entry: TrustEntry, cosigner_id: int,
+                now: datetime) -> TrustEntry:
+    """The one writer of the chain: a pending entry counts, takes the account's next place
+    and moves its balance, exactly once whatever runs at the same time (409 otherwise).
+    `cosign` decides who may call it."""
     if entry.status != "pending":
         raise _decided_conflict(entry)
     account = _lock_account(account)
     seq = account.entries + 1
     balance_after = account.balance_fen + entry.effect
-    digest = chain_hash(account.head_hash, entry, seq, balance_after, user.id)
+    digest = chain_hash(account.head_hash, entry, seq, balance_after, cosigner_id)
     done = db.session.execute(
         sa.update(TrustEntry).where(TrustEntry.id == entry.id, TrustEntry.status == "pending")
-        .values(status="counted", decided_by_id=user.id, decided_at=now, seq=seq,
+        .values(status="counted", decided_by_id=cosigner_id, decided_at=now, seq=seq,
                 balance_after=balance_after, hash=digest)
         .execution_options(synchronize_session=False)).rowcount
     if not done:
@@ -302,14 +319,6 @@ def cosign(user: User, account_id: int, entry_id: int, now: datetime) -> TrustEn
         .execution_options(synchronize_session=False))
     db.session.refresh(entry)
     db.session.refresh(account)
-    record("approve", actor_id=user.id, target_type="trust_entry", target_id=entry.id,
-           details={"account_id": account.id, "kind": entry.kind, "amount_fen": entry.amount_fen,
-                    "seq": seq})
-    notify(entry.entered_by_id, "trust_cosigned", "账目已会签",
-           f"{_yuan(entry.amount_fen)}元的账目已由{SIDE_NAMES[OTHER[entry.side]]}会签入账",
-           f"trust_entry:{entry.id}")
-    log.info("trust entry counted id=%s account=%s seq=%s by=%s", entry.id, account.id, seq,
-             user.id)
     return entry
 
 
