@@ -134,7 +134,7 @@ class TrustEntryOut(Schema):
     project_id = fields.Integer(allow_none=True)
     seq = fields.Integer(allow_none=True)
     balance_after = fields.Integer(allow_none=True)
-    file_ids = fields.List(fields.Nested(FileRef), metadata={"description": "发票等凭证"})
+    files = fields.List(fields.Nested(FileRef), metadata={"description": "发票等凭证"})
     proofs = fields.List(fields.Nested(FileRef), metadata={"description": "完工证明"})
     rechecks = fields.Integer()
 

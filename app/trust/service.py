@@ -625,7 +625,7 @@ def entry_views(entries: list[TrustEntry], viewer: User) -> list[dict]:
             "reverses_id": e.reverses_id, "reversed_by_id": reversed_by.get(e.id),
             "consultation_id": e.consultation_id, "project_id": e.project_id,
             "seq": e.seq, "balance_after": e.balance_after,
-            "file_ids": invoices.get(e.id, []), "proofs": proofs.get(e.id, []),
+            "files": invoices.get(e.id, []), "proofs": proofs.get(e.id, []),
             "rechecks": int(rechecks.get(e.id, 0))})
     return out
 

@@ -81,7 +81,7 @@ def test_entries_are_checked_before_anything_is_written(world):
                              proof_file_ids=[world.upload("zhou")],
                              file_ids=[world.upload("zhou", "pdf")])
     assert authorised["consultation_id"] == 7
-    assert len(authorised["proofs"]) == 1 and len(authorised["file_ids"]) == 1
+    assert len(authorised["proofs"]) == 1 and len(authorised["files"]) == 1
 
 
 # -- co-signing ------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ const ENTRY = (over) => ({
   category_name: '维修养护', public: false, counterparty: '安固门窗厂', occurred_on: '2026-11-15', memo: '雨棚更换',
   side: 'property', status: 'counted', entered_by: { id: 14, nickname: '物业周经理' }, entered_at: '', decided_by: null,
   decided_at: '', reject_reason: null, reverses_id: null, reversed_by_id: null, consultation_id: null, project_id: 1,
-  seq: 5, balance_after: 894400, file_ids: [], proofs: [], rechecks: 0, ...over,
+  seq: 5, balance_after: 894400, files: [], proofs: [], rechecks: 0, ...over,
 });
 const STATEMENT = (over) => ({
   account_id: 1, compound_id: 1, month: '2026-11', opening_fen: 0, income_fen: 1732400, public_income_fen: 446000,
