@@ -129,6 +129,8 @@ class Config:
         "org_dept": float(os.environ.get("EVALUATION_WEIGHT_ORG_DEPT", "0.2")),
     }
     CLIENT_ERROR_RATE_LIMIT = os.environ.get("CLIENT_ERROR_RATE_LIMIT", "10 per minute")
+    # Trust property: days the other side has to answer a household's recheck (复核).
+    TRUST_RECHECK_DAYS = int(os.environ.get("TRUST_RECHECK_DAYS", "7"))
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
@@ -164,6 +166,8 @@ class Config:
         if cfg["EVALUATION_MIN_COUNT"] < 1 or cfg["MEDIATION_OVERDUE_DAYS"] < 1:
             raise RuntimeError("EVALUATION_MIN_COUNT and MEDIATION_OVERDUE_DAYS must be >= 1")
         check_templates(cfg.get("WECHAT_TEMPLATES", {}))
+        if cfg["TRUST_RECHECK_DAYS"] < 1:
+            raise RuntimeError("TRUST_RECHECK_DAYS must be >= 1")
 
 
 class DevelopmentConfig(Config):

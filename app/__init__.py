@@ -22,7 +22,8 @@ from config import CONFIGS
 # (`blp`) or, split by resource, a routes/ package whose __init__ lists its blueprints (`blps`).
 DOMAINS = ("wechat", "audit", "auth", "community", "notifications", "files", "timebank",
            "catalog", "orders", "volunteering", "party", "mediation", "evaluations",
-           "feedback", "consultations", "renovations", "elevators", "approvals")
+           "feedback", "consultations", "renovations", "elevators", "organisations", "projects",
+           "trust", "approvals")
 
 
 def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:

@@ -92,7 +92,8 @@ def seed(skip: tuple[str, ...] = ()) -> int:
     _created = 0
     _seed_base()
     for domain in ("catalog", "timebank", "orders", "volunteering", "party", "mediation",
-                   "evaluations", "feedback", "consultations", "elevators"):
+                   "evaluations", "feedback", "consultations", "elevators", "organisations",
+                   "projects", "trust"):
         if domain in skip:
             continue
         importlib.import_module(f"app.{domain}.demo").seed()

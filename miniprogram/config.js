@@ -35,5 +35,6 @@ module.exports = {
   demoIdentities: [
     'demo-resident-1', 'demo-resident-2', 'demo-resident-3', 'demo-staff-1', 'demo-staff-2',
     'demo-partner-1', 'demo-partner-2', 'demo-merchant-1', 'demo-volunteer-1', 'demo-grid-1', 'demo-admin',
+    'demo-committee-1', 'demo-committee-2', 'demo-property-1',
   ],
 };

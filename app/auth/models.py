@@ -10,7 +10,8 @@ from app.extensions import db
 CONSENT_KINDS = ("location", "phone")
 ADMIN_REQUEST_STATUSES = ("pending", "approved", "rejected")
 ROLES = ("resident", "volunteer", "party_member", "partner_member", "merchant", "staff",
-         "street_admin", "mediator", "org_dept", "grid_worker", "admin")
+         "street_admin", "mediator", "org_dept", "grid_worker", "owners_committee", "property",
+         "admin")
 # Which scope column each role carries; roles missing here are global (org_dept: the district
 # party organisation department, 组织部).
 ROLE_SCOPE = {
@@ -22,10 +23,15 @@ ROLE_SCOPE = {
     "party_member": "community_id",
     "partner_member": "partner_id",
     "merchant": "merchant_id",
+    "owners_committee": "compound_id",
+    "property": "compound_id",
 }
 # Columns a grant also fills from its scope, for lookups: a grid worker's (网格员) grant carries
 # its grid's community, so staff list and manage it with their community's grants.
 ROLE_CONTEXT = {"grid_worker": "community_id"}
+# Held while the user has a seat on the compound's owners' committee (or self-management
+# committee) or property company: granted and revoked with the seats, never by hand.
+SEAT_ROLES = ("owners_committee", "property")
 
 
 class User(db.Model):
@@ -81,6 +87,7 @@ class RoleGrant(db.Model):
     grid_id: Mapped[int | None] = mapped_column(sa.ForeignKey("grids.id"))
     partner_id: Mapped[int | None] = mapped_column(sa.Integer)
     merchant_id: Mapped[int | None] = mapped_column(sa.Integer)
+    compound_id: Mapped[int | None] = mapped_column(sa.ForeignKey("compounds.id"))
     granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -92,6 +99,7 @@ class RoleGrant(db.Model):
         sa.CheckConstraint(f"role IN {ROLES!r}", name="role_known"),
         sa.Index("ix_role_grants_role_scope", "role", "community_id"),
         sa.Index("ix_role_grants_grid_id", "grid_id"),
+        sa.Index("ix_role_grants_role_compound", "role", "compound_id"),
     )
 
     @property

@@ -13,6 +13,7 @@ class RoleOut(Schema):
     grid_id = fields.Integer(allow_none=True)
     partner_id = fields.Integer(allow_none=True)
     merchant_id = fields.Integer(allow_none=True)
+    compound_id = fields.Integer(allow_none=True)
 
 
 class GrantIn(Schema):
@@ -23,6 +24,7 @@ class GrantIn(Schema):
     grid_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
     partner_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
     merchant_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    compound_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
 
 
 class GrantOut(RoleOut):

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.service import record
 from app.auth.consents import require_consent
-from app.auth.models import ROLE_CONTEXT, ROLE_SCOPE, RoleGrant, User
+from app.auth.models import ROLE_CONTEXT, ROLE_SCOPE, SEAT_ROLES, RoleGrant, User
 from app.auth.permissions import has_role, is_admin
 from app.auth.tokens import issue_token, revoke_current
 from app.common.timeutil import utcnow
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 # Roles staff may grant inside their own community (a grid worker: in a grid of it); everything
 # else needs an admin.
 STAFF_GRANTABLE = {"volunteer", "party_member", "mediator", "grid_worker"}
-GRANTABLE = set(ROLE_SCOPE) | {"admin", "org_dept"}
+GRANTABLE = (set(ROLE_SCOPE) - set(SEAT_ROLES)) | {"admin", "org_dept"}
 # Logins by holders of these roles are written to the audit log.
 AUDITED_LOGIN_ROLES = {"staff", "admin", "street_admin", "org_dept"}
 
@@ -80,6 +80,12 @@ def update_profile(user: User, changes: dict) -> User:
     return user
 
 
+class RoleFollowsSeat(ApiError):
+    status, code = 409, "role_follows_seat"
+    message = "该角色随业委会、物业公司的任职自动授予和撤销，请登记或结束任职"
+
+
+
 # scope key (community_id, street_id, partner_id, merchant_id) -> check(id), raising 404 when
 # there is no such scope; registered by the domain that owns that kind of scope.
 _SCOPE_CHECKS: dict[str, Callable[[int], object]] = {}
@@ -115,6 +121,8 @@ def _checked_scope(user_id: int, role: str, scope: dict) -> dict:
 def grant_if_allowed(actor: User, user_id: int, role: str, scope: dict) -> RoleGrant:
     """`POST /roles/grants`: admins grant any role; staff grant volunteer, party_member and
     mediator in their own community."""
+    if role in SEAT_ROLES:
+        raise RoleFollowsSeat()
     _require_can_manage(actor, role, _checked_scope(user_id, role, scope))
     return grant_role(actor, user_id, role, scope)
 
@@ -124,7 +132,10 @@ def grant_role(actor: User, user_id: int, role: str, scope: dict) -> RoleGrant:
 
     Every role grant goes through here, except the admin role (four eyes: admin_grants). The
     caller has decided that `actor` may grant it; the scope is checked by the check its owner
-    registered (404 when it does not exist). 409 when the user already holds the role there."""
+    registered (404 when it does not exist). 409 when the user already holds the role there,
+    or when the role follows a seat (organisations grant those with the seat)."""
+    if role in SEAT_ROLES:
+        raise RoleFollowsSeat()
     scope = _checked_scope(user_id, role, scope)
     if role == "admin":
         raise ApiError("admin_grant_needs_approval",
@@ -159,6 +170,8 @@ def record_revoke(actor_id: int | None, grant: RoleGrant, **details) -> None:
 def revoke_role(actor: User, grant_id: int) -> RoleGrant:
     grant = get_or_404(RoleGrant, grant_id)
     _require_can_manage(actor, grant.role, grant.scope)
+    if grant.role in SEAT_ROLES:
+        raise RoleFollowsSeat()
     if grant.revoked_at is not None:
         raise Conflict("role_already_revoked", "该角色已被撤销")
     if grant.user_id == actor.id and grant.role == "admin":

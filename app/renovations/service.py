@@ -10,7 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app.audit.service import record
-from app.auth.models import ROLES, RoleGrant, User
+from app.auth.models import User
 from app.auth.permissions import has_role, has_street_scope, require
 from app.community.models import Building, Community, Household, HouseholdBinding
 from app.community.service import get_compound
@@ -19,6 +19,7 @@ from app.consultations.rules import DEFAULT_THRESHOLD_PCT
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.files import service as files
+from app.organisations import service as organisations
 from app.renovations.models import Renovation, RenovationItem
 from app.wechat.content import require_clean
 
@@ -26,22 +27,11 @@ log = logging.getLogger(__name__)
 FILES = "renovation"
 # The compound's self-governing bodies: owners' committee (业委会) and self-management
 # committee (自管委), as compound-scoped roles.
-SELF_GOVERNING_ROLES = ("owners_committee", "self_management")
 
 
 def _has_self_governing_body(compound_id: int) -> bool:
-    """Does the compound have an owners' committee or a self-management committee?
-
-    Counted from active grants of a self-governing role scoped to the compound. Where no such
-    role is recorded at all (no role of that name, or roles carry no compound scope), no
-    compound has one, and every renovation is refused."""
-    roles = [r for r in SELF_GOVERNING_ROLES if r in ROLES]
-    scope = getattr(RoleGrant, "compound_id", None)
-    if not roles or scope is None:
-        return False
-    return db.session.scalar(sa.select(RoleGrant.id).where(
-        RoleGrant.role.in_(roles), scope == compound_id,
-        RoleGrant.revoked_at.is_(None)).limit(1)) is not None
+    """Does the compound have an owners' committee or a self-management committee (自管委)?"""
+    return organisations.self_governing_body(compound_id) is not None
 
 
 # -- who ---------------------------------------------------------------------------------

@@ -125,6 +125,8 @@ const ROLES = {
   grid_worker: '网格员',
   street_admin: '街道管理员',
   org_dept: '组织部',
+  owners_committee: '业委会',
+  property: '物业',
   admin: '管理员',
 };
 
@@ -307,6 +309,43 @@ const VOCABULARY = [WORDS, AUDIT_ACTIONS, CONSENT_KINDS, PASS_KINDS, REVIEW_BODI
   MALL_KINDS, PAYERS, RESOLVE_OUTCOMES, EVENT_ROLES, REQUEST_ACTIONS, ENTRY_KINDS, REVIEW_STATUS,
   BINDING_STATUS, ATTENDANCE_STATUS, SIGNUP_STATUS, VOUCHER_STATUS, REQUEST_STATUS]
   .reduce((all, table) => Object.assign(all, words(table)), {});
+const PROJECT_STATUS = {
+  planned: { label: '待实施', tone: 'warning' },
+  in_progress: { label: '实施中', tone: 'primary' },
+  done: { label: '已办结', tone: 'success' },
+  dropped: { label: '已终止', tone: 'default' },
+};
+
+const COMMITTEE_KINDS = {
+  unit: '共建单位', compound_party: '小区党组织', property: '物业公司', owners_committee: '业委会',
+  cadre: '下派干部',
+};
+
+const TRUST_ENTRY_STATUS = {
+  pending: { label: '待会签', tone: 'warning' },
+  counted: { label: '已入账', tone: 'success' },
+  rejected: { label: '已驳回', tone: 'danger' },
+};
+
+const TRUST_SIDES = { property: '物业公司', owners_committee: '业委会' };
+
+/** The account's categories: kind, whether it is public income (公共收益), label. */
+const TRUST_CATEGORIES = {
+  property_fee: { kind: 'income', label: '物业费' },
+  parking: { kind: 'income', public: true, label: '公共车位停车收益' },
+  advertising: { kind: 'income', public: true, label: '广告收益' },
+  venue_rent: { kind: 'income', public: true, label: '公共场地租赁收益' },
+  other_public_income: { kind: 'income', public: true, label: '其他公共收益' },
+  other_income: { kind: 'income', label: '其他收入' },
+  cleaning: { kind: 'expense', label: '保洁' },
+  security: { kind: 'expense', label: '秩序维护' },
+  greening: { kind: 'expense', label: '绿化养护' },
+  repair: { kind: 'expense', label: '维修养护' },
+  utilities: { kind: 'expense', label: '公共水电' },
+  staff: { kind: 'expense', label: '人员薪酬' },
+  trustee_fee: { kind: 'expense', label: '物业服务酬金' },
+  other_expense: { kind: 'expense', label: '其他支出' },
+};
 
 function badge(table, value) {
   const found = table[value];
@@ -357,6 +396,11 @@ module.exports = {
   SHIFT_ROLES,
   WORDS,
   VOCABULARY,
+  PROJECT_STATUS,
+  COMMITTEE_KINDS,
+  TRUST_ENTRY_STATUS,
+  TRUST_SIDES,
+  TRUST_CATEGORIES,
   requestBadge: (s) => badge(REQUEST_STATUS, s),
   voucherBadge: (s) => badge(VOUCHER_STATUS, s),
   signupBadge: (s) => badge(SIGNUP_STATUS, s),
@@ -371,6 +415,8 @@ module.exports = {
     ? badge(CONSULTATION_RESULT, c.result) : badge(CONSULTATION_STATUS, c.status)),
   renovationBadge: (s) => badge(RENOVATION_STATUS, s),
   renovationItemBadge: (s) => badge(RENOVATION_ITEM_STATUS, s),
+  projectBadge: (s) => badge(PROJECT_STATUS, s),
+  trustEntryBadge: (s) => badge(TRUST_ENTRY_STATUS, s),
   /** The table's word for v, else the vocabulary's, else v itself (never undefined). */
   label: (table, v) => {
     if (table[v] !== undefined) return typeof table[v] === 'string' ? table[v] : table[v].label;

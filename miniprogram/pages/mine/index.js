@@ -117,6 +117,14 @@ Page(basePage({
     wx.navigateTo({ url: dataset(e).url });
   },
 
+  onProjects() {
+    wx.navigateTo({ url: '/packages/governance/projects/index' });
+  },
+
+  onAccount() {
+    wx.navigateTo({ url: '/packages/governance/account/index' });
+  },
+
   /** <button open-type="getPhoneNumber">: WeChat gives a one-time code for the API to exchange. */
   async onPhone(e) {
     const code = e.detail && e.detail.code;

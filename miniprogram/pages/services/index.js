@@ -24,6 +24,17 @@ const WORKBENCH = {
     { text: '社情民意办理', url: '/packages/feedback/queue/index?scope=community' },
     { text: '协商表决（发起、开始、计票）', url: '/packages/consult/consultations/index' },
     { text: '改造清单', url: '/packages/consult/renovations/index' },
+    { text: '大党委会议', url: '/packages/governance/meetings/index' },
+    { text: '社区项目', url: '/packages/governance/projects/index' },
+    { text: '小区共管账户', url: '/packages/governance/account/index' },
+  ],
+  owners_committee: [
+    { text: '共管账户：会签与录入', url: '/packages/governance/account/index' },
+    { text: '社区项目', url: '/packages/governance/projects/index' },
+  ],
+  property: [
+    { text: '共管账户：会签与录入', url: '/packages/governance/account/index' },
+    { text: '社区项目', url: '/packages/governance/projects/index' },
   ],
   grid_worker: [{ text: '网格社情民意', url: '/packages/feedback/queue/index?scope=grid' }],
   street_admin: [{ text: '街道转办的社情民意', url: '/packages/feedback/queue/index?scope=street' }],
