@@ -20,7 +20,7 @@ from config import CONFIGS
 
 # Domain packages, lowest first. Each has models.py and routes.py (a flask-smorest `blp`).
 DOMAINS = ("wechat", "audit", "auth", "community", "notifications", "files", "timebank",
-           "catalog", "orders", "volunteering", "mediation", "evaluations", "approvals")
+           "catalog", "mall", "orders", "volunteering", "mediation", "evaluations", "approvals")
 
 
 def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:

@@ -84,7 +84,8 @@ def seed(skip: tuple[str, ...] = ()) -> int:
     _seed_base()
     import importlib
 
-    for domain in ("catalog", "timebank", "orders", "volunteering", "mediation", "evaluations"):
+    for domain in ("catalog", "timebank", "mall", "orders", "volunteering", "mediation",
+                   "evaluations"):
         if domain in skip:
             continue
         importlib.import_module(f"app.{domain}.demo").seed()

@@ -146,7 +146,19 @@ def boundary(view):
 
 
 class Blueprint(SmorestBlueprint):
-    """flask-smorest's Blueprint whose every view runs inside the write boundary."""
+    """flask-smorest's Blueprint whose every view runs inside the write boundary.
+
+    `doc_tag`: document the views under that tag, another blueprint's, instead of one named
+    after this blueprint (a domain moved out of another keeps its place in the document)."""
+
+    def __init__(self, *args, doc_tag: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.doc_tag = doc_tag
+
+    def route(self, rule, *, parameters=None, tags=None, **options):
+        if tags is None and self.doc_tag is not None:
+            tags = [self.doc_tag]
+        return super().route(rule, parameters=parameters, tags=tags, **options)
 
     def add_url_rule(self, rule, endpoint=None, view_func=None, provide_automatic_options=None,
                      **options):
