@@ -21,7 +21,7 @@ from config import CONFIGS
 # Domain packages, lowest first. Each has models.py, and either routes.py with one blueprint
 # (`blp`) or, split by resource, a routes/ package whose __init__ lists its blueprints (`blps`).
 DOMAINS = ("wechat", "audit", "auth", "community", "notifications", "files", "timebank",
-           "catalog", "orders", "volunteering", "party", "mediation", "evaluations",
+           "catalog", "mall", "orders", "volunteering", "party", "mediation", "evaluations",
            "feedback", "consultations", "renovations", "elevators", "organisations", "projects",
            "trust", "approvals")
 

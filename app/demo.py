@@ -91,7 +91,7 @@ def seed(skip: tuple[str, ...] = ()) -> int:
                           "identities, an admin among them, have well-known openids")
     _created = 0
     _seed_base()
-    for domain in ("catalog", "timebank", "orders", "volunteering", "party", "mediation",
+    for domain in ("catalog", "timebank", "mall", "orders", "volunteering", "party", "mediation",
                    "evaluations", "feedback", "consultations", "elevators", "organisations",
                    "projects", "trust"):
         if domain in skip:

@@ -2,6 +2,7 @@
 from functools import lru_cache
 
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
 
 from app.errors import NotFound
 from app.extensions import db
@@ -25,3 +26,11 @@ def get_or_404(model, ident, message: str | None = None):
     if row is None:
         raise NotFound(message=message) if message else NotFound()
     return row
+
+
+def as_persistent(obj):
+    """A row just inserted with Core, as an ORM object, without reading it back: `obj` must
+    carry every column."""
+    make_transient_to_detached(obj)
+    db.session.add(obj)
+    return obj

@@ -82,8 +82,8 @@ def prepare(url: str, users: int, tmp: Path, secret: str) -> tuple[int, Path, Pa
     from app.auth.tokens import issue_token
     from app.community.models import Community, Street
     from app.extensions import db
+    from app.mall.models import MallItem, Merchant
     from app.timebank import service
-    from app.timebank.mall_models import MallItem, Merchant
 
     app = create_app("testing", {"REDIS_URL": None, "SECRET_KEY": secret})
     with app.app_context():

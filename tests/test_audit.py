@@ -60,7 +60,7 @@ def test_role_grants_and_revocations_are_recorded(client, seeded, login, db):
 
 
 def test_merchant_members_and_the_cli_admin_grant_are_recorded(app, client, seeded, login, db):
-    from app.timebank.mall_models import Merchant
+    from app.mall.models import Merchant
 
     uid = _uid(client, login("shop-helper"))
     merchant = db.session.scalar(sa.select(Merchant.id))

@@ -17,8 +17,9 @@ from app.auth.admin_grants import refuse_if_made_admin_by
 from app.auth.models import User
 from app.auth.permissions import is_admin, require
 from app.common.timeutil import utcnow
-from app.errors import ApiError, Conflict, NotFound, Unprocessable
+from app.errors import ApiError, Conflict, Unprocessable
 from app.extensions import db
+from app.sql import get_or_404
 from app.timebank import service
 from app.timebank.models import Account, Adjustment, Transfer
 
@@ -35,12 +36,9 @@ def request_adjustment(actor: User, data: dict) -> Adjustment:
     if amount is not None:
         if user_id is None:
             raise Unprocessable(details={"fields": {"user_id": ["调整积分须指定用户"]}})
-        if db.session.get(User, user_id) is None:
-            raise NotFound(message="用户不存在")
+        get_or_404(User, user_id, "用户不存在")
     else:
-        original = db.session.get(Transfer, reverse_id)
-        if original is None:
-            raise NotFound(message="流水不存在")
+        original = get_or_404(Transfer, reverse_id, "流水不存在")
         if original.kind == "reversal":
             raise Conflict("not_reversible", "冲正流水不能再冲正")
         user_id = None
@@ -51,13 +49,6 @@ def request_adjustment(actor: User, data: dict) -> Adjustment:
     record("adjustment", actor_id=actor.id, target_type="adjustment", target_id=adjustment.id,
            details={"user_id": user_id, "amount": amount, "reverse_transfer_id": reverse_id})
     log.info("adjustment requested id=%s by=%s", adjustment.id, actor.id)
-    return adjustment
-
-
-def _get(adjustment_id: int) -> Adjustment:
-    adjustment = db.session.get(Adjustment, adjustment_id)
-    if adjustment is None:
-        raise NotFound(message="调整申请不存在")
     return adjustment
 
 
@@ -73,7 +64,7 @@ def beneficiaries(adjustment: Adjustment) -> set[int]:
 
 def _decide(actor: User, adjustment_id: int, status: str) -> Adjustment:
     require(is_admin(actor))
-    adjustment = _get(adjustment_id)
+    adjustment = get_or_404(Adjustment, adjustment_id, "调整申请不存在")
     if adjustment.requested_by_id == actor.id:
         raise ApiError("four_eyes_required", "须由另一位管理员审批", 403)
     if status == "approved":

@@ -24,14 +24,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from app.common.timeutil import utcnow
 from app.errors import ApiError
 from app.extensions import db
-from app.sql import insert_ignoring_conflict
+from app.sql import as_persistent, insert_ignoring_conflict
 from app.timebank.models import Account, Posting, Transfer
 
 log = logging.getLogger(__name__)
@@ -146,14 +145,6 @@ def post(*, key: str, kind: str, debit_id: int, credit_id: int, amount: int, ref
     log.info("transfer id=%s kind=%s amount=%s debit=%s credit=%s ref=%s",
              transfer.id, kind, amount, debit_id, credit_id, ref)
     return transfer
-
-
-def as_persistent(obj):
-    """A row just inserted with Core, as an ORM object, without reading it back: `obj` must
-    carry every column."""
-    make_transient_to_detached(obj)
-    db.session.add(obj)
-    return obj
 
 
 def _same_or_warn(existing: Transfer, amount: int, debit_id: int, credit_id: int) -> Transfer:

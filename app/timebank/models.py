@@ -147,5 +147,3 @@ class Adjustment(db.Model):
     def __repr__(self):
         return f"<Adjustment {self.id} {self.status}>"
 
-
-from app.timebank.mall_models import MallItem, Merchant, Voucher  # noqa: E402, F401

@@ -1,5 +1,5 @@
 """Time bank endpoints: my account and statement, gifts, verify, budgets, four-eyes
-adjustments. The points mall's endpoints are in `mall_routes.py`, on the same blueprint."""
+adjustments."""
 import uuid
 
 import sqlalchemy as sa
@@ -7,7 +7,9 @@ from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from app.audit.service import record
+from app.auth.models import User
 from app.auth.permissions import has_role, login_required, require, require_user, roles_required
+from app.community.service import get_community
 from app.extensions import db, limiter
 from app.timebank import adjustments, service
 from app.timebank import schemas as s
@@ -16,6 +18,7 @@ from app.timebank.verify import verify
 from app.web.boundary import Blueprint
 from app.web.idempotency import idempotent
 from app.web.pagination import PageArgs, page
+from app.wechat.content import require_clean
 
 blp = Blueprint("timebank", __name__, url_prefix="/api/v1", description="时间银行与积分商城")
 
@@ -56,9 +59,6 @@ def my_entries(args):
 def create_transfer(data):
     """Give points to another user (a family member). The `Idempotency-Key` header is
     required (422 `idempotency_key_required` without it), so a retried gift is sent once."""
-    from app.auth.models import User
-    from app.wechat.content import require_clean
-
     user = require_user()
     require(db.session.get(User, data["to_user_id"]) is not None, hide=True)
     require_clean({"memo": data["memo"]}, user.openid)  # the recipient reads it
@@ -81,8 +81,6 @@ def verify_ledger():
 @roles_required("staff", "admin")
 def community_account(community_id):
     """The community's issuing account: what it has issued and what its budget leaves."""
-    from app.community.service import get_community
-
     require(has_role(require_user(), "staff", community_id=community_id))
     get_community(community_id)
     return service.community_account_view(community_id)
@@ -94,8 +92,6 @@ def community_account(community_id):
 @roles_required("admin")
 def set_budget(data, community_id):
     """How far below zero the community's issuing account may go (admin)."""
-    from app.community.service import get_community
-
     get_community(community_id)
     user = require_user()
     service.set_budget(community_id, data["budget"])
@@ -137,6 +133,3 @@ def approve_adjustment(adjustment_id):
 def reject_adjustment(adjustment_id):
     user = require_user()
     return adjustments.reject(user, adjustment_id)
-
-
-from app.timebank import mall_routes  # noqa: E402, F401  (registers the mall's routes on blp)

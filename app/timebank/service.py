@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.common.timeutil import utcnow
-from app.errors import ApiError, Conflict, NotFound, Unprocessable
+from app.errors import ApiError, Conflict, Unprocessable
 from app.extensions import db
-from app.sql import insert_ignoring_conflict
+from app.sql import get_or_404, insert_ignoring_conflict
 from app.timebank import ledger
 from app.timebank.models import GENESIS_HASH, Account, Posting, Transfer
 
@@ -77,6 +77,15 @@ def reserve_account(community_id: int) -> Account:
 
 def merchant_account(merchant_id: int) -> Account:
     return _get_or_create("merchant", "merchant_id", merchant_id, 0)
+
+
+def merchant_account_view(merchant_id: int) -> dict:
+    """What a merchant's account holds, read without creating it: before its first sale it
+    has no id yet and a balance of 0."""
+    account = db.session.scalar(sa.select(Account).where(
+        Account.kind == "merchant", Account.merchant_id == merchant_id))
+    return {"merchant_id": merchant_id, "account_id": account and account.id,
+            "balance": account.balance if account else 0}
 
 
 def system_account(code: str) -> Account:
@@ -268,6 +277,22 @@ def settle_service(*, payer: str, community_id: int, payee_user_id: int, points:
                            memo=memo, minutes=minutes, actor_id=actor_id)
 
 
+def pay_merchant(*, user_id: int, merchant_id: int, amount: int, key: str, ref: str,
+                 memo: str = "") -> Transfer:
+    """A purchase in the points mall: the buyer's personal account pays the merchant's
+    (kind `redeem`); 409 `insufficient_points` beyond the buyer's balance."""
+    return ledger.post(key=key, kind="redeem", debit_id=user_account(user_id).id,
+                       credit_id=merchant_account(merchant_id).id, amount=amount, ref=ref,
+                       memo=memo, actor_id=user_id)
+
+
+def refund_to_buyer(*, merchant_id: int, user_id: int, amount: int, key: str, ref: str,
+                    memo: str = "") -> Transfer:
+    """A purchase given back: the merchant's account returns the points (kind `refund`)."""
+    return ledger.post(key=key, kind="refund", debit_id=merchant_account(merchant_id).id,
+                       credit_id=user_account(user_id).id, amount=amount, ref=ref, memo=memo)
+
+
 def transfer_between_users(*, from_user_id: int, to_user_id: int, amount: int, key: str,
                            memo: str = "") -> Transfer:
     """A gift from one user to another (a family member); the payer never goes below zero."""
@@ -294,9 +319,7 @@ def adjust(*, user_id: int, amount: int, key: str, memo: str,
 
 def reverse(*, transfer_id: int, memo: str = "", actor_id: int | None = None) -> Transfer:
     """Undo a transfer by the opposite one; at most once (key `transfer:<id>:reverse`)."""
-    original = db.session.get(Transfer, transfer_id)
-    if original is None:
-        raise NotFound(message="流水不存在")
+    original = get_or_404(Transfer, transfer_id, "流水不存在")
     if original.kind == "reversal":
         raise Conflict("not_reversible", "冲正流水不能再冲正")
     return ledger.post(key=f"transfer:{original.id}:reverse", kind="reversal",
@@ -305,19 +328,3 @@ def reverse(*, transfer_id: int, memo: str = "", actor_id: int | None = None) ->
                        memo=memo or f"冲正 {original.kind}", minutes=original.minutes,
                        reverses_id=original.id, actor_id=actor_id)
 
-
-def redeem(*, user_id: int, item_id: int, key: str | None = None):
-    """Buy a mall item with points: see `app.timebank.mall.redeem`."""
-    from app.timebank import mall
-
-    return mall.redeem(user_id=user_id, item_id=item_id, key=key)
-
-
-def refund(*, voucher_id: int, status: str = "cancelled"):
-    """Close an unused voucher as `cancelled` (or `expired`, once past its expiry) and give
-    its points back, once: returns (voucher, refund transfer or None if it was not open)."""
-    from app.timebank import mall
-
-    if status not in ("cancelled", "expired"):
-        raise Unprocessable(details={"fields": {"status": ["须为 cancelled 或 expired"]}})
-    return mall.close_voucher(voucher_id, status)

@@ -1,4 +1,4 @@
-"""Helpers for the time bank tests: users with points, tokens, a merchant and its items."""
+"""Helpers for the time bank tests: users with points, tokens, the ledger's checks."""
 import pytest
 import sqlalchemy as sa
 
@@ -61,31 +61,6 @@ class Bank:
             token, _ = issue_token(self._session().get(User, user_id))
             self._session().commit()
         return {"Authorization": f"Bearer {token}"}
-
-    def merchant(self, name: str = "测试商家", members=()) -> int:
-        from app.auth.models import RoleGrant
-        from app.timebank.mall_models import Merchant
-
-        with self.app.app_context():
-            s = self._session()
-            merchant = Merchant(name=name, community_id=self.community())
-            s.add(merchant)
-            s.flush()
-            for uid in members:
-                s.add(RoleGrant(user_id=uid, role="merchant", merchant_id=merchant.id))
-            s.commit()
-            return merchant.id
-
-    def item(self, merchant_id: int, **kw) -> int:
-        from app.timebank.mall_models import MallItem
-
-        values = {"title": "测试商品", "kind": "goods", "price_points": 10, "stock": 100,
-                  "per_user_limit": None, "valid_days": 30, "published": True, **kw}
-        with self.app.app_context():
-            item = MallItem(merchant_id=merchant_id, **values)
-            self._session().add(item)
-            self._session().commit()
-            return item.id
 
     def balance(self, user_id: int) -> int:
         from app.timebank import service

@@ -17,13 +17,15 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import RoleGrant, User
 from app.auth.permissions import has_role, is_admin, require
+from app.auth.service import record_grant
+from app.catalog.service import get_partner, member_partner_ids
 from app.common.timeutil import utcnow
+from app.community.service import get_community
 from app.errors import ApiError, Conflict, NotFound
 from app.extensions import db
-from app.sql import insert_ignoring_conflict
-from app.timebank import ledger, service
-from app.timebank.mall_models import VOUCHER_QR_PREFIX
-from app.timebank.models import MallItem, Merchant, Voucher
+from app.mall.models import VOUCHER_QR_PREFIX, MallItem, Merchant, Voucher
+from app.sql import as_persistent, get_or_404, insert_ignoring_conflict
+from app.timebank import service as timebank
 from app.wechat.content import require_clean
 
 log = logging.getLogger(__name__)
@@ -39,10 +41,7 @@ def new_code() -> str:
 
 # -- merchants ----------------------------------------------------------------
 def get_merchant(merchant_id: int) -> Merchant:
-    merchant = db.session.get(Merchant, merchant_id)
-    if merchant is None:
-        raise NotFound(message="商家不存在")
-    return merchant
+    return get_or_404(Merchant, merchant_id, "商家不存在")
 
 
 def is_member(user: User, merchant_id: int) -> bool:
@@ -61,8 +60,6 @@ def create_merchant(actor: User, name: str, community_id: int | None,
     if community_id is None:
         require(is_admin(actor))
     else:
-        from app.community.service import get_community
-
         get_community(community_id)
         require(has_role(actor, "staff", community_id=community_id))
     if partner_id is not None:
@@ -81,8 +78,6 @@ def _require_partner_usable(actor: User, partner_id: int, community_id: int | No
     """A merchant may stand for a partner only if the partner exists (404) and the caller may
     use it (403): an admin, one of the partner's members, or staff of a community the partner
     is based in or serves."""
-    from app.catalog.service import get_partner, member_partner_ids
-
     partner = get_partner(partner_id)
     if is_admin(actor) or partner_id in member_partner_ids(actor):
         return
@@ -94,8 +89,7 @@ def add_member(actor: User, merchant: Merchant, user_id: int) -> RoleGrant:
     """Grant the `merchant` role scoped to this merchant (staff of its community or admin)."""
     require(is_admin(actor) or (merchant.community_id is not None and has_role(
         actor, "staff", community_id=merchant.community_id)))
-    if db.session.get(User, user_id) is None:
-        raise NotFound(message="用户不存在")
+    get_or_404(User, user_id, "用户不存在")
     if db.session.scalar(sa.select(RoleGrant.id).where(
             RoleGrant.user_id == user_id, RoleGrant.role == "merchant",
             RoleGrant.merchant_id == merchant.id, RoleGrant.revoked_at.is_(None))):
@@ -104,8 +98,6 @@ def add_member(actor: User, merchant: Merchant, user_id: int) -> RoleGrant:
                       granted_by_id=actor.id)
     db.session.add(grant)
     db.session.flush()
-    from app.auth.service import record_grant
-
     record_grant(actor.id, grant)
     log.info("merchant member added merchant=%s user=%s by=%s", merchant.id, user_id, actor.id)
     return grant
@@ -151,9 +143,7 @@ def update_item(actor: User, item_id: int, data: dict) -> MallItem:
     if data.get("title") or data.get("description"):
         # The content check calls WeChat: done before the row is locked, once the caller
         # is known to manage the item.
-        item = db.session.get(MallItem, item_id)
-        if item is None:
-            raise NotFound(message="商品不存在")
+        item = get_or_404(MallItem, item_id, "商品不存在")
         require(can_manage(actor, item.merchant), hide=not item.published)
         _screen_item(actor, data)
     item = db.session.scalars(sa.select(MallItem).where(MallItem.id == item_id)
@@ -196,15 +186,16 @@ def redeem(*, user_id: int, item_id: int, key: str | None = None) -> tuple[Vouch
     if key is not None:
         existing = db.session.scalar(sa.select(Voucher).where(Voucher.redeem_key == key))
         if existing is not None:
-            return existing, service.balance(user_id)
+            return existing, timebank.balance(user_id)
     item = get_item(item_id)
     # Cheap refusals first, unlocked; they are checked again under the locks below.
     if item.stock <= 0:
         raise Conflict("out_of_stock", "该商品已兑完")
     if item.per_user_limit is not None:
         _check_limit(user_id, item.id, item.per_user_limit, 1)
-    payer = service.user_account(user_id)
-    payee = service.merchant_account(item.merchant_id)
+    # The accounts exist (or are created) before the voucher row is written.
+    payer = timebank.user_account(user_id)
+    timebank.merchant_account(item.merchant_id)
     now = utcnow()
     values = {"code": new_code(), "item_id": item.id, "merchant_id": item.merchant_id,
               "user_id": user_id, "price_points": item.price_points, "status": "issued",
@@ -215,14 +206,14 @@ def redeem(*, user_id: int, item_id: int, key: str | None = None) -> tuple[Vouch
                               .values(values).returning(_VOUCHERS.c.id)).scalar()
     if voucher_id is None:  # a concurrent twin with this key committed first
         existing = db.session.scalar(sa.select(Voucher).where(Voucher.redeem_key == key))
-        return existing, service.balance(user_id)
-    voucher = ledger.as_persistent(Voucher(id=voucher_id, used_at=None, used_by_id=None,
-                                           closed_at=None, **values))
+        return existing, timebank.balance(user_id)
+    voucher = as_persistent(Voucher(id=voucher_id, used_at=None, used_by_id=None,
+                                    closed_at=None, **values))
     # The contended rows (the merchant's account, the item) are locked as late as possible:
-    # accounts first (inside post), then the item, the order every path here follows.
-    ledger.post(key=f"voucher:{voucher.id}:redeem", kind="redeem", debit_id=payer.id,
-                credit_id=payee.id, amount=item.price_points, ref=f"voucher:{voucher.id}",
-                memo=item.title[:200], actor_id=user_id)
+    # accounts first (inside the posting), then the item, the order every path here follows.
+    timebank.pay_merchant(user_id=user_id, merchant_id=item.merchant_id,
+                          amount=item.price_points, key=f"voucher:{voucher.id}:redeem",
+                          ref=f"voucher:{voucher.id}", memo=item.title[:200])
     taken = conn.execute(_TAKE_ONE, {"item": item.id, "price": item.price_points,
                                      "days": item.valid_days}).first()
     if taken is None:
@@ -317,16 +308,14 @@ def close_voucher(voucher_id: int, status: str):
     voucher = db.session.get(Voucher, voucher_id, populate_existing=True)
     if closed is None:
         return voucher, None
-    transfer = ledger.post(
-        key=f"voucher:{voucher_id}:refund", kind="refund",
-        debit_id=service.merchant_account(closed.merchant_id).id,
-        credit_id=service.user_account(closed.user_id).id, amount=closed.price_points,
-        ref=f"voucher:{voucher_id}",
+    transfer = timebank.refund_to_buyer(
+        merchant_id=closed.merchant_id, user_id=closed.user_id, amount=closed.price_points,
+        key=f"voucher:{voucher_id}:refund", ref=f"voucher:{voucher_id}",
         memo="兑换券过期退回" if status == "expired" else "兑换券取消退回")
     db.session.execute(sa.update(MallItem).where(MallItem.id == closed.item_id)
                        .values(stock=MallItem.stock + 1)
                        .execution_options(synchronize_session=False))
-    log.info("voucher %s id=%s refunded transfer=%s", status, voucher_id, transfer.id)
+    log.info("voucher closed id=%s status=%s refund=%s", voucher_id, status, transfer.id)
     return voucher, transfer
 
 
@@ -362,22 +351,3 @@ def merchant_vouchers_stmt(actor: User, merchant_id: int, status: str | None):
     stmt = sa.select(Voucher).where(Voucher.merchant_id == merchant_id).options(
         joinedload(Voucher.user))
     return stmt.where(Voucher.status == status) if status else stmt
-
-
-
-def sweep_job(batch: int = 500) -> int:
-    """Job (cron, RQ, `flask timebank sweep-vouchers`): refund every expired voucher, one
-    committed batch at a time, and purge idempotency keys past their 24 hours."""
-    from app.web.idempotency import purge_expired
-
-    total = 0
-    while True:
-        refunded = sweep_expired(batch)
-        db.session.commit()
-        total += refunded
-        if refunded < batch:
-            break
-    purge_expired()
-    db.session.commit()
-    log.info("voucher sweep refunded=%s", total)
-    return total

@@ -6,9 +6,16 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
+from app.catalog.models import Partner
 from app.common.timeutil import utcnow
-from app.timebank.mall_models import MallItem, Voucher
-from app.timebank.models import Transfer
+from app.community.models import Community
+from app.extensions import db
+from app.mall import service as mall
+from app.mall.jobs import sweep_job
+from app.mall.models import MallItem, Merchant, Voucher
+from app.mall.service import CODE_ALPHABET, new_code
+from app.timebank.models import Account, Transfer
+from app.web.idempotency import IdempotencyKey
 
 MALL = "/api/v1/mall"
 
@@ -49,9 +56,16 @@ def test_redeem_debits_credits_takes_stock_and_issues_a_voucher(bank, client, sh
     assert bank.verify()["ok"]
 
 
-def test_voucher_codes_are_unguessable_and_distinct(bank, client, shop):
-    from app.timebank.mall import CODE_ALPHABET, new_code
+def test_a_new_merchants_account_reads_zero_and_the_read_creates_nothing(bank, client):
+    member = bank.user()
+    merchant = bank.merchant(members=[member])
+    resp = client.get(f"{MALL}/merchants/{merchant}/account", headers=bank.headers(member))
+    assert resp.status_code == 200, resp.get_json()
+    assert resp.get_json() == {"merchant_id": merchant, "account_id": None, "balance": 0}
+    assert bank.count(Account, Account.merchant_id == merchant) == 0
 
+
+def test_voucher_codes_are_unguessable_and_distinct(bank, client, shop):
     codes = {new_code() for _ in range(2000)}
     assert len(codes) == 2000 and all(set(c) <= set(CODE_ALPHABET) for c in codes)
 
@@ -183,13 +197,28 @@ def test_sweep_refunds_every_expired_voucher_once(bank, client, shop, app):
     client.post(f"{MALL}/vouchers/writeoff", headers=bank.headers(shop["member"]),
                 json={"code": used["code"]})
     runner = app.test_cli_runner()
-    assert "refunded 0" in runner.invoke(args=["timebank", "sweep-vouchers"]).output
+    assert "refunded 0" in runner.invoke(args=["mall", "sweep-vouchers"]).output
     with time_machine.travel(utcnow() + timedelta(days=7, seconds=1)):
-        assert "refunded 2" in runner.invoke(args=["timebank", "sweep-vouchers"]).output
-        assert "refunded 0" in runner.invoke(args=["timebank", "sweep-vouchers"]).output
+        assert "refunded 2" in runner.invoke(args=["mall", "sweep-vouchers"]).output
+        assert "refunded 0" in runner.invoke(args=["mall", "sweep-vouchers"]).output
     assert bank.balance(uid) == 100
     statuses = client.get(f"{MALL}/vouchers", headers=bank.headers(uid)).get_json()["items"]
     assert [v["status"] for v in statuses] == ["expired", "expired"]
+    assert bank.verify()["ok"]
+
+
+def test_sweep_job_commits_batch_after_batch_and_purges_old_idempotency_keys(bank, client,
+                                                                            shop, app):
+    uid = bank.user(points=100)
+    for i in range(3):
+        _redeem(client, bank, uid, shop["item"] if i < 2 else bank.item(shop["merchant"]),
+                key=f"sweep-{i}")
+    assert bank.count(IdempotencyKey) == 3
+    with time_machine.travel(utcnow() + timedelta(days=31)), app.app_context():
+        assert sweep_job(batch=2) == 3
+        db.session.rollback()  # what the job did is committed already
+    assert bank.count(Voucher, Voucher.status == "expired") == 3
+    assert bank.count(IdempotencyKey) == 0 and bank.balance(uid) == 100
     assert bank.verify()["ok"]
 
 
@@ -261,10 +290,6 @@ def test_merchants_and_members_are_managed_by_staff_or_admin(bank, client):
 
 
 def _partner(bank, name, community_id=None):
-    from app.catalog.models import Partner
-    from app.community.models import Community
-    from app.extensions import db
-
     with bank.app.app_context():
         partner = Partner(name=name, kind="unit", capacity=3)
         if community_id is not None:
@@ -281,7 +306,6 @@ def test_merchant_partner_must_exist_and_be_usable_by_the_caller(bank, client):
     member = bank.user(roles=[("partner_member", {"partner_id": theirs}),
                               ("staff", {"community_id": community})])
     admin = bank.user(roles=[("admin", {})])
-    from app.timebank.mall_models import Merchant
 
     def create(uid, name, partner_id):
         return client.post(f"{MALL}/merchants", headers=bank.headers(uid), json={
@@ -321,10 +345,6 @@ def test_item_and_merchant_texts_go_through_the_content_check(bank, client, shop
 
 
 def test_items_list_pages_with_a_fixed_number_of_queries(bank, client, shop, app):
-    from sqlalchemy import event
-
-    from app.extensions import db
-
     for i in range(30):
         bank.item(shop["merchant"], title=f"商品{i}")
     h = bank.headers(bank.user())
@@ -338,27 +358,24 @@ def test_items_list_pages_with_a_fixed_number_of_queries(bank, client, shop, app
         engine = db.engine
     for limit in (1, 50):
         seen.clear()
-        event.listen(engine, "before_cursor_execute", listener)
+        sa.event.listen(engine, "before_cursor_execute", listener)
         resp = client.get(f"{MALL}/items?limit={limit}", headers=h)
-        event.remove(engine, "before_cursor_execute", listener)
+        sa.event.remove(engine, "before_cursor_execute", listener)
         assert len(resp.get_json()["items"]) == min(limit, 31)
         counts.append(len(seen))
     assert counts[0] == counts[1] <= 4
 
 
-def test_service_refund_closes_a_voucher_and_refunds_it_once(bank, shop, app):
-    from app.extensions import db
-    from app.timebank import service
-
+def test_close_voucher_refunds_once_and_a_redeem_key_buys_once(bank, shop, app):
     uid = bank.user(points=10)
     with app.app_context():
-        voucher, balance = service.redeem(user_id=uid, item_id=shop["item"], key="svc-1")
-        again, _ = service.redeem(user_id=uid, item_id=shop["item"], key="svc-1")
+        voucher, balance = mall.redeem(user_id=uid, item_id=shop["item"], key="svc-1")
+        again, _ = mall.redeem(user_id=uid, item_id=shop["item"], key="svc-1")
         assert again.id == voucher.id and balance == 0
-        closed, refund = service.refund(voucher_id=voucher.id)
-        _, second = service.refund(voucher_id=voucher.id)
+        closed, refund = mall.close_voucher(voucher.id, "cancelled")
+        _, second = mall.close_voucher(voucher.id, "cancelled")
         db.session.commit()
         assert closed.status == "cancelled" and refund.amount == 10 and second is None
-        _, early = service.refund(voucher_id=voucher.id, status="expired")
+        _, early = mall.close_voucher(voucher.id, "expired")
         assert early is None
     assert bank.balance(uid) == 10

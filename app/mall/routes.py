@@ -1,15 +1,25 @@
-"""Points mall endpoints (积分商城), on the time bank's blueprint."""
+"""Points mall endpoints (积分商城): items, redemption, vouchers and write-off, merchants.
+
+They are documented under the time bank's tag (`tag`), where they have always been."""
 import sqlalchemy as sa
+from flask import current_app
 
 from app.auth.permissions import login_required, require, require_user
 from app.errors import Conflict
 from app.extensions import limiter
-from app.timebank import mall, service
-from app.timebank import schemas as s
-from app.timebank.mall_models import MallItem, Merchant, Voucher
-from app.timebank.routes import blp, page, write_limit
+from app.mall import schemas as s
+from app.mall import service as mall
+from app.mall.models import MallItem, Merchant, Voucher
+from app.timebank import service as timebank
+from app.web.boundary import Blueprint
 from app.web.idempotency import idempotent
-from app.web.pagination import PageArgs
+from app.web.pagination import PageArgs, page
+
+blp = Blueprint("mall", __name__, url_prefix="/api/v1", tag="timebank")
+
+
+def write_limit() -> str:
+    return current_app.config["WRITE_RATE_LIMIT"]
 
 
 @blp.route("/mall/items", methods=["GET"])
@@ -56,7 +66,7 @@ def update_item(data, item_id):
 def redeem(item_id):
     """Buy with points: one transaction debits me, credits the merchant, takes one from stock
     and issues a voucher. Send an `Idempotency-Key` so a retry never buys twice."""
-    voucher, balance = service.redeem(user_id=require_user().id, item_id=item_id)
+    voucher, balance = mall.redeem(user_id=require_user().id, item_id=item_id)
     return {"voucher": voucher, "balance": balance}
 
 
@@ -146,5 +156,4 @@ def merchant_account(merchant_id):
     """Points the merchant has taken in (members, staff of its community, admins)."""
     merchant = mall.get_merchant(merchant_id)
     require(mall.can_manage(require_user(), merchant))
-    account = service.merchant_account(merchant.id)
-    return {"merchant_id": merchant.id, "account_id": account.id, "balance": account.balance}
+    return timebank.merchant_account_view(merchant.id)

@@ -18,8 +18,9 @@ from hypothesis.stateful import (
 from app.auth.models import User
 from app.errors import ApiError
 from app.extensions import db
-from app.timebank import mall, service
-from app.timebank.mall_models import MallItem, Voucher
+from app.mall import service as mall
+from app.mall.models import MallItem, Voucher
+from app.timebank import service
 from app.timebank.verify import verify
 
 USERS = 4
