@@ -33,6 +33,7 @@ run: seed
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # SQLite always; PostgreSQL + Redis too when TEST_DATABASE_URL is set.
 test: lint test-py
