@@ -16,8 +16,8 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import RoleGrant, User
-from app.auth.permissions import has_role, is_admin, require
-from app.auth.service import record_grant
+from app.auth.permissions import has_role, is_admin, require, scope_ids
+from app.auth.service import grant_role, register_scope
 from app.catalog.service import get_partner, member_partner_ids
 from app.common.timeutil import utcnow
 from app.community.service import get_community
@@ -42,6 +42,9 @@ def new_code() -> str:
 # -- merchants ----------------------------------------------------------------
 def get_merchant(merchant_id: int) -> Merchant:
     return get_or_404(Merchant, merchant_id, "商家不存在")
+
+
+register_scope("merchant_id", get_merchant)  # grants of the role `merchant` name a merchant
 
 
 def is_member(user: User, merchant_id: int) -> bool:
@@ -86,19 +89,15 @@ def _require_partner_usable(actor: User, partner_id: int, community_id: int | No
 
 
 def add_member(actor: User, merchant: Merchant, user_id: int) -> RoleGrant:
-    """Grant the `merchant` role scoped to this merchant (staff of its community or admin)."""
+    """Grant the `merchant` role scoped to this merchant. The mall decides who may (staff of
+    the merchant's community or an admin) and refuses a member twice; `grant_role` writes the
+    grant and its audit entry."""
     require(is_admin(actor) or (merchant.community_id is not None and has_role(
         actor, "staff", community_id=merchant.community_id)))
-    get_or_404(User, user_id, "用户不存在")
-    if db.session.scalar(sa.select(RoleGrant.id).where(
-            RoleGrant.user_id == user_id, RoleGrant.role == "merchant",
-            RoleGrant.merchant_id == merchant.id, RoleGrant.revoked_at.is_(None))):
+    member = get_or_404(User, user_id, "用户不存在")
+    if merchant.id in scope_ids(member, "merchant", "merchant_id"):
         raise Conflict("role_already_granted", "该用户已是本商家成员")
-    grant = RoleGrant(user_id=user_id, role="merchant", merchant_id=merchant.id,
-                      granted_by_id=actor.id)
-    db.session.add(grant)
-    db.session.flush()
-    record_grant(actor.id, grant)
+    grant = grant_role(actor, user_id, "merchant", {"merchant_id": merchant.id})
     log.info("merchant member added merchant=%s user=%s by=%s", merchant.id, user_id, actor.id)
     return grant
 

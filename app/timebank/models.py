@@ -35,6 +35,8 @@ class Account(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(12))
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     community_id: Mapped[int | None] = mapped_column(sa.ForeignKey("communities.id"))
+    # A merchant of the points mall (app.mall), named by its table only: the ledger imports
+    # nothing of the mall.
     merchant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("mall_merchants.id"))
     code: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
     floor: Mapped[int | None] = mapped_column(sa.BigInteger, default=0)

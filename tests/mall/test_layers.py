@@ -36,3 +36,9 @@ def test_neither_package_imports_inside_a_function():
                         for name, at_top in _imports(path) if not at_top})
     assert offenders == []
 
+
+def test_the_mall_leaves_writing_role_grants_to_auth():
+    for path in (APP / "mall").glob("*.py"):
+        calls = [node.func.id for node in ast.walk(ast.parse(path.read_text()))
+                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)]
+        assert "RoleGrant" not in calls, path.name

@@ -6,6 +6,8 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
+from app.audit.models import AuditEntry
+from app.auth.models import RoleGrant
 from app.catalog.models import Partner
 from app.common.timeutil import utcnow
 from app.community.models import Community
@@ -287,6 +289,26 @@ def test_merchants_and_members_are_managed_by_staff_or_admin(bank, client):
                        json={"user_id": newcomer}).status_code == 409
     me = client.get("/api/v1/me", headers=bank.headers(newcomer)).get_json()
     assert {"role": "merchant", "merchant_id": mid} in me["roles"]
+
+
+def test_a_merchant_grant_names_an_existing_merchant_and_is_audited(bank, client, app):
+    admin = bank.user(roles=[("admin", {})])
+    newcomer = bank.user()
+    merchant = bank.merchant()
+    url = "/api/v1/roles/grants"
+    missing = client.post(url, headers=bank.headers(admin),
+                          json={"user_id": newcomer, "role": "merchant", "merchant_id": 99999})
+    assert missing.status_code == 404 and missing.get_json()["error"]["message"] == "商家不存在"
+    assert bank.count(RoleGrant, RoleGrant.role == "merchant") == 0
+    added = client.post(f"{MALL}/merchants/{merchant}/members", headers=bank.headers(admin),
+                        json={"user_id": newcomer})
+    assert added.status_code == 201
+    again = client.post(f"{MALL}/merchants/{merchant}/members", headers=bank.headers(admin),
+                        json={"user_id": newcomer})
+    assert again.status_code == 409
+    assert again.get_json()["error"]["code"] == "role_already_granted"
+    logged = bank.scalar(sa.select(AuditEntry).where(AuditEntry.action == "role_grant"))
+    assert logged.details["merchant_id"] == merchant and logged.actor_id == admin
 
 
 def _partner(bank, name, community_id=None):
