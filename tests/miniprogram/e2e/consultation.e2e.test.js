@@ -13,7 +13,7 @@ const { as } = require('./wx-node');
 const config = require('../../../miniprogram/config');
 const request = require('../../../miniprogram/utils/request');
 const auth = require('../../../miniprogram/services/auth');
-const community = require('../../../miniprogram/services/community');
+const community = require('../../../miniprogram/packages/consult/services/address');
 const consultations = require('../../../miniprogram/services/consultations');
 
 let server;

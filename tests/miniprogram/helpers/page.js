@@ -17,6 +17,8 @@ function loadPage(pagePath, query = {}) {
   global.__pageQuery = query;
   const id = simulate.load(path.join(MP_ROOT, pagePath), {
     rootPath: MP_ROOT, usingComponents: { ...LOCAL_GLOBALS },
+    // wcc compiles every page of the project at once; its output outgrew the 1 MB default.
+    compilerOptions: { maxBuffer: 64 * 1024 * 1024 },
   });
   const page = simulate.render(id);
   page.attach(document.createElement('parent-wrapper'));

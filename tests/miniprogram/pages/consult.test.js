@@ -2,7 +2,7 @@
 const consultations = require('../../../miniprogram/services/consultations');
 const renovations = require('../../../miniprogram/services/renovations');
 const elevators = require('../../../miniprogram/services/elevators');
-const community = require('../../../miniprogram/services/community');
+const community = require('../../../miniprogram/packages/consult/services/address');
 const auth = require('../../../miniprogram/services/auth');
 const { ApiError } = require('../../../miniprogram/utils/errors');
 const {
@@ -12,7 +12,7 @@ const {
 jest.mock('../../../miniprogram/services/consultations');
 jest.mock('../../../miniprogram/services/renovations');
 jest.mock('../../../miniprogram/services/elevators');
-jest.mock('../../../miniprogram/services/community');
+jest.mock('../../../miniprogram/packages/consult/services/address');
 jest.mock('../../../miniprogram/services/auth');
 
 const RESIDENT = {

@@ -4,7 +4,7 @@
  * objections) and how long it lasts. Sends one Idempotency-Key per form, kept for a retry.
  */
 const consultations = require('../../../services/consultations');
-const community = require('../../../services/community');
+const community = require('../services/address');
 const session = require('../../../utils/session');
 const http = require('../../../utils/request');
 const { basePage, showError, dataset } = require('../../../utils/ui');
