@@ -303,7 +303,25 @@ function words(table) {
 }
 
 /** Any API value → a Chinese word; the fallback of label() and badge(). */
-const VOCABULARY = [WORDS, AUDIT_ACTIONS, CONSENT_KINDS, PASS_KINDS, REVIEW_BODIES,
+/** Words of the governance domains (社情民意, 协商表决, 组织, 项目, 共管账户) for any enum value. */
+const GOVERNANCE_WORDS = {
+  sanitation: '环境卫生', facility: '设施维修', security: '治安', repair: '维修', greening: '绿化',
+  cleaning: '保洁', utilities: '水电气', other_expense: '其他支出', other_income: '其他收入',
+  other_public_income: '其他公共收益', advertising: '广告收入', parking: '停车收入',
+  property_fee: '物业费', trustee_fee: '受托人报酬', venue_rent: '场地租金',
+  income: '收入', expense: '支出', counted: '已入账', answered: '已答复', upheld: '维持原账',
+  dismissed: '已驳回', resolved: '已办结', transferred: '已转街道', reopened: '已重新办理',
+  closed_unresolved: '未解决关闭', merged: '已合并', overdue: '已超期',
+  agree: '同意', disagree: '不同意', abstain: '弃权', area: '按面积',
+  share_of_all: '全体住户八成同意', civil_code_278: '民法典第二百七十八条',
+  draft: '草稿', planned: '待实施', in_progress: '实施中', done: '已完成', dropped: '已终止',
+  cadre: '下派干部', compound_party: '小区党组织', property_company: '物业公司',
+  self_management: '自管委', supervisory_board: '业主监事会', head: '负责人', deputy: '副职',
+  member: '成员', single: '单独建', joint: '联合建', grid: '网格', managed: '物业小区',
+  unmanaged: '无物业小区', other: '其他',
+};
+
+const VOCABULARY = [GOVERNANCE_WORDS, WORDS, AUDIT_ACTIONS, CONSENT_KINDS, PASS_KINDS, REVIEW_BODIES,
   EVALUATION_TARGET_KINDS, EVALUATION_STATUS, FOLLOW_UP_RESULTS, MEDIATION_STATUS, MEDIATION_KINDS,
   PARTY_ROLES, SHIFT_ROLES, TEAM_KINDS, RELATIONS, PARTNER_KINDS, ROLES,
   MALL_KINDS, PAYERS, RESOLVE_OUTCOMES, EVENT_ROLES, REQUEST_ACTIONS, ENTRY_KINDS, REVIEW_STATUS,

@@ -14,7 +14,7 @@ const config = require('../../../miniprogram/config');
 const request = require('../../../miniprogram/utils/request');
 const auth = require('../../../miniprogram/services/auth');
 const community = require('../../../miniprogram/packages/consult/services/address');
-const consultations = require('../../../miniprogram/services/consultations');
+const consultations = require('../../../miniprogram/packages/consult/services/consultations');
 
 let server;
 

@@ -1,7 +1,7 @@
 /** 协商表决, 改造清单 and 加装电梯 pages, with stubbed services. */
-const consultations = require('../../../miniprogram/services/consultations');
-const renovations = require('../../../miniprogram/services/renovations');
-const elevators = require('../../../miniprogram/services/elevators');
+const consultations = require('../../../miniprogram/packages/consult/services/consultations');
+const renovations = require('../../../miniprogram/packages/consult/services/renovations');
+const elevators = require('../../../miniprogram/packages/consult/services/elevators');
 const community = require('../../../miniprogram/packages/consult/services/address');
 const auth = require('../../../miniprogram/services/auth');
 const { ApiError } = require('../../../miniprogram/utils/errors');
@@ -9,9 +9,9 @@ const {
   resetAll, loadPage, flush, text, all, tap, input, listState, page, fire,
 } = require('../helpers/page');
 
-jest.mock('../../../miniprogram/services/consultations');
-jest.mock('../../../miniprogram/services/renovations');
-jest.mock('../../../miniprogram/services/elevators');
+jest.mock('../../../miniprogram/packages/consult/services/consultations');
+jest.mock('../../../miniprogram/packages/consult/services/renovations');
+jest.mock('../../../miniprogram/packages/consult/services/elevators');
 jest.mock('../../../miniprogram/packages/consult/services/address');
 jest.mock('../../../miniprogram/services/auth');
 

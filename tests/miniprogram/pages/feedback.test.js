@@ -4,14 +4,14 @@
  * reports with their deadline clock, "我也遇到", the report's steps for its author and its
  * handlers, the queue of grid workers and staff (overdue first), and where people find them.
  */
-const feedback = require('../../../miniprogram/services/feedback');
+const feedback = require('../../../miniprogram/packages/feedback/services/feedback');
 const auth = require('../../../miniprogram/services/auth');
 const notifications = require('../../../miniprogram/services/notifications');
 const config = require('../../../miniprogram/config');
 const { ApiError } = require('../../../miniprogram/utils/errors');
 const { resetAll, loadPage, flush, fire, text, attr, all, tap, input, listState, page } = require('../helpers/page');
 
-jest.mock('../../../miniprogram/services/feedback');
+jest.mock('../../../miniprogram/packages/feedback/services/feedback');
 jest.mock('../../../miniprogram/services/auth');
 jest.mock('../../../miniprogram/services/notifications');
 

@@ -1,13 +1,13 @@
 /** 社区项目, 大党委会议 and 小区共管账户 pages, with stubbed services. */
-const projects = require('../../../miniprogram/services/projects');
-const trust = require('../../../miniprogram/services/trust');
+const projects = require('../../../miniprogram/packages/governance/services/projects');
+const trust = require('../../../miniprogram/packages/governance/services/trust');
 const auth = require('../../../miniprogram/services/auth');
 const { ApiError } = require('../../../miniprogram/utils/errors');
-const { yuan, toFen } = require('../../../miniprogram/utils/money');
+const { yuan, toFen } = require('../../../miniprogram/packages/governance/services/money');
 const { resetAll, loadPage, flush, fire, text, all, tap, input, listState, page } = require('../helpers/page');
 
-jest.mock('../../../miniprogram/services/projects');
-jest.mock('../../../miniprogram/services/trust');
+jest.mock('../../../miniprogram/packages/governance/services/projects');
+jest.mock('../../../miniprogram/packages/governance/services/trust');
 jest.mock('../../../miniprogram/services/auth');
 
 const RESIDENT = {

@@ -3,7 +3,7 @@
  * text, the rule, when it starts (now, or in three days after the roll is published for
  * objections) and how long it lasts. Sends one Idempotency-Key per form, kept for a retry.
  */
-const consultations = require('../../../services/consultations');
+const consultations = require('../services/consultations');
 const community = require('../services/address');
 const session = require('../../../utils/session');
 const http = require('../../../utils/request');
@@ -25,6 +25,11 @@ function iso(ms) {
 }
 
 Page(basePage({
+  /** Pull down: load the page again. */
+  onPullDownRefresh() {
+    Promise.resolve(this.onLoad(this.options || {})).finally(() => wx.stopPullDownRefresh());
+  },
+
   data: {
     state: 'loading', error: '', compounds: [], buildings: [], units: [],
     compoundIndex: -1, buildingIndex: -1, unitIndex: -1,

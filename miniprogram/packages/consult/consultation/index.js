@@ -4,7 +4,7 @@
  * vote and its receipt. Choices stay sealed until the close; then the result and whether my
  * receipt is in the published list. Staff open a draft and close a finished one.
  */
-const consultations = require('../../../services/consultations');
+const consultations = require('../services/consultations');
 const {
   basePage, showError, showOk, confirm, shortTime, dataset,
 } = require('../../../utils/ui');
@@ -15,6 +15,11 @@ const pct = (x) => `${Math.round((x || 0) * 1000) / 10}%`;
 const CHOICE_LIST = ['agree', 'disagree', 'abstain'].map((key) => ({ key, text: CHOICES[key] }));
 
 Page(basePage({
+  /** Pull down: load the page again. */
+  onPullDownRefresh() {
+    Promise.resolve(this.onLoad(this.options || {})).finally(() => wx.stopPullDownRefresh());
+  },
+
   data: {
     state: 'loading', error: '', c: null, badge: null, homes: [], choices: CHOICE_LIST,
     busy: '', found: null,

@@ -2,7 +2,7 @@
  * 协商表决: residents see the consultations of their households (open ones first in the API's
  * newest-first order); staff see their community's and start a new one.
  */
-const consultations = require('../../../services/consultations');
+const consultations = require('../services/consultations');
 const session = require('../../../utils/session');
 const { createPager, emptyList } = require('../../../utils/pager');
 const { basePage, dataset, shortTime, showError } = require('../../../utils/ui');
@@ -11,6 +11,11 @@ const { consultationBadge, RULE_NAMES, label } = require('../../../utils/status'
 const pct = (x) => `${Math.round((x || 0) * 1000) / 10}%`;
 
 Page(basePage({
+  /** Pull down: load the page again. */
+  onPullDownRefresh() {
+    Promise.resolve(this.onShow()).finally(() => wx.stopPullDownRefresh());
+  },
+
   data: { list: emptyList(), staff: false },
 
   onLoad() {

@@ -3,7 +3,7 @@
  * consultation, the budget against the pledges, my household's share, and every step.
  */
 const config = require('../../../config');
-const elevators = require('../../../services/elevators');
+const elevators = require('../services/elevators');
 const { basePage, shortTime, dataset } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
 const { ELEVATOR_STAGES, consultationBadge } = require('../../../utils/status');
@@ -11,6 +11,11 @@ const { ELEVATOR_STAGES, consultationBadge } = require('../../../utils/status');
 const yuan = (fen) => (fen === null || fen === undefined ? '—' : `¥${(fen / 100).toFixed(2)}`);
 
 Page(basePage({
+  /** Pull down: load the page again. */
+  onPullDownRefresh() {
+    Promise.resolve(this.onLoad(this.options || {})).finally(() => wx.stopPullDownRefresh());
+  },
+
   data: {
     state: 'loading', error: '', projects: [], p: null, stages: [], homes: [], events: [],
     consultation: null,

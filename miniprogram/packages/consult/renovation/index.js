@@ -2,7 +2,7 @@
  * One renovation list: the items taken into it (and my own proposals with their state), the
  * consultation it went to and its result; while it collects proposals, a form to propose one.
  */
-const renovations = require('../../../services/renovations');
+const renovations = require('../services/renovations');
 const { basePage, showError, showOk } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
 const {
@@ -10,6 +10,11 @@ const {
 } = require('../../../utils/status');
 
 Page(basePage({
+  /** Pull down: load the page again. */
+  onPullDownRefresh() {
+    Promise.resolve(this.onLoad(this.options || {})).finally(() => wx.stopPullDownRefresh());
+  },
+
   data: {
     state: 'loading', error: '', r: null, badge: null, items: [], consultation: null,
     title: '', detail: '', formError: '', busy: false,
@@ -49,7 +54,7 @@ Page(basePage({
     try {
       this.show(await renovations.propose(this.renovationId, { title, detail: this.data.detail.trim() }));
       this.setData({ title: '', detail: '' });
-      showOk('已提交，待社区整理');
+      showOk('已提交');
     } catch (err) {
       showError(err);
     } finally {

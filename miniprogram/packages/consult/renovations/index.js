@@ -1,11 +1,16 @@
 /** 改造清单: the renovation lists of my compounds (staff: of their community). */
-const renovations = require('../../../services/renovations');
+const renovations = require('../services/renovations');
 const session = require('../../../utils/session');
 const { createPager, emptyList } = require('../../../utils/pager');
 const { basePage, dataset, shortTime, showError } = require('../../../utils/ui');
 const { renovationBadge } = require('../../../utils/status');
 
 Page(basePage({
+  /** Pull down: load the page again. */
+  onPullDownRefresh() {
+    Promise.resolve(this.onShow()).finally(() => wx.stopPullDownRefresh());
+  },
+
   data: { list: emptyList() },
 
   onLoad() {

@@ -6,8 +6,8 @@
  *   the street or close it unresolved, each with a reason; the street the same after a transfer;
  * - a neighbour adds "我也遇到".
  */
-const feedback = require('../../../services/feedback');
-const { uploadAll, choosePhotos } = require('../../../utils/upload');
+const feedback = require('../services/feedback');
+const { uploadAll, choosePhotos } = require('../services/upload');
 const { basePage, showError, showOk, confirm, shortTime, dataset } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
 const {
@@ -22,6 +22,11 @@ const REASONS = {
 };
 
 Page(basePage({
+  /** Pull down: load the page again. */
+  onPullDownRefresh() {
+    Promise.resolve(this.onLoad(this.options || {})).finally(() => wx.stopPullDownRefresh());
+  },
+
   data: {
     state: 'loading',
     error: '',

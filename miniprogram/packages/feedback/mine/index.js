@@ -3,7 +3,7 @@
  * the reports still being handled in my community, where I can add "我也遇到" instead of
  * filing the same problem again.
  */
-const feedback = require('../../../services/feedback');
+const feedback = require('../services/feedback');
 const session = require('../../../utils/session');
 const { createPager, emptyList } = require('../../../utils/pager');
 const { basePage, showError, showOk, dataset } = require('../../../utils/ui');
@@ -15,6 +15,11 @@ const TABS = [
 ];
 
 Page(basePage({
+  /** Pull down: load the page again. */
+  onPullDownRefresh() {
+    Promise.resolve(this.onShow()).finally(() => wx.stopPullDownRefresh());
+  },
+
   data: { tabs: TABS, tab: 'mine', list: emptyList() },
 
   onLoad(query) {

@@ -3,7 +3,7 @@
  * street's admin (reports transferred to the street). The API sorts by deadline, overdue first;
  * the page keeps that order and says "已超时" in words. Unaccepted reports can be accepted here.
  */
-const feedback = require('../../../services/feedback');
+const feedback = require('../services/feedback');
 const session = require('../../../utils/session');
 const { createPager, emptyList } = require('../../../utils/pager');
 const { basePage, showError, showOk, dataset } = require('../../../utils/ui');
@@ -21,6 +21,11 @@ const TABS = {
 const ROLE_SCOPE = { grid_worker: 'grid', staff: 'community', admin: 'community', street_admin: 'street' };
 
 Page(basePage({
+  /** Pull down: load the page again. */
+  onPullDownRefresh() {
+    Promise.resolve(this.onShow()).finally(() => wx.stopPullDownRefresh());
+  },
+
   data: { scope: 'community', tabs: TABS.community, tab: '', queue: emptyList() },
 
   onLoad(query) {

@@ -4,15 +4,20 @@
  * report is sent; the report keeps one Idempotency-Key until the API gives a definite answer,
  * so sending again after a timeout never files it twice.
  */
-const feedback = require('../../../services/feedback');
+const feedback = require('../services/feedback');
 const http = require('../../../utils/request');
 const session = require('../../../utils/session');
-const { uploadAll, choosePhotos } = require('../../../utils/upload');
+const { uploadAll, choosePhotos } = require('../services/upload');
 const { basePage, showError, showOk, dataset } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
 const { MAX_PHOTOS } = require('../common');
 
 Page(basePage({
+  /** Pull down: load the page again. */
+  onPullDownRefresh() {
+    Promise.resolve(this.onLoad(this.options || {})).finally(() => wx.stopPullDownRefresh());
+  },
+
   data: {
     state: 'loading',
     error: '',

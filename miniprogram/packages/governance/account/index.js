@@ -4,11 +4,11 @@
  * committee also see the entries waiting for their side's co-signature, co-sign or reject
  * them, and enter new ones. A resident may ask for a recheck (复核) of an entry.
  */
-const trust = require('../../../services/trust');
+const trust = require('../services/trust');
 const session = require('../../../utils/session');
 const { basePage, showError, showOk, dataset, confirm } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
-const { yuan } = require('../../../utils/money');
+const { yuan } = require('../services/money');
 const { trustEntryBadge, TRUST_SIDES } = require('../../../utils/status');
 
 /** The month before this one, "YYYY-MM", in Asia/Shanghai. */
@@ -31,6 +31,11 @@ function entryView(e) {
 }
 
 Page(basePage({
+  /** Pull down: load the page again. */
+  onPullDownRefresh() {
+    Promise.resolve(this.onShow()).finally(() => wx.stopPullDownRefresh());
+  },
+
   data: {
     state: 'loading', error: '', accounts: [], account: null, month: lastMonth(),
     statement: null, statementState: 'loading', statementError: '', pending: [], busy: 0,
@@ -172,7 +177,7 @@ Page(basePage({
         if (!res.confirm || !question) return;
         try {
           await trust.recheck(this.data.account.id, id, { householdId: home.household_id, question });
-          showOk('已提交，对方将限期答复');
+          showOk('已提交');
         } catch (err) {
           showError(err);
         }

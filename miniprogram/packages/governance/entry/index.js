@@ -3,11 +3,11 @@
  * expense of the co-managed account; it counts once the other side co-signs it. The amount is
  * typed in yuan and sent in fen; a retry of the same entry keeps its Idempotency-Key.
  */
-const trust = require('../../../services/trust');
+const trust = require('../services/trust');
 const http = require('../../../utils/request');
 const { basePage, showError, showOk, dataset } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
-const { toFen, yuan } = require('../../../utils/money');
+const { toFen, yuan } = require('../services/money');
 const { TRUST_CATEGORIES, TRUST_SIDES } = require('../../../utils/status');
 
 function today() {
@@ -20,6 +20,11 @@ function categoriesOf(kind) {
 }
 
 Page(basePage({
+  /** Pull down: load the page again. */
+  onPullDownRefresh() {
+    Promise.resolve(this.onLoad(this.options || {})).finally(() => wx.stopPullDownRefresh());
+  },
+
   data: {
     state: 'loading', error: '', account: null, kind: 'income', categories: categoriesOf('income'),
     categoryIndex: -1, amount: '', counterparty: '', date: today(), memo: '', sides: [], side: '',

@@ -2,7 +2,7 @@
  * 会议详情 (staff): the agenda; once held, the minutes with who attended (once), and each
  * resolution turned into a project with its owner and due date.
  */
-const projects = require('../../../services/projects');
+const projects = require('../services/projects');
 const http = require('../../../utils/request');
 const { basePage, showError, showOk, shortTime, dataset } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
@@ -13,6 +13,11 @@ function inDays(days) {
 }
 
 Page(basePage({
+  /** Pull down: load the page again. */
+  onPullDownRefresh() {
+    Promise.resolve(this.onLoad(this.options || {})).finally(() => wx.stopPullDownRefresh());
+  },
+
   data: {
     state: 'loading', error: '', meeting: null, members: [], attended: {}, minutes: '',
     resolution: '', ownerIndex: -1, dueOn: inDays(30), formError: '', busy: false,

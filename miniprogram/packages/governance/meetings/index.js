@@ -1,5 +1,5 @@
 /** 大党委会议 (staff): the community's meetings, newest first, and a new meeting with its agenda. */
-const projects = require('../../../services/projects');
+const projects = require('../services/projects');
 const http = require('../../../utils/request');
 const session = require('../../../utils/session');
 const { createPager, emptyList } = require('../../../utils/pager');
@@ -11,6 +11,11 @@ function today() {
 }
 
 Page(basePage({
+  /** Pull down: load the page again. */
+  onPullDownRefresh() {
+    Promise.resolve(this.onShow()).finally(() => wx.stopPullDownRefresh());
+  },
+
   data: {
     list: emptyList(), title: '', agenda: '', formError: '', busy: false, ...today(),
   },

@@ -2,7 +2,7 @@
  * 项目详情: progress notes with photos, the result; its owner or staff record progress, start
  * it and mark it done; staff may drop it with a reason.
  */
-const projects = require('../../../services/projects');
+const projects = require('../services/projects');
 const http = require('../../../utils/request');
 const session = require('../../../utils/session');
 const { basePage, showError, showOk, shortTime, confirm } = require('../../../utils/ui');
@@ -10,6 +10,11 @@ const { messageOf } = require('../../../utils/errors');
 const { projectBadge } = require('../../../utils/status');
 
 Page(basePage({
+  /** Pull down: load the page again. */
+  onPullDownRefresh() {
+    Promise.resolve(this.onLoad(this.options || {})).finally(() => wx.stopPullDownRefresh());
+  },
+
   data: {
     state: 'loading', error: '', item: null, badge: null, progress: [], staff: false,
     note: '', percent: '', result: '', reason: '', formError: '', busy: false,

@@ -1,5 +1,5 @@
 /** 社区项目: the projects the 大党委's resolutions became, newest first, with their progress. */
-const projects = require('../../../services/projects');
+const projects = require('../services/projects');
 const session = require('../../../utils/session');
 const { createPager, emptyList } = require('../../../utils/pager');
 const { basePage, dataset } = require('../../../utils/ui');
@@ -13,6 +13,11 @@ const FILTERS = [
 ];
 
 Page(basePage({
+  /** Pull down: load the page again. */
+  onPullDownRefresh() {
+    Promise.resolve(this.onShow()).finally(() => wx.stopPullDownRefresh());
+  },
+
   data: { list: emptyList(), filters: FILTERS, filter: '' },
 
   onLoad() {

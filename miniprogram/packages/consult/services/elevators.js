@@ -1,5 +1,5 @@
 /** 加装电梯: my building's projects, one project with my household's share, its steps. */
-const http = require('../utils/request');
+const http = require('../../../utils/request');
 
 module.exports = {
   list: (query) => http.get('/elevators', query),

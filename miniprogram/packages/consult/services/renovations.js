@@ -1,5 +1,5 @@
 /** 改造清单: my compounds' renovation lists, one list with its items, proposing an item. */
-const http = require('../utils/request');
+const http = require('../../../utils/request');
 
 module.exports = {
   list: (query) => http.get('/renovations', query),

@@ -1,5 +1,5 @@
 /** 信托制物业 共管账户: accounts I may read, statements, entries, co-signing, rechecks. */
-const http = require('../utils/request');
+const http = require('../../../utils/request');
 
 module.exports = {
   accounts: () => http.get('/trust-accounts'),

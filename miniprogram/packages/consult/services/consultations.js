@@ -2,7 +2,7 @@
  * 协商表决 (one household, one vote): the consultations of my households or of my community,
  * one with my households and their votes, voting; staff create, open and close.
  */
-const http = require('../utils/request');
+const http = require('../../../utils/request');
 
 module.exports = {
   /** Residents: my households' consultations; staff: `community_id` for the community's. */

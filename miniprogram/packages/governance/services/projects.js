@@ -1,5 +1,5 @@
 /** 大党委: members, meetings (minutes, resolutions) and the projects resolutions become. */
-const http = require('../utils/request');
+const http = require('../../../utils/request');
 
 module.exports = {
   /** Without `community_id` the API picks my only community (staff, member or resident). */

@@ -3,7 +3,7 @@
  * POST to /feedback/{id}/<step>; the API checks actor and state (409 invalid_transition) and
  * lists in `actions` the steps the viewer may take now.
  */
-const http = require('../utils/request');
+const http = require('../../../utils/request');
 
 const act = (id, step, body) => http.post(`/feedback/${id}/${step}`, body || {});
 
