@@ -4,6 +4,7 @@
  * position) and a call button. Opened from the task list and from notifications.
  */
 const orders = require('../../../services/orders');
+const { stepOf } = require('../form');
 const subscribe = require('../../../utils/subscribe');
 const { basePage, showError, showOk, shortTime } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
@@ -87,20 +88,8 @@ Page(basePage({
   onFormInput(e) { this.setData({ [`form.${e.currentTarget.dataset.field}`]: e.detail.value }); },
 
   onSubmitForm() {
-    const { form } = this.data;
-    if (form.kind === 'decline') {
-      if (form.reason.trim().length < 2) {
-        this.setData({ 'form.error': '请填写退回原因' });
-        return undefined;
-      }
-      return this.act(() => orders.decline(this.targetId, form.reason.trim()), '已退回');
-    }
-    const minutes = Number(form.minutes);
-    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 24 * 60) {
-      this.setData({ 'form.error': '请填写服务时长（1-1440 分钟的整数）' });
-      return undefined;
-    }
-    return this.act(() => orders.complete(this.targetId, minutes, form.note.trim()), '已完成');
+    const step = stepOf(this, this.targetId);
+    return step ? this.act(step.run, step.done) : undefined;
   },
 
   onCall() {

@@ -4,6 +4,7 @@
  * note; a task opens its detail (timeline, address, navigation, call).
  */
 const orders = require('../../../services/orders');
+const { stepOf } = require('../form');
 const subscribe = require('../../../utils/subscribe');
 const { createPager, emptyList } = require('../../../utils/pager');
 const { basePage, showError, showOk, dataset, shortTime } = require('../../../utils/ui');
@@ -79,19 +80,7 @@ Page(basePage({
   onFormInput(e) { this.setData({ [`form.${dataset(e).field}`]: e.detail.value }); },
 
   onSubmitForm() {
-    const { form } = this.data;
-    if (form.kind === 'decline') {
-      if (form.reason.trim().length < 2) {
-        this.setData({ 'form.error': '请填写退回原因' });
-        return undefined;
-      }
-      return this.act(() => orders.decline(form.id, form.reason.trim()), '已退回');
-    }
-    const minutes = Number(form.minutes);
-    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 24 * 60) {
-      this.setData({ 'form.error': '请填写服务时长（1-1440 分钟的整数）' });
-      return undefined;
-    }
-    return this.act(() => orders.complete(form.id, minutes, form.note.trim()), '已完成');
+    const step = stepOf(this, this.data.form.id);
+    return step ? this.act(step.run, step.done) : undefined;
   },
 }));
