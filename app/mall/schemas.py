@@ -45,7 +45,7 @@ class MemberOut(Schema):
 
 class MerchantAccountOut(Schema):
     merchant_id = Id()
-    account_id = Id()
+    account_id = Id(allow_none=True, metadata={"description": "null before the first sale"})
     balance = fields.Integer()
 
 

@@ -13,8 +13,9 @@ from app.orders.models import STATUSES, RequestEvent, ServiceRequest
 from app.web.pagination import PageArgs
 from app.web.schemas import LocalDateTime, latitude, longitude, one_of, page_schema, text
 
-# What a timeline event may say: its action and the part its actor played.
-EVENT_ACTIONS = ("create", *dict.fromkeys(row[1] for row in ROWS))
+# What a timeline event may say: its action and the part its actor played. Besides the steps of
+# the transition table, staff approving held content and the deadline job's reminder are events.
+EVENT_ACTIONS = ("create", *dict.fromkeys(row[1] for row in ROWS), "approve_content", "escalate")
 ACTOR_ROLES = tuple(dict.fromkeys(row[2] for row in ROWS))
 # The partner member who took the task needs the address (and phone) to do the work, and
 # only while doing it; the partner's other members never see them.

@@ -69,7 +69,8 @@ class VerifyOut(Schema):
 
 class CommunityAccountOut(Schema):
     community_id = Id()
-    account_id = Id()
+    account_id = Id(allow_none=True,
+                    metadata={"description": "null before the account's first posting"})
     balance = fields.Integer()
     budget = fields.Integer()
     available = fields.Integer()

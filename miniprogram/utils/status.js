@@ -38,6 +38,7 @@ const REQUEST_ACTIONS = {
   expire: '超时未接单，退回',
   recall: '收回待派',
   escalate: '超时提醒',
+  approve_content: '内容审核通过',
 };
 
 /** Who did a timeline step, as the API names their part in the request. */

@@ -132,3 +132,14 @@ def test_dispute_window_is_the_category_resolve_hours(flow, app):
     categories = flow.client.get("/api/v1/categories",
                                  headers=flow.h("demo-resident-1")).get_json()["items"]
     assert {c["code"]: c["resolve_hours"] for c in categories}["appliance_repair"] == 24
+
+
+def test_every_event_action_written_is_declared_in_the_openapi_document(flow, app):
+    """A screen labels each timeline action from the document's enum, so the reminder event
+    (and staff approving held content) must be declared there like the table's steps."""
+    rid = flow.to_state("submitted")
+    _escalate(app, 25)
+    spec = flow.client.get("/api/v1/openapi.json").get_json()
+    enum = spec["components"]["schemas"]["EventOut"]["properties"]["action"]["enum"]
+    assert {e["action"] for e in flow.events(rid)} <= set(enum)
+    assert {"escalate", "approve_content"} <= set(enum)

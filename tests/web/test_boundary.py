@@ -22,6 +22,10 @@ def test_reading_a_community_account_creates_nothing(client, seeded, login, app)
     body = resp.get_json()
     assert body["account_id"] is None and body["balance"] == 0
     assert body["available"] == body["budget"] > 0
+    # ... and the OpenAPI document says that the id may be null until then.
+    spec = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    for name in ("CommunityAccountOut", "MerchantAccountOut"):
+        assert spec[name]["properties"]["account_id"].get("nullable") is True, name
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Account)) == before
 
