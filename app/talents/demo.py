@@ -8,7 +8,8 @@
   受过党纪政务处分 — appointing him is 409 `negative_list`).
 - The ledger of 观湖社区 with three mismatches: 孙卫东 (grid only: not registered), 钱芳
   (floating, not in the grid data), 吴桂兰 (registered on the roster, not in the grid data);
-  赵哥 (`demo-volunteer-1`, registered in the app) is matched with the grid by his phone.
+  赵哥 and 老周 (`demo-volunteer-1`, `demo-mediator-1`, registered in the app) are matched
+  with the grid data by their phones.
 """
 import sqlalchemy as sa
 
@@ -66,6 +67,7 @@ CANDIDATES = [
 # name, phone, compound, source, unit, openid of the user (or None)
 LEDGER = [
     ("赵哥", "13500000001", "观湖花园", "grid", "", "demo-volunteer-1"),
+    ("老周", "13500000002", "观湖花园", "grid", "", "demo-mediator-1"),
     ("陈建华", "13500000011", "观湖花园", "grid", "", "demo-committee-1"),
     ("陈建华", "13500000011", "观湖花园", "registered", "区住建委机关党委", "demo-committee-1"),
     ("孙卫东", "13700000021", "观湖花园", "grid", "", None),
