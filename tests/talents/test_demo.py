@@ -29,7 +29,7 @@ def test_the_demo_world_and_its_walk_through(app, client, seeded, login):
     assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "negative_list"
     seats = client.get(f"/api/v1/org-bodies/{body_id}/seats", headers=staff).get_json()["items"]
     assert ("赵国强", "副书记") in [(s["name"], s["title"]) for s in seats]
-    checks = client.get(f"/api/v1/party-ledger/mismatches?community_id=1",
+    checks = client.get("/api/v1/party-ledger/mismatches?community_id=1",
                         headers=orgdept).get_json()
     assert {p["name"]: p["problems"] for p in checks["items"]} == {
         "孙卫东": ["not_registered"], "钱芳": ["not_in_grid"], "吴桂兰": ["not_in_grid"]}
