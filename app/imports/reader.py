@@ -130,6 +130,8 @@ def _rows(sheet, columns: list[Column]) -> Sheet:
     rows: list[tuple[int, dict]] = []
     for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS),
                                     start=1):
+        if number > 2 * MAX_ROWS:  # blank rows count too: a sheet may claim a million
+            raise TooManyRows(details={"max_rows": MAX_ROWS})
         texts = [cell_text(v) for v in values]
         if not any(texts):
             continue

@@ -142,6 +142,8 @@ def test_malformed_and_huge_files_are_a_4xx(world):
         (xlsx([]), 422, "empty_spreadsheet"),
         (xlsx([HEADER] + [["滨江苑", "", "1栋", "", i, 1] for i in range(5001)]), 422,
          "too_many_rows"),
+        (xlsx([HEADER] + [[]] * 10_001 + [["滨江苑", "", "1栋", "", 1, 1]]), 422,
+         "too_many_rows"),
         (b"PK\x03\x04" + b"0" * (2 * 1024 * 1024 + 10), 413, "payload_too_large"),
     ]
     for data, status, code in cases:
