@@ -16,8 +16,9 @@ from app.auth.models import User
 from app.common.masking import mask_phone
 from app.community.models import Building, Compound, Household, HouseholdBinding
 from app.extensions import db
+from app.organisations.models import OrgBody
 from app.party.models import PartyRegistration
-from app.talents.models import LEDGER_SOURCES, LedgerEntry
+from app.talents.models import LEDGER_SOURCES, Candidate, LedgerEntry, Talent
 
 PROBLEMS = {"not_in_grid": "网格数据未见", "not_registered": "未双报到，也未登记为流动党员"}
 
@@ -117,3 +118,20 @@ def mismatches(community_id: int, compound_id: int | None = None) -> dict:
     listed = [p for p in everyone if p["problems"]]
     counts = {code: sum(code in p["problems"] for p in listed) for code in PROBLEMS}
     return {"items": listed, "people": len(everyone), "counts": counts}
+
+
+# -- for the figures ---------------------------------------------------------------------------
+def talents_filed(community_ids: list[int], until) -> int:
+    """Talents in the pools of these communities filed before `until` (an aware datetime)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Talent).where(
+        Talent.community_id.in_(community_ids), Talent.created_at < until)) or 0
+
+
+def secretaries_appointed(community_ids: list[int], start, end) -> int:
+    """Candidates appointed to a seat of a compound party organisation of these communities
+    in [start, end)."""
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Candidate)
+        .join(OrgBody, OrgBody.id == Candidate.body_id)
+        .where(OrgBody.community_id.in_(community_ids), Candidate.status == "appointed",
+               Candidate.appointed_at >= start, Candidate.appointed_at < end)) or 0

@@ -34,3 +34,18 @@ def test_the_demo_world_and_its_walk_through(app, client, seeded, login):
     assert {p["name"]: p["problems"] for p in checks["items"]} == {
         "孙卫东": ["not_registered"], "钱芳": ["not_in_grid"], "吴桂兰": ["not_in_grid"]}
     assert entries == 9
+
+
+def test_counts_for_the_figures(app, seeded):
+    from datetime import timedelta
+
+    from app.common.timeutil import utcnow
+    from app.talents.queries import secretaries_appointed, talents_filed
+
+    now = utcnow()
+    with app.app_context():
+        assert talents_filed([1], now + timedelta(seconds=1)) == 10
+        assert talents_filed([1, 2], now + timedelta(seconds=1)) == 12
+        assert talents_filed([1], now - timedelta(days=1)) == 0
+        assert secretaries_appointed([1], now - timedelta(days=1), now + timedelta(days=1)) == 1
+        assert secretaries_appointed([2], now - timedelta(days=1), now + timedelta(days=1)) == 0
