@@ -53,6 +53,18 @@ def get_talent(talent_id):
     return views.talent_view(service.get_talent(user, talent_id), local_today(), viewer=user)
 
 
+@blp.route("/talents/<int:talent_id>", methods=["PATCH"])
+@blp.arguments(s.TalentPatch)
+@blp.response(200, s.TalentOut)
+@login_required
+def update_talent(data, talent_id):
+    """Staff of the community (or the organisation department) keep a profile up to date;
+    `expertise` and `willing`, when given, replace the lists."""
+    user, now = require_user(), utcnow()
+    return views.talent_view(service.update_talent(user, talent_id, data, now),
+                             local_today(now), viewer=user)
+
+
 # -- candidates ------------------------------------------------------------------------------
 CANDIDATES = "/compound-party-orgs/<int:body_id>/candidates"
 

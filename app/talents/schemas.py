@@ -45,6 +45,21 @@ class TalentIn(Schema):
     availability_note = fields.String(load_default="", validate=validate.Length(max=200))
 
 
+class TalentPatch(Schema):
+    name = text(32, required=False)
+    phone = phone()
+    birth_year = fields.Integer(validate=YEAR)
+    former_field = text(32, required=False)
+    expertise = fields.List(fields.String(validate=validate.Length(min=1, max=32)),
+                            validate=validate.Length(max=20))
+    former_unit = fields.String(validate=validate.Length(max=100))
+    party_member = fields.Boolean()
+    willing = fields.List(fields.String(validate=validate.Length(min=1, max=32)),
+                          validate=validate.Length(max=20))
+    health_note = fields.String(validate=validate.Length(max=200))
+    availability_note = fields.String(validate=validate.Length(max=200))
+
+
 class TalentArgs(PageArgs):
     community_id = fields.Integer(load_default=None, validate=ID)
     field = fields.String(load_default=None, validate=validate.Length(max=32),

@@ -123,6 +123,31 @@ def create_talent(user: User, data: dict, now: datetime) -> Talent:
     return talent
 
 
+EDITABLE = ("name", "phone", "birth_year", "former_field", "former_unit", "party_member",
+            "health_note", "availability_note")
+
+
+def update_talent(user: User, talent_id: int, changes: dict, now: datetime) -> Talent:
+    """Staff of the community (or 组织部) keep a profile up to date; tags given are replaced."""
+    talent = get_talent(user, talent_id)
+    require(may_keep(user, talent.community_id))
+    if changes.get("birth_year", 0) > current_year(now):
+        raise Unprocessable(details={"fields": {"birth_year": ["出生年份不能晚于今年"]}})
+    for key in EDITABLE:
+        if key in changes:
+            value = changes[key]
+            setattr(talent, key, value.strip() if isinstance(value, str) else value)
+    for kind in ("expertise", "willing"):
+        if kind in changes:
+            talent.tags = [t for t in talent.tags if t.kind != kind]
+            db.session.flush()
+            talent.tags.extend(_tags(kind, changes[kind]))
+    db.session.flush()
+    log.info("talent updated id=%s fields=%s by=%s", talent.id, ",".join(sorted(changes)),
+             user.id)
+    return talent
+
+
 def get_talent(user: User, talent_id: int) -> Talent:
     talent = db.session.get(Talent, talent_id)
     if talent is None or not may_see(user, talent.community_id):

@@ -89,3 +89,17 @@ def test_bad_input_is_a_4xx(world):
     world.get("/talents?age_max=-1", "staff1", expect=422)
     world.get("/talents?community_id=abc", "staff1", expect=422)
     world.get("/talents?limit=100000", "staff1")  # clamped
+
+
+def test_staff_keep_a_profile_up_to_date(world):
+    tid = world.talent(expertise=["宣讲"], willing=["义诊"])["id"]
+    changed = world.call("PATCH", f"/talents/{tid}", "staff1", {
+        "health_note": "腿脚不便，可电话咨询", "expertise": ["调解", "宣讲"]}, 200)
+    assert changed["health_note"] == "腿脚不便，可电话咨询"
+    assert changed["expertise"] == ["调解", "宣讲"] and changed["willing"] == ["义诊"]
+    assert [t["id"] for t in world.get("/talents?expertise=调解", "staff1")["items"]] == [tid]
+    world.call("PATCH", f"/talents/{tid}", "orgdept", {"former_unit": "区教育局"}, 200)
+    world.call("PATCH", f"/talents/{tid}", "street1", {"former_unit": "x"}, 403)
+    world.call("PATCH", f"/talents/{tid}", "staff2", {"former_unit": "x"}, 404)
+    world.call("PATCH", f"/talents/{tid}", "staff1", {"community_id": 2}, 422)
+    world.call("PATCH", f"/talents/{tid}", "staff1", {"birth_year": 2999}, 422)
