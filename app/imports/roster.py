@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from app.community.models import Building, Community, Compound, Household
 from app.extensions import db
 from app.imports.reader import Column, Problems, Sheet
-from app.talents import service as talents
+from app.talents import ledger as talents
 from app.talents.models import LEDGER_SOURCES, SOURCE_NAMES
 
 COLUMNS = [

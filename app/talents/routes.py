@@ -3,7 +3,7 @@ the organisation department, appointment as a seat) and the owners' party-member
 from app.auth.permissions import login_required, require_user
 from app.common.timeutil import utcnow
 from app.organisations.service import local_today
-from app.talents import queries, service, views
+from app.talents import ledger, queries, service, views
 from app.talents import schemas as s
 from app.talents.models import Candidate, LedgerEntry, Talent
 from app.web.boundary import Blueprint
@@ -144,7 +144,7 @@ def appoint(data, body_id, candidate_id):
 def add_entry(data):
     """Staff of the community record a party member living in a compound, with the source
     that knows them: registered (双报到), floating (流动党员) or grid (网格摸排)."""
-    return views.entry_view(service.add_entry(require_user(), data, utcnow()))
+    return views.entry_view(ledger.add_entry(require_user(), data, utcnow()))
 
 
 @blp.route("/party-ledger", methods=["GET"])
@@ -153,8 +153,8 @@ def add_entry(data):
 @login_required
 def list_entries(args):
     """The ledger's rows (phones masked)."""
-    service.ledger_scope(require_user(), args["community_id"], args["compound_id"])
-    stmt = service.entries_stmt(args)
+    ledger.ledger_scope(require_user(), args["community_id"], args["compound_id"])
+    stmt = ledger.entries_stmt(args)
     rows, cursor = paginate(stmt, LedgerEntry.id, args, newest_first=False)
     return {"items": [views.entry_view(e) for e in rows], "next_cursor": cursor}
 
@@ -166,7 +166,7 @@ def list_entries(args):
 def ledger_people(args):
     """The party members of the community (or a compound), each with every source that
     knows them; approved 双报到 registrations in the app count as `registered`."""
-    service.ledger_scope(require_user(), args["community_id"], args["compound_id"])
+    ledger.ledger_scope(require_user(), args["community_id"], args["compound_id"])
     return {"items": queries.people(args["community_id"], args["compound_id"])}
 
 
@@ -178,5 +178,5 @@ def ledger_mismatches(args):
     """People found in one source but not another: `not_in_grid` (registered or floating,
     unknown to the grid data) and `not_registered` (found by the grid, neither registered
     nor a floating member)."""
-    service.ledger_scope(require_user(), args["community_id"], args["compound_id"])
+    ledger.ledger_scope(require_user(), args["community_id"], args["compound_id"])
     return queries.mismatches(args["community_id"], args["compound_id"])
