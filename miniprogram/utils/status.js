@@ -322,7 +322,18 @@ const GOVERNANCE_WORDS = {
   unmanaged: '无物业小区', other: '其他',
 };
 
-const VOCABULARY = [GOVERNANCE_WORDS, WORDS, AUDIT_ACTIONS, CONSENT_KINDS, PASS_KINDS, REVIEW_BODIES,
+/** 银发人才库, secretary candidates (5 positive standards, 3 negative lists), 业主党员台账. */
+const TALENT_WORDS = {
+  self: '个人自荐', unit: '单位推荐', nominated: '待审查', verified: '组织部已审核',
+  appointed: '已任命', political_quality: '政治素质好', work_style: '工作作风好',
+  age_fit: '年龄适合岗位', public_trust: '群众认可度高', capability: '履职能力强',
+  discipline_violation: '受过党纪政务处分', criminal_record: '有违法犯罪记录',
+  dishonest_or_gang: '失信被执行或涉黑涉恶', met: '符合', not_met: '不符合', clear: '无',
+  hit: '有', positive: '正面标准', negative: '负面清单', registered: '双报到',
+  floating: '流动党员', not_in_grid: '网格数据未见', not_registered: '未报到也非流动党员',
+};
+
+const VOCABULARY = [TALENT_WORDS, GOVERNANCE_WORDS, WORDS, AUDIT_ACTIONS, CONSENT_KINDS, PASS_KINDS, REVIEW_BODIES,
   EVALUATION_TARGET_KINDS, EVALUATION_STATUS, FOLLOW_UP_RESULTS, MEDIATION_STATUS, MEDIATION_KINDS,
   PARTY_ROLES, SHIFT_ROLES, TEAM_KINDS, RELATIONS, PARTNER_KINDS, ROLES,
   MALL_KINDS, PAYERS, RESOLVE_OUTCOMES, EVENT_ROLES, REQUEST_ACTIONS, ENTRY_KINDS, REVIEW_STATUS,
@@ -373,6 +384,7 @@ function badge(table, value) {
 }
 
 module.exports = {
+  TALENT_WORDS,
   REQUEST_STATUS,
   OPEN_REQUEST_STATUSES,
   REQUEST_ACTIONS,

@@ -21,6 +21,7 @@ const WORKBENCH = {
     { text: '活动与班次', url: '/packages/staff/activities/index' },
     { text: '现场签到码', url: '/packages/staff/checkin-code/index' },
     { text: '楼栋位置', url: '/packages/staff/buildings/index' },
+    { text: '银发人才库', url: '/packages/staff/talents/index' },
     { text: '社情民意办理', url: '/packages/feedback/queue/index?scope=community' },
     { text: '协商表决（发起、开始、计票）', url: '/packages/consult/consultations/index' },
     { text: '改造清单', url: '/packages/consult/renovations/index' },
@@ -37,7 +38,11 @@ const WORKBENCH = {
     { text: '社区项目', url: '/packages/governance/projects/index' },
   ],
   grid_worker: [{ text: '网格社情民意', url: '/packages/feedback/queue/index?scope=grid' }],
-  street_admin: [{ text: '街道转办的社情民意', url: '/packages/feedback/queue/index?scope=street' }],
+  street_admin: [
+    { text: '街道转办的社情民意', url: '/packages/feedback/queue/index?scope=street' },
+    { text: '银发人才库', url: '/packages/staff/talents/index' },
+  ],
+  org_dept: [{ text: '银发人才库', url: '/packages/staff/talents/index' }],
   volunteer: [
     { text: '志愿活动与班次', url: '/packages/volunteer/activities/index' },
     { text: '我的志愿时长', url: '/packages/volunteer/hours/index' },

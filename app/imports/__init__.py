@@ -1,0 +1,1 @@
+"""Bulk import from spreadsheets: the household register and the party-member roster."""
