@@ -49,17 +49,14 @@ def test_equal_means_share_a_rank(world, app):
     assert items[member]["rank"] == items[partner]["rank"] == 1
 
 
-def test_min_count_comes_from_config(world, app):
+def test_min_count_comes_from_config(world, app, monkeypatch):
     made = world.campaign()
     member = world.target_id(made, "party_member")
     world.score(made["id"], "r1", member, 4)
-    old = app.config["EVALUATION_MIN_COUNT"]
-    app.config["EVALUATION_MIN_COUNT"] = 1
-    try:
+    with monkeypatch.context() as m:
+        m.setitem(app.config, "EVALUATION_MIN_COUNT", 1)
         body, items = _items(world, made["id"])
         assert body["min_count"] == 1 and items[member]["rank"] == 1
-    finally:
-        app.config["EVALUATION_MIN_COUNT"] = old
 
 
 def _confirmed_request(world, partner_id, rating, at, community_id=None):
