@@ -3,9 +3,9 @@
  * `file`) before the record that names their ids is sent. wx.uploadFile does not go through
  * wx.request, so the token and the one silent re-login on 401 are handled here the same way.
  */
-const config = require('../../../config');
-const http = require('../../../utils/request');
-const { ApiError, fromResponse, fromFailure } = require('../../../utils/errors');
+const config = require('../config');
+const http = require('../utils/request');
+const { ApiError, fromResponse, fromFailure } = require('../utils/errors');
 
 const UPLOAD_TIMEOUT_MS = 60000;
 
@@ -48,16 +48,17 @@ async function uploadFile(filePath) {
 
 /**
  * Upload every photo not uploaded yet, in order: `photos` is `[{path, id?}]`; resolves with the
- * same list, each with its `id`. On a failure the ones done keep their ids, so a retry only
- * uploads the rest.
+ * same list, each with its `id`. `keep(list)` is called after each upload with the list so far,
+ * so that the page keeps the ids: on a failure, a retry only uploads the rest.
  */
-async function uploadAll(photos) {
+async function uploadAll(photos, keep) {
   const out = photos.map((p) => ({ ...p }));
   for (let i = 0; i < out.length; i += 1) {
     if (!out[i].id) {
       // eslint-disable-next-line no-await-in-loop
       const file = await uploadFile(out[i].path);
       out[i].id = file.id;
+      if (keep) keep(out.map((p) => ({ ...p })));
     }
   }
   return out;
