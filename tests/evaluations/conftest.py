@@ -1,5 +1,6 @@
 """A small world for evaluation tests: a community with bound residents, a party member and a
-partner (both residents too), another community, staff, the street and 组织部."""
+partner (both residents too), another community, staff, the street and 组织部; compound party
+organisations are registered through the API when a test needs them."""
 from datetime import timedelta
 
 import pytest
@@ -22,9 +23,10 @@ class World(Actors):
             names = {p.community(self.street, "观湖社区"): "观湖社区",
                      p.community(self.street, "昌达街社区"): "昌达街社区"}
             self.c1, self.c2 = names
-            self.homes = {}
+            self.homes, self.compounds = {}, {}
             for cid, name in names.items():
-                building = p.building(p.compound(cid, f"{name}小区"), "1栋")
+                self.compounds[cid] = p.compound(cid, f"{name}小区")
+                building = p.building(self.compounds[cid], "1栋")
                 self.homes[cid] = p.households(building, "1", range(101, 111))
             c1, c2 = (p.session.get(Community, cid) for cid in (self.c1, self.c2))
             self.p1 = p.add(Partner(name="观湖家电维修合作社", kind="craftsman",
@@ -47,6 +49,22 @@ class World(Actors):
 
     def resident(self, name, community_id, index, status="approved"):
         self.bind(name, self.homes[community_id][index], community_id, status=status)
+
+    def party_org(self, community_id=None, name="观湖社区小区党支部", kind="compound_party",
+                  seated=()):
+        """A body (by default a compound party organisation) registered by the community's
+        staff on its compound, with a seat for each user named in `seated`; its id."""
+        community_id = community_id or self.c1
+        who = "staff1" if community_id == self.c1 else "staff2"
+        body = {"kind": kind, "name": name, "community_id": community_id,
+                "compound_ids": [self.compounds[community_id]]}
+        if kind == "compound_party":
+            body["formation"] = "single"
+        body_id = self.post("/org-bodies", who, body, 201).get_json()["id"]
+        for person in seated:
+            self.post(f"/org-bodies/{body_id}/seats", who, {
+                "user_id": self.user(person), "name": person, "role": "member"}, 201)
+        return body_id
 
     def targets(self):
         return [{"kind": "party_member", "id": self.users["pm"]},
