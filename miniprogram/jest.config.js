@@ -13,4 +13,9 @@ module.exports = {
   testMatch: ['**/*.test.js'],
   testPathIgnorePatterns: ['/node_modules/'],
   testTimeout: 20000,
+  // A bare npm name resolves, as in WeChat, to what `npm run build:npm` packed into the
+  // subpackage's miniprogram_npm (the published file is an ES module jest cannot run).
+  moduleNameMapper: {
+    '^@qiun/ucharts$': path.join(__dirname, 'packages', 'staff', 'miniprogram_npm', '@qiun', 'ucharts', 'index.js'),
+  },
 };

@@ -21,6 +21,7 @@ const WORKBENCH = {
     { text: '活动与班次', url: '/packages/staff/activities/index' },
     { text: '现场签到码', url: '/packages/staff/checkin-code/index' },
     { text: '楼栋位置', url: '/packages/staff/buildings/index' },
+    { text: '数据统计', url: '/packages/staff/stats/index' },
     { text: '社情民意办理', url: '/packages/feedback/queue/index?scope=community' },
     { text: '协商表决（发起、开始、计票）', url: '/packages/consult/consultations/index' },
     { text: '改造清单', url: '/packages/consult/renovations/index' },
@@ -61,6 +62,7 @@ const WORKBENCH = {
     { text: '审核', url: '/packages/staff/approvals/index', counts: true },
     { text: '派单队列', url: '/packages/staff/queue/index?tab=submitted' },
     { text: '活动与班次', url: '/packages/staff/activities/index' },
+    { text: '数据统计', url: '/packages/staff/stats/index' },
   ],
 };
 
