@@ -8,8 +8,8 @@
  * uploads the rest.
  */
 const orders = require('../../services/orders');
-const { uploadAll, choosePhotos } = require('../../services/upload');
-const { showError } = require('../../utils/ui');
+const { uploadAll } = require('../../utils/request');
+const { showError, choosePhotos } = require('../../utils/ui');
 
 const MAX_PHOTOS = 9;
 

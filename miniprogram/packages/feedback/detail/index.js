@@ -7,8 +7,10 @@
  * - a neighbour adds "我也遇到".
  */
 const feedback = require('../services/feedback');
-const { uploadAll, choosePhotos } = require('../../../services/upload');
-const { basePage, showError, showOk, confirm, shortTime, dataset } = require('../../../utils/ui');
+const { uploadAll } = require('../../../utils/request');
+const {
+  basePage, showError, showOk, confirm, shortTime, dataset, choosePhotos,
+} = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
 const {
   FEEDBACK_ACTIONS, FEEDBACK_ACTORS, FEEDBACK_WAITING, feedbackBadge, label,
