@@ -92,7 +92,7 @@ def seed(skip: tuple[str, ...] = ()) -> int:
     _created = 0
     _seed_base()
     for domain in ("catalog", "timebank", "mall", "orders", "volunteering", "party", "mediation",
-                   "evaluations", "feedback", "consultations", "elevators", "organisations",
+                   "organisations", "evaluations", "feedback", "consultations", "elevators",
                    "projects", "trust", "talents"):
         if domain in skip:
             continue

@@ -257,27 +257,24 @@ def test_the_purge_job_commits_what_it_removed(app, db):
     assert len(_entries(db)) == 1
 
 
-def test_purge_cli_respects_a_longer_retention_and_refuses_a_shorter_one(app, db):
+def test_purge_cli_respects_a_longer_retention_and_refuses_a_shorter_one(app, db, monkeypatch):
     runner = app.test_cli_runner()
     now = utcnow()
     _add(db, 1, at=now - timedelta(days=400))
     _add(db, 1, at=now - timedelta(days=250))
     _add(db, 1, at=now - timedelta(days=30))
-    old = app.config["AUDIT_RETENTION_DAYS"]
-    try:
-        app.config["AUDIT_RETENTION_DAYS"] = 90
+    with monkeypatch.context() as m:
+        m.setitem(app.config, "AUDIT_RETENTION_DAYS", 90)
         result = runner.invoke(args=["audit", "purge"])
         assert result.exit_code != 0 and "below the minimum" in result.output
         assert len(_entries(db)) == 3
-        app.config["AUDIT_RETENTION_DAYS"] = 365
+        m.setitem(app.config, "AUDIT_RETENTION_DAYS", 365)
         assert "1 entries older than 365" in runner.invoke(
             args=["audit", "purge", "--dry-run"]).output
         assert len(_entries(db)) == 3
         result = runner.invoke(args=["audit", "purge"])
         assert result.exit_code == 0 and "purged 1 entries" in result.output
         assert len(_entries(db)) == 2
-    finally:
-        app.config["AUDIT_RETENTION_DAYS"] = old
     result = runner.invoke(args=["audit", "purge"])
     assert "purged 1 entries" in result.output
     assert [(now - e.at).days for e in _entries(db)] == [30]

@@ -125,7 +125,7 @@ def test_bind_phone_is_masked_and_single_use(client):
     assert bad.status_code == 401 and bad.get_json()["error"]["code"] == "invalid_wechat_code"
 
 
-def test_session_key_never_in_responses_or_logs(client, app, caplog):
+def test_session_key_never_in_responses_or_logs(client, app, caplog, monkeypatch):
     from app.wechat import get_client
 
     caplog.set_level(logging.DEBUG)
@@ -139,11 +139,9 @@ def test_session_key_never_in_responses_or_logs(client, app, caplog):
             session = original(code)
             return session
 
-        get_client().code2session = spy
-        try:
+        with monkeypatch.context() as m:
+            m.setattr(get_client(), "code2session", spy)
             resp = client.post("/api/v1/auth/wechat-login", json={"code": "test:sk-user"})
-        finally:
-            del get_client().code2session
     assert session is not None and session.session_key
     token = resp.get_json()["token"]
     bodies = [resp.get_data(as_text=True),
@@ -166,33 +164,21 @@ def test_phone_numbers_never_reach_logs(client, caplog):
     assert "139****5678" in text
 
 
-def test_login_is_rate_limited(app, client):
-    from app.extensions import limiter
-
-    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
-    try:
-        codes = [client.post("/api/v1/auth/wechat-login",
-                             json={"code": f"test:rl@{i}"}).status_code for i in range(5)]
-    finally:
-        app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
-        limiter.reset()
+def test_login_is_rate_limited(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "3 per minute")
+    codes = [client.post("/api/v1/auth/wechat-login",
+                         json={"code": f"test:rl@{i}"}).status_code for i in range(5)]
     assert codes == [200, 200, 200, 429, 429]
 
 
-def test_writes_are_rate_limited_per_user_reads_are_not(app, client):
-    from app.extensions import limiter
-
+def test_writes_are_rate_limited_per_user_reads_are_not(app, client, monkeypatch):
     headers = {"Authorization": f"Bearer {_token(client, 'busy-writer')}"}
-    app.config["WRITE_RATE_LIMIT"] = "3 per minute"
-    try:
-        writes = [client.patch("/api/v1/me", json={"nickname": f"n{i}"},
-                               headers=headers).status_code for i in range(5)]
-        reads = [_me(client, headers["Authorization"][7:]).status_code for _ in range(10)]
-        other = {"Authorization": f"Bearer {_token(client, 'calm-writer')}"}
-        other_write = client.patch("/api/v1/me", json={"nickname": "x"}, headers=other)
-    finally:
-        app.config["WRITE_RATE_LIMIT"] = "100000 per minute"
-        limiter.reset()
+    monkeypatch.setitem(app.config, "WRITE_RATE_LIMIT", "3 per minute")
+    writes = [client.patch("/api/v1/me", json={"nickname": f"n{i}"},
+                           headers=headers).status_code for i in range(5)]
+    reads = [_me(client, headers["Authorization"][7:]).status_code for _ in range(10)]
+    other = {"Authorization": f"Bearer {_token(client, 'calm-writer')}"}
+    other_write = client.patch("/api/v1/me", json={"nickname": "x"}, headers=other)
     assert writes == [200, 200, 200, 429, 429]
     assert reads == [200] * 10
     assert other_write.status_code == 200
@@ -256,30 +242,18 @@ def test_a_forged_forwarded_for_does_not_escape_the_client_limit(proxied_app):
     assert codes == [200, 200, 200, 429, 429]
 
 
-def test_forwarded_for_is_ignored_without_trusted_proxies(app, client):
-    from app.extensions import limiter
-
+def test_forwarded_for_is_ignored_without_trusted_proxies(app, client, monkeypatch):
     assert app.config["TRUSTED_PROXIES"] == 0
-    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
-    try:
-        codes = [_login_via(client, f"192.0.2.{i}", f"test:spoofer@{i}") for i in range(5)]
-    finally:
-        app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
-        limiter.reset()
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "3 per minute")
+    codes = [_login_via(client, f"192.0.2.{i}", f"test:spoofer@{i}") for i in range(5)]
     assert codes == [200, 200, 200, 429, 429]
 
 
-def test_one_wechat_account_is_limited_per_openid(app, client):
-    from app.extensions import limiter
-
-    app.config["LOGIN_OPENID_RATE_LIMIT"] = "2 per minute"
-    try:
-        same = [client.post("/api/v1/auth/wechat-login",
-                            json={"code": f"test:one-account@{i}"}) for i in range(3)]
-        other = client.post("/api/v1/auth/wechat-login", json={"code": "test:another@1"})
-    finally:
-        app.config["LOGIN_OPENID_RATE_LIMIT"] = "1000 per minute"
-        limiter.reset()
+def test_one_wechat_account_is_limited_per_openid(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_OPENID_RATE_LIMIT", "2 per minute")
+    same = [client.post("/api/v1/auth/wechat-login",
+                        json={"code": f"test:one-account@{i}"}) for i in range(3)]
+    other = client.post("/api/v1/auth/wechat-login", json={"code": "test:another@1"})
     assert [r.status_code for r in same] == [200, 200, 429]
     assert other.status_code == 200
     err = same[2].get_json()["error"]

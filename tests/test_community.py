@@ -324,7 +324,7 @@ def test_only_admins_set_a_communitys_ceilings_and_each_change_is_audited(client
 
 
 def test_category_points_per_hour_stay_within_the_platform_ceiling(client, seeded, login,
-                                                                   app):
+                                                                   app, monkeypatch):
     admin = login("demo-admin")
     body = {"code": "night_care", "name": "夜间陪护", "payer": "community",
             "points_per_hour": 1000}
@@ -339,13 +339,11 @@ def test_category_points_per_hour_stay_within_the_platform_ceiling(client, seede
     resp = client.patch(f"/api/v1/categories/{category}", json=dict(body, points_per_hour=61),
                         headers=admin)
     assert resp.status_code == 422
-    app.config["MAX_POINTS_PER_HOUR"] = 100
-    try:
+    with monkeypatch.context() as m:
+        m.setitem(app.config, "MAX_POINTS_PER_HOUR", 100)
         resp = client.patch(f"/api/v1/categories/{category}",
                             json=dict(body, points_per_hour=100), headers=admin)
         assert resp.status_code == 200 and resp.get_json()["points_per_hour"] == 100
-    finally:
-        app.config["MAX_POINTS_PER_HOUR"] = 60
 
 
 def test_staff_set_a_buildings_gcj02_position_for_navigation(client, seeded, login):

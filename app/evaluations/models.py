@@ -2,7 +2,7 @@
 department's reviews, and the honours named from the final list.
 
 A target's `ref_id` is a user id for `party_member`, a partner id for `partner` (and the
-compound party organisation's id for `compound_party_org`, once those exist); scores name the
+`compound_party` body's id in app/organisations for `compound_party_org`); scores name the
 target row (`target_id`), since a partner and a party member can share an id. One score per
 resident per target and one review per body per target are unique indexes, so a retried or
 concurrent score replaces the earlier one instead of adding a second.

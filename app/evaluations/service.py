@@ -1,12 +1,14 @@
 """Evaluation campaigns (评议): who is evaluated, who scores, results and the honours.
 
 - Staff of a community open a campaign with its window and targets: party members serving in
-  the community (holding `party_member` there) and partners serving it. Compound party
-  organisations are not recorded yet, so that kind is refused until they exist.
+  the community (holding `party_member` there), compound party organisations serving it (live
+  `compound_party` bodies of app/organisations registered by the community or covering one of
+  its compounds) and partners serving it. Each target keeps its name as it was at the opening.
 - Residents with an approved household binding in the community score each target 1–5 with
   an optional comment (content-checked): one score per resident and target, replaced until
   the window closes (an upsert on the unique index, so parallel requests cannot make two);
-  nobody scores themselves or a partner they belong to; outside the window 409.
+  nobody scores themselves, a partner they belong to or a party organisation they hold a seat
+  of; outside the window 409.
 - Results per target: count, mean and rank; a target needs `EVALUATION_MIN_COUNT` scores
   before it is ranked. A partner's count and mean include residents' ratings of its service
   requests in the community confirmed from `ratings_from` to the close.
@@ -37,11 +39,11 @@ from app.errors import ApiError, Conflict, Forbidden, Unprocessable
 from app.evaluations.models import Campaign, Honour, Review, Score, Target
 from app.extensions import db
 from app.orders.queries import partner_ratings
+from app.organisations import service as organisations
 from app.sql import get_or_404
 from app.wechat.content import screen
 
 log = logging.getLogger(__name__)
-AVAILABLE_KINDS = ("party_member", "partner")  # compound_party_org: once those exist
 RATINGS_LOOKBACK = timedelta(days=365)
 
 
@@ -88,11 +90,14 @@ def readable(campaign_id: int, user: User) -> Campaign:
     return campaign
 
 
-def _is_self(user: User, target: Target) -> bool:
+def _is_self(user: User, target: Target, now: datetime) -> bool:
     if target.kind == "party_member":
         return target.ref_id == user.id
     if target.kind == "partner":
         return target.ref_id in catalog.member_partner_ids(user)
+    if target.kind == "compound_party_org":
+        return user.id in organisations.seated_user_ids(target.ref_id,
+                                                        organisations.local_today(now))
     return False
 
 
@@ -101,9 +106,11 @@ def _target_name(community_id: int, kind: str, ref_id: int, index: int) -> str:
     def bad(message: str):
         return Unprocessable(details={"fields": {"targets": {str(index): {"id": [message]}}}})
 
-    if kind not in AVAILABLE_KINDS:
-        raise ApiError("target_kind_unavailable", "小区党组织尚未建立，暂不能作为评议对象", 422,
-                       {"fields": {"targets": {str(index): {"kind": ["暂不支持该类型"]}}}})
+    if kind == "compound_party_org":
+        body = organisations.party_org_serving(ref_id, community_id)
+        if body is None:
+            raise bad("不是本社区的小区党组织")
+        return body.name
     if kind == "party_member":
         member = db.session.scalar(sa.select(User).join(
             RoleGrant, RoleGrant.user_id == User.id).where(
@@ -179,7 +186,7 @@ def score(user: User, campaign_id: int, data: dict, now: datetime) -> Score:
     target = _target(campaign, data["target_id"])
     if not is_resident(user, campaign.community_id):
         raise Forbidden("not_resident", "仅本社区已绑定住户的居民可以评议")
-    if _is_self(user, target):
+    if _is_self(user, target, now):
         raise Forbidden("self_scoring", "不能为自己评分")
     if status(campaign, now) != "open":
         raise NotOpen(details={"opens_at": campaign.opens_at.isoformat(),

@@ -352,6 +352,21 @@ def seats_of_bodies(body_ids: list[int], day: date | None,
     return out
 
 
+def party_org_serving(body_id: int, community_id: int) -> OrgBody | None:
+    """The live compound party organisation `body_id` if it serves `community_id` (registered
+    by it or covering one of its compounds); None otherwise."""
+    body = db.session.get(OrgBody, body_id)
+    if body is None or body.kind != "compound_party" or body.dissolved_at is not None:
+        return None
+    return body if community_id in body_communities(body) else None
+
+
+def seated_user_ids(body_id: int, day: date) -> set[int]:
+    """Users holding a seat of the body in office on `day`."""
+    return {seat.user_id for seat in seats_of_bodies([body_id], day)[body_id]
+            if seat.user_id is not None}
+
+
 def _member_user_ids(body_id: int) -> set[int]:
     return set(db.session.scalars(sa.select(OrgSeat.user_id).where(
         OrgSeat.body_id == body_id, OrgSeat.user_id.is_not(None))))

@@ -35,7 +35,10 @@ module.exports = {
   accept: (id) => act(id, 'accept'),
   decline: (id, reason) => act(id, 'decline', { reason }),
   start: (id) => act(id, 'start'),
-  complete: (id, minutes, note) => act(id, 'complete', note ? { minutes, note } : { minutes }),
+  /** `photoIds`: files from POST /files, the proof of the work (required by some categories). */
+  complete: (id, minutes, note, photoIds) => act(id, 'complete', {
+    minutes, note: note || undefined, photo_ids: photoIds && photoIds.length ? photoIds : undefined,
+  }),
   confirm: (id, rating, comment) => act(id, 'confirm', comment ? { rating, comment } : { rating }),
   dispute: (id, reason) => act(id, 'dispute', { reason }),
   resolve: (id, outcome, minutes) => act(id, 'resolve',

@@ -182,8 +182,79 @@ async function once(method, path, scope, data) {
   }
 }
 
+// -- files ----------------------------------------------------------------------------------
+/*
+ * Photos and documents: uploaded one by one with POST /files (multipart `file`) before the record
+ * that names their ids is sent. wx.uploadFile does not go through wx.request, so the token and
+ * the one silent re-login on 401 are handled here the same way.
+ */
+const UPLOAD_TIMEOUT_MS = 60000;
+
+function sendFile(filePath) {
+  return new Promise((resolve, reject) => {
+    wx.uploadFile({
+      url: `${config.baseUrl}${config.apiPrefix}/files`,
+      filePath,
+      name: 'file',
+      header: { Authorization: `Bearer ${getToken()}` },
+      timeout: UPLOAD_TIMEOUT_MS,
+      success: (res) => resolve(res),
+      fail: (res) => reject(fromFailure(res)),
+    });
+  });
+}
+
+/** wx.uploadFile answers with the body as a string. */
+function uploadBody(res) {
+  if (typeof res.data !== 'string') return res.data;
+  try {
+    return JSON.parse(res.data);
+  } catch (e) {
+    return null;
+  }
+}
+
+/** Upload one file; resolves with `{id, content_type, size, ...}`. */
+async function uploadFile(filePath) {
+  if (!getToken()) await login();
+  let res = await sendFile(filePath);
+  if (res.statusCode === 401) {
+    clearSession();
+    await login();
+    res = await sendFile(filePath);
+  }
+  if (res.statusCode === 201) return uploadBody(res);
+  throw fromResponse(res.statusCode, uploadBody(res));
+}
+
+/**
+ * Upload every photo not uploaded yet, in order: `photos` is `[{path, id?}]`; resolves with the
+ * same list, each with its `id`. `keep(list)` is called after each upload with the list so far,
+ * so that the page keeps the ids: on a failure, a retry only uploads the rest.
+ */
+async function uploadAll(photos, keep) {
+  const out = photos.map((p) => ({ ...p }));
+  for (let i = 0; i < out.length; i += 1) {
+    if (!out[i].id) {
+      // eslint-disable-next-line no-await-in-loop
+      const file = await uploadFile(out[i].path);
+      out[i].id = file.id;
+      if (keep) keep(out.map((p) => ({ ...p })));
+    }
+  }
+  return out;
+}
+
+/** A file's signed `url` from the API (a path) as an <image src>. */
+function fileSrc(url) {
+  return url && url.startsWith('/') ? `${config.baseUrl}${url}` : url;
+}
+
 module.exports = {
   request,
+  uploadFile,
+  uploadAll,
+  fileSrc,
   get: (path, query) => request('GET', path, { query }),
   post: (path, data, options = {}) => request('POST', path, { ...options, data }),
   patch: (path, data) => request('PATCH', path, { data }),

@@ -333,7 +333,27 @@ const TALENT_WORDS = {
   floating: '流动党员', not_in_grid: '网格数据未见', not_registered: '未报到也非流动党员',
 };
 
-const VOCABULARY = [TALENT_WORDS, GOVERNANCE_WORDS, WORDS, AUDIT_ACTIONS, CONSENT_KINDS, PASS_KINDS, REVIEW_BODIES,
+/** The figures of GET /stats/summary (and the metrics of /stats/series), and their scopes. */
+const STAT_FIGURES = {
+  services_done: '完成服务',
+  households_served: '服务家庭',
+  problems_solved: '解决问题',
+  disputes: '矛盾纠纷',
+  disputes_change_yoy: '纠纷同比',
+  volunteer_minutes_verified: '志愿服务时长（核验）',
+  volunteer_minutes_manual: '志愿服务时长（补录）',
+  activities_held: '举办活动',
+  points_issued: '发放积分',
+  points_redeemed: '兑换积分',
+  points_outstanding: '未兑换积分',
+  party_members_registered: '党员报到',
+  consultations_passed: '协商通过',
+  elevators_in_service: '加装电梯投用',
+  projects_done: '完成项目',
+};
+const STAT_SCOPES = { community: '社区', street: '街道' };
+
+const VOCABULARY = [TALENT_WORDS, STAT_FIGURES, STAT_SCOPES, GOVERNANCE_WORDS, WORDS, AUDIT_ACTIONS, CONSENT_KINDS, PASS_KINDS, REVIEW_BODIES,
   EVALUATION_TARGET_KINDS, EVALUATION_STATUS, FOLLOW_UP_RESULTS, MEDIATION_STATUS, MEDIATION_KINDS,
   PARTY_ROLES, SHIFT_ROLES, TEAM_KINDS, RELATIONS, PARTNER_KINDS, ROLES,
   MALL_KINDS, PAYERS, RESOLVE_OUTCOMES, EVENT_ROLES, REQUEST_ACTIONS, ENTRY_KINDS, REVIEW_STATUS,
@@ -385,6 +405,8 @@ function badge(table, value) {
 
 module.exports = {
   TALENT_WORDS,
+  STAT_FIGURES,
+  STAT_SCOPES,
   REQUEST_STATUS,
   OPEN_REQUEST_STATUSES,
   REQUEST_ACTIONS,

@@ -1,5 +1,5 @@
 /** Feedback and display preferences shared by every page. */
-const { messageOf } = require('./errors');
+const { ApiError, messageOf } = require('./errors');
 
 const ELDER_KEY = 'elderMode';
 const ELDER_OFFERED_KEY = 'elderOffered';
@@ -111,7 +111,23 @@ function dataset(e) {
   return (e && e.currentTarget && e.currentTarget.dataset) || {};
 }
 
+/** Pick up to `count` photos from the album or the camera; [] when the person cancels. */
+function choosePhotos(count) {
+  return new Promise((resolve, reject) => {
+    wx.chooseMedia({
+      count,
+      mediaType: ['image'],
+      sourceType: ['album', 'camera'],
+      sizeType: ['compressed'],
+      success: (res) => resolve((res.tempFiles || []).map((f) => f.tempFilePath)),
+      fail: (res) => (/cancel/.test((res && res.errMsg) || '') ? resolve([])
+        : reject(new ApiError('choose_failed', '无法选择图片，请重试'))),
+    });
+  });
+}
+
 module.exports = {
+  choosePhotos,
   showError, showOk, confirm, isElder, setElder, followSystemFont, elderOffered, answerElderOffer,
   syncTabBar, basePage, shortTime, dataset, ELDER_KEY, ELDER_OFFERED_KEY, LARGE_FONT_PX,
   MAX_TOAST_CHARS,

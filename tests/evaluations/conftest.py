@@ -1,54 +1,37 @@
 """A small world for evaluation tests: a community with bound residents, a party member and a
-partner (both residents too), another community, staff, the street and 组织部."""
+partner (both residents too), another community, staff, the street and 组织部; compound party
+organisations are registered through the API when a test needs them."""
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from app.common.timeutil import utcnow
+from tests.factories import Actors
 
 RESIDENTS = [f"r{i}" for i in range(1, 8)]
 
 
-class World:
+class World(Actors):
     def __init__(self, app, client, login, make_user):
-        self.app, self.client, self._login, self.make_user = app, client, login, make_user
-        self._headers = {}
-        self.users = {}
+        super().__init__(app, client, login, make_user)
         from app.catalog.models import Partner
-        from app.community.models import Building, Community, Compound, Household, Street
-        from app.extensions import db
+        from app.community.models import Community
 
-        with app.app_context():
-            street, other = Street(name="古湖街道"), Street(name="另一街道")
-            db.session.add_all([street, other])
-            db.session.flush()
-            c1 = Community(street_id=street.id, name="观湖社区")
-            c2 = Community(street_id=street.id, name="昌达街社区")
-            db.session.add_all([c1, c2])
-            db.session.flush()
-            homes = {}
-            for community in (c1, c2):
-                compound = Compound(community_id=community.id, name=f"{community.name}小区",
-                                    kind="formal")
-                db.session.add(compound)
-                db.session.flush()
-                building = Building(compound_id=compound.id, name="1栋")
-                db.session.add(building)
-                db.session.flush()
-                homes[community.id] = []
-                for room in range(101, 111):
-                    home = Household(building_id=building.id, unit="1", room=str(room))
-                    db.session.add(home)
-                    homes[community.id].append(home)
-            p1 = Partner(name="观湖家电维修合作社", kind="craftsman")
-            p2 = Partner(name="昌达助老中心", kind="social_org")
-            p1.communities, p2.communities = [c1], [c2]
-            db.session.add_all([p1, p2])
-            db.session.commit()
-            self.street, self.other_street = street.id, other.id
-            self.c1, self.c2, self.p1, self.p2 = c1.id, c2.id, p1.id, p2.id
-            self.homes = {cid: [h.id for h in hs] for cid, hs in homes.items()}
+        with self.places() as p:
+            self.street, self.other_street = p.street("古湖街道"), p.street("另一街道")
+            names = {p.community(self.street, "观湖社区"): "观湖社区",
+                     p.community(self.street, "昌达街社区"): "昌达街社区"}
+            self.c1, self.c2 = names
+            self.homes, self.compounds = {}, {}
+            for cid, name in names.items():
+                self.compounds[cid] = p.compound(cid, f"{name}小区")
+                building = p.building(self.compounds[cid], "1栋")
+                self.homes[cid] = p.households(building, "1", range(101, 111))
+            c1, c2 = (p.session.get(Community, cid) for cid in (self.c1, self.c2))
+            self.p1 = p.add(Partner(name="观湖家电维修合作社", kind="craftsman",
+                                    communities=[c1]))
+            self.p2 = p.add(Partner(name="昌达助老中心", kind="social_org", communities=[c2]))
         self.user("staff1", [("staff", {"community_id": self.c1})])
         self.user("staff2", [("staff", {"community_id": self.c2})])
         self.user("street1", [("street_admin", {"street_id": self.street})])
@@ -65,38 +48,23 @@ class World:
         self.resident("r_pending", self.c1, 9, status="pending")
 
     def resident(self, name, community_id, index, status="approved"):
-        from app.community.models import HouseholdBinding
-        from app.extensions import db
+        self.bind(name, self.homes[community_id][index], community_id, status=status)
 
-        uid = self.user(name)
-        with self.app.app_context():
-            db.session.add(HouseholdBinding(
-                user_id=uid, household_id=self.homes[community_id][index],
-                community_id=community_id, status=status))
-            db.session.commit()
-
-    def user(self, name, roles=(), phone=None):
-        if name not in self.users:
-            self.users[name] = self.make_user(name, roles=roles, phone=phone)
-        return self.users[name]
-
-    def h(self, name):
-        self.user(name)
-        if name not in self._headers:
-            self._headers[name] = self._login(name)
-        return self._headers[name]
-
-    def post(self, path, who, body=None, expect=None):
-        resp = self.client.post(f"/api/v1{path}", json=body if body is not None else {},
-                                headers=self.h(who))
-        if expect is not None:
-            assert resp.status_code == expect, (path, resp.get_json())
-        return resp
-
-    def get(self, path, who, expect=200):
-        resp = self.client.get(f"/api/v1{path}", headers=self.h(who))
-        assert resp.status_code == expect, (path, resp.get_json())
-        return resp.get_json()
+    def party_org(self, community_id=None, name="观湖社区小区党支部", kind="compound_party",
+                  seated=()):
+        """A body (by default a compound party organisation) registered by the community's
+        staff on its compound, with a seat for each user named in `seated`; its id."""
+        community_id = community_id or self.c1
+        who = "staff1" if community_id == self.c1 else "staff2"
+        body = {"kind": kind, "name": name, "community_id": community_id,
+                "compound_ids": [self.compounds[community_id]]}
+        if kind == "compound_party":
+            body["formation"] = "single"
+        body_id = self.post("/org-bodies", who, body, 201).get_json()["id"]
+        for person in seated:
+            self.post(f"/org-bodies/{body_id}/seats", who, {
+                "user_id": self.user(person), "name": person, "role": "member"}, 201)
+        return body_id
 
     def targets(self):
         return [{"kind": "party_member", "id": self.users["pm"]},
@@ -132,12 +100,6 @@ class World:
     def close(self, campaign_id):
         now = utcnow()
         self.set_window(campaign_id, now - timedelta(days=8), now - timedelta(minutes=1))
-
-    def db_value(self, stmt):
-        from app.extensions import db
-
-        with self.app.app_context():
-            return db.session.execute(stmt).scalar()
 
 
 @pytest.fixture

@@ -49,17 +49,14 @@ def test_equal_means_share_a_rank(world, app):
     assert items[member]["rank"] == items[partner]["rank"] == 1
 
 
-def test_min_count_comes_from_config(world, app):
+def test_min_count_comes_from_config(world, app, monkeypatch):
     made = world.campaign()
     member = world.target_id(made, "party_member")
     world.score(made["id"], "r1", member, 4)
-    old = app.config["EVALUATION_MIN_COUNT"]
-    app.config["EVALUATION_MIN_COUNT"] = 1
-    try:
+    with monkeypatch.context() as m:
+        m.setitem(app.config, "EVALUATION_MIN_COUNT", 1)
         body, items = _items(world, made["id"])
         assert body["min_count"] == 1 and items[member]["rank"] == 1
-    finally:
-        app.config["EVALUATION_MIN_COUNT"] = old
 
 
 def _confirmed_request(world, partner_id, rating, at, community_id=None):
@@ -201,3 +198,21 @@ def test_weights_are_checked_at_start(weights):
 
     with pytest.raises(RuntimeError):
         create_app("testing", {"EVALUATION_WEIGHTS": weights})
+
+
+def test_a_compound_party_org_ranks_and_keeps_its_honour(world):
+    org = world.party_org()
+    made = world.campaign([{"kind": "compound_party_org", "id": org}], title="2026年度评议")
+    target = world.target_id(made, "compound_party_org")
+    for name in RESIDENTS[:5]:
+        world.score(made["id"], name, target, 4)
+    _, items = _items(world, made["id"])
+    assert (items[target]["name"], items[target]["count"], items[target]["rank"]) == (
+        "观湖社区小区党支部", 5, 1)
+    world.close(made["id"])
+    named = world.post(f"/evaluations/{made['id']}/honours", "staff1",
+                       {"target_ids": [target], "title": "先进基层党组织"}, 201).get_json()
+    assert [(h["kind"], h["ref_id"]) for h in named["items"]] == [("compound_party_org", org)]
+    shown = world.get(f"/evaluations/honours?kind=compound_party_org&id={org}", "r_c2")
+    assert [(h["title"], h["campaign_title"]) for h in shown["items"]] == \
+        [("先进基层党组织", "2026年度评议")]

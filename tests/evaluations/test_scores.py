@@ -23,13 +23,19 @@ def test_staff_open_a_campaign_whose_targets_have_their_own_ids(world):
         world.campaign(who=who, expect=status)
 
 
-def test_targets_must_serve_the_community_and_compound_party_orgs_wait(world):
-    resp = world.campaign([{"kind": "compound_party_org", "id": 1}], expect=422)
-    assert resp["error"]["code"] == "target_kind_unavailable"
+def test_targets_must_serve_the_community(world):
+    other_org = world.party_org(world.c2, name="昌达苑党支部")
+    committee = world.party_org(kind="owners_committee", name="业主委员会")
+    dissolved = world.party_org(name="已撤销党支部")
+    world.post(f"/org-bodies/{dissolved}/dissolve", "staff1", {"reason": "合并"}, 200)
     for bad in ({"kind": "party_member", "id": world.users["pm_c2"]},  # serves another
                 {"kind": "party_member", "id": world.users["r1"]},  # not a party member
                 {"kind": "partner", "id": world.p2},  # serves another community
-                {"kind": "partner", "id": 999}):
+                {"kind": "partner", "id": 999},
+                {"kind": "compound_party_org", "id": other_org},  # of another community
+                {"kind": "compound_party_org", "id": committee},  # not a party organisation
+                {"kind": "compound_party_org", "id": dissolved},
+                {"kind": "compound_party_org", "id": 999}):
         body = world.post("/evaluations", "staff1", {
             "community_id": world.c1, "title": "评议", "opens_at": utcnow().isoformat(),
             "closes_at": (utcnow() + timedelta(days=1)).isoformat(), "targets": [bad]},
@@ -73,6 +79,23 @@ def test_scores_outside_the_window_get_409(world):
     world.set_window(made["id"], now - timedelta(days=2), now - timedelta(seconds=1))
     world.score(made["id"], "r2", member, 4, expect=409)
     assert _scores(world) == 1
+
+
+def test_compound_party_orgs_are_targets_with_their_names(world):
+    org = world.party_org(seated=["r3"])
+    made = world.campaign(world.targets() + [{"kind": "compound_party_org", "id": org}])
+    target = world.target_id(made, "compound_party_org")
+    assert [(t["kind"], t["ref_id"], t["name"]) for t in made["targets"]][-1] == (
+        "compound_party_org", org, "观湖社区小区党支部")
+    world.score(made["id"], "r1", target, 4)
+    # A member of its committee does not score it, and may score the others.
+    assert world.score(made["id"], "r3", target, 5, expect=403)["error"]["code"] == \
+        "self_scoring"
+    world.score(made["id"], "r3", world.target_id(made, "partner"), 5)
+    results = world.get(f"/evaluations/{made['id']}/results", "staff1")["items"]
+    item = next(i for i in results if i["kind"] == "compound_party_org")
+    assert (item["name"], item["count"], item["mean"], item["service_ratings"]) == (
+        "观湖社区小区党支部", 1, 4.0, None)
 
 
 def test_a_target_never_scores_itself(world):

@@ -6,16 +6,17 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from tests.files.conftest import image_bytes, post_file
+from tests.factories import Actors, image_bytes, post_file, seed_demo
 
 GARDEN = ("观湖花园", "1栋")  # 观湖第一网格: has a grid worker here
 COURTYARD = ("老粮站院落", "1栋")  # 观湖第二网格: no grid worker, so the community's staff
 
 
-class Fb:
+class Fb(Actors):
+    creates_users = False
+
     def __init__(self, app, client, login, make_user):
-        self.app, self.client, self._login, self.make_user = app, client, login, make_user
-        self._headers = {}
+        super().__init__(app, client, login, make_user)
         from app.community.models import Building, Community, Compound, Street
         from app.extensions import db
 
@@ -39,24 +40,6 @@ class Fb:
             "user_id": self.grid_worker, "role": "grid_worker", "grid_id": self.garden_grid},
             expect=201)
         self.make_user("street-1", roles=[("street_admin", {"street_id": self.street})])
-
-    # -- plumbing ---------------------------------------------------------------------------
-    def h(self, who):
-        if who not in self._headers:
-            self._headers[who] = self._login(who)
-        return self._headers[who]
-
-    def post(self, path, who, body=None, expect=None):
-        resp = self.client.post(f"/api/v1{path}", json=body if body is not None else {},
-                                headers=self.h(who))
-        if expect is not None:
-            assert resp.status_code == expect, (path, who, resp.get_json())
-        return resp
-
-    def get(self, path, who, expect=200, **query):
-        resp = self.client.get(f"/api/v1{path}", headers=self.h(who), query_string=query)
-        assert resp.status_code == expect, (path, who, resp.get_json())
-        return resp.get_json()
 
     # -- reports ----------------------------------------------------------------------------
     def create(self, who="demo-resident-1", expect=201, where="garden", **over):
@@ -135,31 +118,9 @@ class Fb:
     def inbox(self, who):
         return [n for n in self.get("/notifications", who, limit=100)["items"]]
 
-    def user_id(self, openid):
-        from app.auth.models import User
-        from app.extensions import db
-
-        with self.app.app_context():
-            return db.session.scalar(sa.select(User.id).where(User.openid == openid))
-
     def bind(self, openid, like="demo-resident-1"):
         """A new user bound (approved) to the household of `like`."""
-        from app.auth.models import User
-        from app.community.models import HouseholdBinding
-        from app.extensions import db
-
-        with self.app.app_context():
-            model = db.session.scalar(sa.select(HouseholdBinding).join(
-                User, User.id == HouseholdBinding.user_id).where(
-                User.openid == like, HouseholdBinding.status == "approved"))
-            user = User(openid=openid, nickname=openid)
-            db.session.add(user)
-            db.session.flush()
-            db.session.add(HouseholdBinding(
-                user_id=user.id, household_id=model.household_id,
-                community_id=model.community_id, status="approved"))
-            db.session.commit()
-            return user.id
+        return self.bind_like(openid, like)
 
     def key(self):
         return {"Idempotency-Key": f"fb-{uuid.uuid4().hex}"}
@@ -167,10 +128,5 @@ class Fb:
 
 @pytest.fixture
 def fb(app, client, login, make_user):
-    from app.demo import seed
-    from app.extensions import db
-
-    with app.app_context():
-        seed(skip=("orders", "feedback"))
-        db.session.commit()
+    seed_demo(app)
     return Fb(app, client, login, make_user)

@@ -1,49 +1,10 @@
-"""Files: image and PDF makers, an upload helper, and the demo identities (through `Flow`)."""
-import io
+"""Files: the demo identities (through `Flow`) with uploads; the image and PDF makers live in
+tests/factories.py."""
 import uuid
 
 import pytest
-import sqlalchemy as sa
-from PIL import Image
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 
-from tests.orders.conftest import Flow
-
-GPS = {1: "N", 2: (31.0, 14.0, 0.0), 3: "E", 4: (121.0, 28.0, 0.0)}
-
-
-def image_bytes(fmt="JPEG", size=(120, 80), mode="RGB", color=(200, 30, 30), exif=None,
-                **save) -> bytes:
-    buf = io.BytesIO()
-    img = Image.new(mode, size, color if mode != "1" else 0)
-    if exif is not None:
-        save["exif"] = exif
-    img.save(buf, fmt, **save)
-    return buf.getvalue()
-
-
-def phone_photo(size=(120, 80)) -> bytes:
-    """A JPEG as a phone takes it: maker, orientation 6 (turned 90°) and a GPS position."""
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"
-    exif[0x0112] = 6
-    exif[0x8825] = GPS
-    return image_bytes("JPEG", size=size, exif=exif)
-
-
-def pdf_bytes(body: bytes = b"") -> bytes:
-    return (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n" + body +
-            b"\nxref\n0 1\n0000000000 65535 f \ntrailer\n<< /Root 1 0 R >>\n"
-            b"startxref\n9\n%%EOF\n")
-
-
-def post_file(client, headers, data: bytes, filename="photo.jpg", field="file"):
-    """POST /files with a multipart body built in memory (the test client would spool a large
-    body to a temporary file it never closes)."""
-    boundary, body = encode_multipart({field: FileStorage(io.BytesIO(data), filename)})
-    return client.post("/api/v1/files", headers=headers or {}, data=body,
-                       content_type=f"multipart/form-data; boundary={boundary}")
+from tests.factories import Flow, image_bytes, post_file, seed_demo
 
 
 class Files(Flow):
@@ -66,22 +27,7 @@ class Files(Flow):
 
     def bind(self, openid, like="demo-resident-1") -> None:
         """A new user bound (approved) to the household of `like`."""
-        from app.auth.models import User
-        from app.community.models import HouseholdBinding
-        from app.extensions import db
-
-        with self.app.app_context():
-            model = db.session.scalar(sa.select(HouseholdBinding).join(
-                User, User.id == HouseholdBinding.user_id).where(User.openid == like,
-                                                                 HouseholdBinding.status ==
-                                                                 "approved"))
-            user = User(openid=openid, nickname=openid)
-            db.session.add(user)
-            db.session.flush()
-            db.session.add(HouseholdBinding(
-                user_id=user.id, household_id=model.household_id,
-                community_id=model.community_id, status="approved"))
-            db.session.commit()
+        self.bind_like(openid, like)
 
     def stored(self, file_id):
         from app.extensions import db
@@ -112,10 +58,5 @@ class Files(Flow):
 
 @pytest.fixture
 def files(client, login, app):
-    from app.demo import seed
-    from app.extensions import db
-
-    with app.app_context():
-        seed(skip=("orders", "feedback"))
-        db.session.commit()
+    seed_demo(app)
     return Files(client, login, app)

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 import time_machine
 
 from app.common.timeutil import utcnow
-from tests.files.conftest import image_bytes
+from tests.factories import image_bytes
 
 
 def _read(files, url_or_id, who=None):
@@ -153,7 +153,7 @@ def test_photo_ids_are_validated(files):
 
 
 def test_pdf_attached_and_listed_like_a_photo(files):
-    from tests.files.conftest import pdf_bytes
+    from tests.factories import pdf_bytes
 
     pdf = files.upload("demo-resident-1", pdf_bytes(), filename="quote.pdf")["id"]
     png = files.upload("demo-resident-1", image_bytes("PNG"), filename="x.png")["id"]

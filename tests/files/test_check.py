@@ -9,7 +9,7 @@ import responses
 import sqlalchemy as sa
 from responses import matchers
 
-from tests.files.conftest import pdf_bytes
+from tests.factories import pdf_bytes
 
 TOKEN = "test-push-token"
 

@@ -7,7 +7,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from tests.files.conftest import image_bytes
+from tests.factories import image_bytes
 
 pytestmark = pytest.mark.postgres
 

@@ -7,7 +7,7 @@ import pytest
 from botocore.response import StreamingBody
 from botocore.stub import ANY, Stubber
 
-from tests.files.conftest import image_bytes
+from tests.factories import image_bytes
 
 BUCKET = "llt-files"
 

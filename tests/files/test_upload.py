@@ -6,7 +6,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.files.conftest import image_bytes, pdf_bytes, phone_photo, post_file
+from tests.factories import image_bytes, pdf_bytes, phone_photo, post_file
 
 MB = 1024 * 1024
 

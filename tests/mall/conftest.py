@@ -5,7 +5,7 @@ import pytest
 from app.auth.models import RoleGrant
 from app.extensions import db
 from app.mall.models import MallItem, Merchant
-from tests.timebank.conftest import Bank
+from tests.factories import Bank
 
 
 class Shop(Bank):

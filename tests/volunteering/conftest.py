@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.factories import Actors
+
 # 观湖志愿V站, where the demo and most tests put their shifts.
 SITE = (29.3401, 105.2893)
 # Metres per degree of latitude on the sphere used by the geofence.
@@ -17,56 +19,22 @@ def north_of(lat_lng, metres):
     return lat_lng[0] + metres / M_PER_DEG_LAT, lat_lng[1]
 
 
-class World:
+class World(Actors):
     def __init__(self, app, client, login, make_user):
-        self.app, self.client, self._login, self.make_user = app, client, login, make_user
-        self._headers = {}
-        self.users = {}
-        from app.community.models import Building, Community, Compound, Grid, Household, Street
-        from app.extensions import db
-
-        with app.app_context():
-            street = Street(name="古湖街道")
-            db.session.add(street)
-            db.session.flush()
-            c1 = Community(street_id=street.id, name="观湖社区")
-            c2 = Community(street_id=street.id, name="昌达街社区")
-            db.session.add_all([c1, c2])
-            db.session.flush()
-            self.c1, self.c2 = c1.id, c2.id
-            grid = Grid(community_id=c1.id, name="观湖第一网格")
-            grid2 = Grid(community_id=c2.id, name="昌达第一网格")
-            compound = Compound(community_id=c1.id, name="老粮站院落", kind="old_courtyard")
-            compound2 = Compound(community_id=c2.id, name="昌达苑", kind="formal")
-            db.session.add_all([grid, grid2, compound, compound2])
-            db.session.flush()
-            b1 = Building(compound_id=compound.id, name="1栋")
-            b2 = Building(compound_id=compound2.id, name="A栋")
-            db.session.add_all([b1, b2])
-            db.session.flush()
-            h1 = Household(building_id=b1.id, unit="", room="3")
-            h2 = Household(building_id=b2.id, unit="2", room="502")
-            db.session.add_all([h1, h2])
-            db.session.commit()
-            self.grid1, self.grid2, self.home1, self.home2 = grid.id, grid2.id, h1.id, h2.id
+        super().__init__(app, client, login, make_user)
+        with self.places() as p:
+            street = p.street("古湖街道")
+            self.c1, self.c2 = p.community(street, "观湖社区"), p.community(street, "昌达街社区")
+            self.grid1 = p.grid(self.c1, "观湖第一网格")
+            self.grid2 = p.grid(self.c2, "昌达第一网格")
+            compound = p.compound(self.c1, "老粮站院落", "old_courtyard")
+            compound2 = p.compound(self.c2, "昌达苑")
+            b1, b2 = p.building(compound, "1栋"), p.building(compound2, "A栋")
+            self.home1 = p.household(b1, "", "3")
+            self.home2 = p.household(b2, "2", "502")
         self.user("staff1", [("staff", {"community_id": self.c1})])
         self.user("staff1b", [("staff", {"community_id": self.c1})])
         self.user("staff2", [("staff", {"community_id": self.c2})])
-
-    def user(self, name, roles=(), phone=None):
-        if name not in self.users:
-            self.users[name] = self.make_user(name, roles=roles, phone=phone)
-        return self.users[name]
-
-    def h(self, name):
-        self.user(name)
-        if name not in self._headers:
-            self._headers[name] = self._login(name)
-        return self._headers[name]
-
-    def forget_logins(self):
-        """Log in afresh after the frozen clock jumped further than a token lives."""
-        self._headers.clear()
 
     # -- API helpers -------------------------------------------------------------------
     def activity(self, shifts, community=None, auto_approve=False, who="staff1", **extra):
@@ -109,18 +77,6 @@ class World:
             db.session.commit()
         return shift
 
-    def post(self, path, who, body=None, expect=None):
-        resp = self.client.post(f"/api/v1{path}", json=body if body is not None else {},
-                                headers=self.h(who))
-        if expect is not None:
-            assert resp.status_code == expect, (path, resp.get_json())
-        return resp
-
-    def get(self, path, who, expect=200):
-        resp = self.client.get(f"/api/v1{path}", headers=self.h(who))
-        assert resp.status_code == expect, (path, resp.get_json())
-        return resp.get_json()
-
     def signup(self, shift_id, who, expect=201):
         return self.post(f"/shifts/{shift_id}/signup", who, expect=expect).get_json()
 
@@ -142,12 +98,6 @@ class World:
         if code is not None:
             body["code"] = code
         return self.post(f"/shifts/{shift_id}/checkout", who, body, expect)
-
-    def db_value(self, stmt):
-        from app.extensions import db
-
-        with self.app.app_context():
-            return db.session.execute(stmt).scalar()
 
     def attendance(self, attendance_id):
         from app.extensions import db

@@ -226,14 +226,12 @@ def test_checkin_with_an_idempotency_key_replays_the_first_answer(world, running
     assert other.get_json()["error"]["code"] == "idempotency_key_reused"
 
 
-def test_checkin_attempts_are_rate_limited_per_volunteer(world, running, app):
+def test_checkin_attempts_are_rate_limited_per_volunteer(world, running, app, monkeypatch):
     """A six-digit code cannot be guessed by trying many: attempts per minute are capped."""
-    app.config["CHECKIN_RATE_LIMIT"] = "3 per minute"
-    try:
+    with monkeypatch.context() as m:
+        m.setitem(app.config, "CHECKIN_RATE_LIMIT", "3 per minute")
         answers = [world.checkin(running["id"], "vol", code=f"{n:06d}").status_code
                    for n in range(4)]
-    finally:
-        app.config.pop("CHECKIN_RATE_LIMIT")
     assert answers[3] == 429 and 429 not in answers[:3]
 
 

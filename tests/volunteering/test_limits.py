@@ -45,7 +45,7 @@ def set_limits(world, community, **limits):
 
 
 # -- shifts -----------------------------------------------------------------------------------
-def test_a_shift_cannot_start_in_the_past_beyond_the_grace(world, app):
+def test_a_shift_cannot_start_in_the_past_beyond_the_grace(world, app, monkeypatch):
     from app.volunteering.models import Activity, Shift
 
     resp = create(world, [spec(T0 + timedelta(hours=1)), spec(T0 - timedelta(days=3))])
@@ -58,12 +58,10 @@ def test_a_shift_cannot_start_in_the_past_beyond_the_grace(world, app):
     resp = world.post(f"/activities/{activity['id']}/shifts", "staff1",
                       spec(T0 - timedelta(hours=2)), expect=422)
     assert resp.get_json()["error"]["code"] == "shift_in_past"
-    app.config["SHIFT_BACKDATE_GRACE_MINUTES"] = 0
-    try:
+    with monkeypatch.context() as m:
+        m.setitem(app.config, "SHIFT_BACKDATE_GRACE_MINUTES", 0)
         world.post(f"/activities/{activity['id']}/shifts", "staff1",
                    spec(T0 - timedelta(minutes=1)), expect=422)
-    finally:
-        app.config["SHIFT_BACKDATE_GRACE_MINUTES"] = 15
     world.post(f"/activities/{activity['id']}/shifts", "staff1",
                spec(T0 - timedelta(minutes=1)), expect=201)
 
@@ -89,14 +87,12 @@ def test_shift_points_per_hour_stay_within_the_community_ceiling(world):
     assert resp.status_code == 422
 
 
-def test_the_platform_ceiling_bounds_every_community(world, app):
-    app.config["MAX_POINTS_PER_HOUR"] = 20
-    try:
+def test_the_platform_ceiling_bounds_every_community(world, app, monkeypatch):
+    with monkeypatch.context() as m:
+        m.setitem(app.config, "MAX_POINTS_PER_HOUR", 20)
         resp = create(world, [spec(T0 + timedelta(hours=1), points_per_hour=21)])
         assert resp.status_code == 422
         assert resp.get_json()["error"]["details"]["max_points_per_hour"] == 20
-    finally:
-        app.config["MAX_POINTS_PER_HOUR"] = 60
 
 
 # -- make-up records ----------------------------------------------------------------------------

@@ -90,9 +90,9 @@ def test_auto_approval_does_not_apply_without_a_code(world, clock):
     assert out["status"] == "pending" and world.balance("vol") == 0
 
 
-def test_manual_record_is_capped_per_volunteer_per_month(world, clock, app):
-    app.config["VOLUNTEER_MANUAL_CAP_MINUTES"] = 180
-    try:
+def test_manual_record_is_capped_per_volunteer_per_month(world, clock, app, monkeypatch):
+    with monkeypatch.context() as m:
+        m.setitem(app.config, "VOLUNTEER_MANUAL_CAP_MINUTES", 180)
         world.user("vol")
         shifts = [world.past_shift(T0 - timedelta(days=d), minutes=120, signups=["vol"])
                   for d in (1, 2, 3)]
@@ -115,13 +115,11 @@ def test_manual_record_is_capped_per_volunteer_per_month(world, clock, app):
         world.post("/attendances/manual", "staff1", {
             "shift_id": april["id"], "user_id": world.users["vol"], "minutes": 120,
             "reason": "补录"}, expect=201)
-    finally:
-        app.config.pop("VOLUNTEER_MANUAL_CAP_MINUTES")
 
 
-def test_rejected_manual_records_do_not_count_against_the_cap(world, clock, app):
-    app.config["VOLUNTEER_MANUAL_CAP_MINUTES"] = 120
-    try:
+def test_rejected_manual_records_do_not_count_against_the_cap(world, clock, app, monkeypatch):
+    with monkeypatch.context() as m:
+        m.setitem(app.config, "VOLUNTEER_MANUAL_CAP_MINUTES", 120)
         world.user("vol")
         one, two = (world.past_shift(T0 - timedelta(days=d), signups=["vol"]) for d in (1, 2))
         att = world.post("/attendances/manual", "staff1", {
@@ -131,8 +129,6 @@ def test_rejected_manual_records_do_not_count_against_the_cap(world, clock, app)
         world.post("/attendances/manual", "staff1", {
             "shift_id": two["id"], "user_id": world.users["vol"], "minutes": 120,
             "reason": "补录"}, expect=201)
-    finally:
-        app.config.pop("VOLUNTEER_MANUAL_CAP_MINUTES")
 
 
 def test_manual_record_refusals(world, clock):
@@ -326,12 +322,12 @@ def test_minutes_are_entered_only_for_a_closed_check_in_without_check_out(world,
                {"minutes": 10, "reason": "x"}, expect=200)
 
 
-def test_entered_minutes_count_against_the_monthly_cap_and_budget(world, clock, app):
+def test_entered_minutes_count_against_the_monthly_cap_and_budget(world, clock, app, monkeypatch):
     from app.community.models import Community
     from app.extensions import db
 
-    app.config["VOLUNTEER_MANUAL_CAP_MINUTES"] = 100
-    try:
+    with monkeypatch.context() as m:
+        m.setitem(app.config, "VOLUNTEER_MANUAL_CAP_MINUTES", 100)
         att = _forgot_checkout(world, clock, checkin_after=0)
         resp = world.post(f"/attendances/{att}/minutes", "staff1",
                           {"minutes": 101, "reason": "x"}, expect=409)
@@ -341,8 +337,6 @@ def test_entered_minutes_count_against_the_monthly_cap_and_budget(world, clock, 
         # Entering again replaces the minutes instead of adding to them.
         world.post(f"/attendances/{att}/minutes", "staff1", {"minutes": 90, "reason": "x"},
                    expect=200)
-    finally:
-        app.config.pop("VOLUNTEER_MANUAL_CAP_MINUTES")
     with app.app_context():
         db.session.execute(sa.update(Community).where(Community.id == world.c1)
                            .values(manual_budget_minutes=100))

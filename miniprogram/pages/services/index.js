@@ -22,6 +22,7 @@ const WORKBENCH = {
     { text: '现场签到码', url: '/packages/staff/checkin-code/index' },
     { text: '楼栋位置', url: '/packages/staff/buildings/index' },
     { text: '银发人才库', url: '/packages/staff/talents/index' },
+    { text: '数据统计', url: '/packages/staff/stats/index' },
     { text: '社情民意办理', url: '/packages/feedback/queue/index?scope=community' },
     { text: '协商表决（发起、开始、计票）', url: '/packages/consult/consultations/index' },
     { text: '改造清单', url: '/packages/consult/renovations/index' },
@@ -66,6 +67,7 @@ const WORKBENCH = {
     { text: '审核', url: '/packages/staff/approvals/index', counts: true },
     { text: '派单队列', url: '/packages/staff/queue/index?tab=submitted' },
     { text: '活动与班次', url: '/packages/staff/activities/index' },
+    { text: '数据统计', url: '/packages/staff/stats/index' },
   ],
 };
 

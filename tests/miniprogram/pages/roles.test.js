@@ -74,7 +74,7 @@ describe('合伙人任务', () => {
     await input(tasks, '.form-minutes', '90');
     await input(tasks, '.form-note', '更换了阀芯');
     await tap(tasks, '.submit-form');
-    expect(orders.complete).toHaveBeenCalledWith(3, 90, '更换了阀芯');
+    expect(orders.complete).toHaveBeenCalledWith(3, 90, '更换了阀芯', []);
   });
 
   test('an empty pool and a failed load say so', async () => {

@@ -7,8 +7,10 @@
  * - a neighbour adds "我也遇到".
  */
 const feedback = require('../services/feedback');
-const { uploadAll, choosePhotos } = require('../services/upload');
-const { basePage, showError, showOk, confirm, shortTime, dataset } = require('../../../utils/ui');
+const { uploadAll } = require('../../../utils/request');
+const {
+  basePage, showError, showOk, confirm, shortTime, dataset, choosePhotos,
+} = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
 const {
   FEEDBACK_ACTIONS, FEEDBACK_ACTORS, FEEDBACK_WAITING, feedbackBadge, label,
@@ -131,8 +133,7 @@ Page(basePage({
       return undefined;
     }
     return this.run(async () => {
-      const photos = await uploadAll(this.data.photos);
-      this.setData({ photos });
+      const photos = await uploadAll(this.data.photos, (done) => this.setData({ photos: done }));
       await feedback.resolve(this.reportId, reply, photos.map((p) => p.id));
     }, '已答复');
   },

@@ -7,8 +7,7 @@
 const feedback = require('../services/feedback');
 const http = require('../../../utils/request');
 const session = require('../../../utils/session');
-const { uploadAll, choosePhotos } = require('../services/upload');
-const { basePage, showError, showOk, dataset } = require('../../../utils/ui');
+const { basePage, showError, showOk, dataset, choosePhotos } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
 const { MAX_PHOTOS } = require('../common');
 
@@ -113,8 +112,7 @@ Page(basePage({
     this.key = this.key || http.newIdempotencyKey();
     this.setData({ submitting: true, formError: '' });
     try {
-      const photos = await uploadAll(this.data.photos);
-      this.setData({ photos });
+      const photos = await http.uploadAll(this.data.photos, (done) => this.setData({ photos: done }));
       const { point } = this.data;
       const created = await feedback.create({
         communityId: this.communityId,

@@ -1,10 +1,11 @@
 /**
  * 任务详情 (partner): the request, its timeline, and the step its state allows. Once the task is
  * accepted or in service, the resident's address (with navigation when the building has a
- * position) and a call button. Opened from the task list and from notifications.
+ * position) and a call button. Completing takes the minutes, a note and photos as proof (see
+ * ../form.js). Opened from the task list and from notifications.
  */
 const orders = require('../../../services/orders');
-const { stepOf } = require('../form');
+const { stepOf, newForm, addPhotos, removePhoto } = require('../form');
 const subscribe = require('../../../utils/subscribe');
 const { basePage, showError, showOk, shortTime } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
@@ -82,8 +83,11 @@ Page(basePage({
 
   onOpenForm(e) {
     const { kind } = e.currentTarget.dataset;
-    this.setData({ form: { kind, reason: '', minutes: '', note: '', error: '' } });
+    const category = (this.data.req && this.data.req.category) || {};
+    this.setData({ form: newForm(kind, { photoRequired: Boolean(category.photo_required) }) });
   },
+  onAddPhoto() { return addPhotos(this); },
+  onRemovePhoto(e) { removePhoto(this, Number(e.currentTarget.dataset.index)); },
   onCloseForm() { this.setData({ form: null }); },
   onFormInput(e) { this.setData({ [`form.${e.currentTarget.dataset.field}`]: e.detail.value }); },
 

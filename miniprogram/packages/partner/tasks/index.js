@@ -1,10 +1,10 @@
 /**
  * 合伙人任务: requests assigned to my partner, the pool I may claim from, and past (confirmed)
  * tasks. Accept or decline (with a reason), start, and complete with the minutes worked and a
- * note; a task opens its detail (timeline, address, navigation, call).
+ * note and photos (../form.js); a task opens its detail (timeline, address, navigation, call).
  */
 const orders = require('../../../services/orders');
-const { stepOf } = require('../form');
+const { stepOf, newForm, addPhotos, removePhoto } = require('../form');
 const subscribe = require('../../../utils/subscribe');
 const { createPager, emptyList } = require('../../../utils/pager');
 const { basePage, showError, showOk, dataset, shortTime } = require('../../../utils/ui');
@@ -73,8 +73,12 @@ Page(basePage({
 
   onOpenForm(e) {
     const { id, kind } = dataset(e);
-    this.setData({ form: { id: Number(id), kind, reason: '', minutes: '', note: '', error: '' } });
+    const task = this.data.tasks.items.find((t) => t.id === Number(id)) || {};
+    const category = task.category || {};
+    this.setData({ form: newForm(kind, { id: Number(id), photoRequired: Boolean(category.photo_required) }) });
   },
+  onAddPhoto() { return addPhotos(this); },
+  onRemovePhoto(e) { removePhoto(this, Number(dataset(e).index)); },
 
   onCloseForm() { this.setData({ form: null }); },
   onFormInput(e) { this.setData({ [`form.${dataset(e).field}`]: e.detail.value }); },

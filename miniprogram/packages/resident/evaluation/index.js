@@ -1,6 +1,6 @@
 /**
- * 社区评议: score each party member and partner of my community's open campaign 1–5, with an
- * optional comment. A score can be changed until the campaign closes; my own card (as a party
+ * 社区评议: score each party member, compound party organisation and partner of my community's
+ * open campaign 1–5, with an optional comment. A score can be changed until the campaign closes; my own card (as a party
  * member or partner) cannot be scored.
  */
 const evaluations = require('../services/evaluations');
