@@ -199,17 +199,21 @@ def live_server(app, backend, tmp_path_factory):
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log_file)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    # Generous: on a loaded machine importing the app alone can take tens of seconds.
+    deadline, up = time.monotonic() + 180, False
+    while not up and time.monotonic() < deadline and proc.poll() is None:
         try:
-            if requests.get(base + "/healthz", timeout=3).status_code == 200:
-                break
+            up = requests.get(base + "/healthz", timeout=3).status_code == 200
         except requests.RequestException:
             time.sleep(0.2)
-    else:
+    if not up:
         proc.kill()
         raise RuntimeError("gunicorn did not start: " + log_path.read_text()[-2000:])
     yield base
     proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
     log_file.close()
