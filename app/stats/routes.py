@@ -2,7 +2,7 @@
 impact figures and page."""
 import os
 
-from flask import Response, current_app, render_template
+from flask import Response, current_app, jsonify, render_template
 
 from app.audit.service import record
 from app.auth.permissions import login_required, require_user
@@ -66,8 +66,9 @@ def export_xlsx(args):
            details={"kind": "stats_xlsx", "from": start.isoformat(), "to": end.isoformat(),
                     "rows": rows})
     if rows > current_app.config.get("STATS_EXPORT_SYNC_ROWS", 2000):
-        job = jobs.create(user, scope, start, end)
-        return jobs.view(job), 202
+        answer = jsonify(jobs.view(jobs.create(user, scope, start, end)))
+        answer.status_code = 202
+        return answer
     name = jobs.filename(scope, start, end)
     return Response(workbook.build(scope.name, scope.ids, start, end), mimetype=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

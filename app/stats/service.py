@@ -153,7 +153,7 @@ def public_impact(community_id: int) -> dict:
     }
     if redis is not None:
         try:
-            redis.setex(key, PUBLIC_TTL, json.dumps(out, ensure_ascii=False))
+            redis.set(key, json.dumps(out, ensure_ascii=False), ex=PUBLIC_TTL)
         except Exception:
             log.warning("impact cache unavailable community=%s", community_id)
     return out
