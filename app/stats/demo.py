@@ -2,7 +2,8 @@
 services confirmed, problems solved, disputes (two years of them, so that year on year has a
 base: fewer this year than last), volunteer hours verified and made up, activities, points
 issued and redeemed, party members registered, consultations passed, elevators put into
-service and projects done, in 观湖社区 and, fewer, in 昌达街社区.
+service and projects done, in 观湖社区 and, fewer, in 昌达街社区. (No dispute falls in the
+last 35 days or the same days a year earlier: those are the mediation demo's.)
 
 History is written as records already in their final state, dated in the past; points move
 through the ledger (back-dated, so its hash chain and balances stay whole), only on the
@@ -25,6 +26,7 @@ from app.extensions import db
 from app.feedback.models import Feedback
 from app.mall.models import MallItem, Merchant, Voucher
 from app.mediation.models import MediationCase
+from app.mediation.service import year_earlier
 from app.orders.models import RequestEvent, ServiceRequest
 from app.party.models import PartyRegistration
 from app.projects.models import CommitteeMember, Meeting, Project
@@ -118,6 +120,8 @@ def seed() -> None:
         n = DISPUTES_THIS_YEAR if k <= 12 else DISPUTES_LAST_YEAR[k - 13]
         for j in range(n):
             opened = _at(month, 10, 4 + j * 5)
+            if _near(opened, today):
+                continue
             _add(MediationCase(community_id=home.id, kind="neighbour",
                                summary=f"邻里噪音纠纷（历史记录 {month:%Y-%m} 第{j + 1}件）",
                                status="closed", outcome="agreed", opened_by_id=staff.id,
@@ -125,6 +129,14 @@ def seed() -> None:
                                closed_at=opened + timedelta(days=3), close_note="双方达成协议"))
     _governance(home, staff, today)
     db.session.flush()
+
+
+def _near(moment: datetime, today: date) -> bool:
+    """Within the last 35 days, or the same days a year earlier: left to the mediation demo's
+    own two cases, so that its walk-through's last-30-days figures stay its own."""
+    day = moment.astimezone(SHANGHAI).date()
+    return any(timedelta(0) <= end - day <= timedelta(days=35)
+               for end in (today, year_earlier(today)))
 
 
 def _services(community, residents, month: date, n: int) -> None:

@@ -171,6 +171,6 @@ def fb(app, client, login, make_user):
     from app.extensions import db
 
     with app.app_context():
-        seed(skip=("orders", "feedback"))
+        seed(skip=("orders", "feedback", "stats"))
         db.session.commit()
     return Fb(app, client, login, make_user)
