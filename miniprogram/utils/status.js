@@ -321,7 +321,18 @@ const GOVERNANCE_WORDS = {
   unmanaged: '无物业小区', other: '其他',
 };
 
-const VOCABULARY = [GOVERNANCE_WORDS, WORDS, AUDIT_ACTIONS, CONSENT_KINDS, PASS_KINDS, REVIEW_BODIES,
+/** Figures 统计: the figures' names (the series' `metric`), scopes and export job states. */
+const STATS_WORDS = {
+  services_done: '完成服务', households_served: '服务住户', problems_solved: '解决问题',
+  disputes: '受理纠纷', disputes_change_yoy: '纠纷同比变化',
+  volunteer_minutes_verified: '志愿时长（现场核验）', volunteer_minutes_manual: '志愿时长（补录）',
+  activities_held: '开展活动', points_issued: '发放积分', points_redeemed: '兑换核销积分',
+  points_outstanding: '居民持有积分', party_members_registered: '党员报到',
+  consultations_passed: '协商通过', elevators_in_service: '电梯投用', projects_done: '项目完成',
+  street: '街道', queued: '排队中', running: '生成中', finished: '已完成',
+};
+
+const VOCABULARY = [STATS_WORDS, GOVERNANCE_WORDS, WORDS, AUDIT_ACTIONS, CONSENT_KINDS, PASS_KINDS, REVIEW_BODIES,
   EVALUATION_TARGET_KINDS, EVALUATION_STATUS, FOLLOW_UP_RESULTS, MEDIATION_STATUS, MEDIATION_KINDS,
   PARTY_ROLES, SHIFT_ROLES, TEAM_KINDS, RELATIONS, PARTNER_KINDS, ROLES,
   MALL_KINDS, PAYERS, RESOLVE_OUTCOMES, EVENT_ROLES, REQUEST_ACTIONS, ENTRY_KINDS, REVIEW_STATUS,
@@ -414,6 +425,7 @@ module.exports = {
   SHIFT_ROLES,
   WORDS,
   VOCABULARY,
+  STATS_WORDS,
   PROJECT_STATUS,
   COMMITTEE_KINDS,
   TRUST_ENTRY_STATUS,
