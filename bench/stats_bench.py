@@ -167,6 +167,10 @@ INSERT INTO tb_postings (transfer_id, account_id, seq, amount, balance_after, ki
         SELECT id, credit_account_id, amount, kind, created_at FROM tb_transfers
         WHERE key LIKE 'bench:%') legs
   WINDOW w AS (PARTITION BY account_id ORDER BY created_at, transfer_id);
+UPDATE tb_accounts a SET balance = p.balance_after, entries = p.seq
+  FROM (SELECT DISTINCT ON (account_id) account_id, balance_after, seq FROM tb_postings
+        ORDER BY account_id, seq DESC) p
+  WHERE a.id = p.account_id AND a.head_hash = '';
 INSERT INTO party_registrations (user_id, community_id, unit_name, roles, status, created_at,
     decided_at, note)
   SELECT p.user_id, p.community_id, '区属单位', 'volunteer', 'approved', now(),

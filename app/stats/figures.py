@@ -46,22 +46,25 @@ class Measure:
 
 
 def _services(stmt, ids):
+    """`confirmed` is final: a request reaches it once, so its event counts it once."""
     return (stmt.select_from(RequestEvent)
             .join(ServiceRequest, ServiceRequest.id == RequestEvent.request_id)
             .where(RequestEvent.to_status == "confirmed", ServiceRequest.community_id.in_(ids)))
 
 
+def _credited(stmt, ids):
+    return stmt.select_from(Attendance).where(Attendance.community_id.in_(ids),
+                                              Attendance.status == "credited")
+
+
 def _minutes(manual: bool):
-    def base(stmt, ids):
-        return stmt.select_from(Attendance).where(
-            Attendance.community_id.in_(ids), Attendance.status == "credited",
-            Attendance.manual.is_(manual))
-    return base
+    return lambda: sa.func.sum(sa.case((Attendance.manual.is_(manual), Attendance.minutes),
+                                       else_=0))
 
 
 MEASURES: dict[str, Measure] = {
     "services_done": Measure(
-        "完成服务", "单", "服务", lambda: sa.func.count(sa.distinct(RequestEvent.request_id)),
+        "完成服务", "单", "服务", lambda: sa.func.count(RequestEvent.id),
         lambda: RequestEvent.at, _services),
     "households_served": Measure(
         "服务住户", "户", "服务", lambda: sa.func.count(sa.distinct(ServiceRequest.household_id)),
@@ -75,11 +78,11 @@ MEASURES: dict[str, Measure] = {
         lambda: MediationCase.opened_at,
         lambda s, ids: s.select_from(MediationCase).where(MediationCase.community_id.in_(ids))),
     "volunteer_minutes_verified": Measure(
-        "志愿时长（现场核验）", "分钟", "志愿服务", lambda: sa.func.sum(Attendance.minutes),
-        lambda: Attendance.reviewed_at, _minutes(False)),
+        "志愿时长（现场核验）", "分钟", "志愿服务", _minutes(False),
+        lambda: Attendance.reviewed_at, _credited),
     "volunteer_minutes_manual": Measure(
-        "志愿时长（补录）", "分钟", "志愿服务", lambda: sa.func.sum(Attendance.minutes),
-        lambda: Attendance.reviewed_at, _minutes(True)),
+        "志愿时长（补录）", "分钟", "志愿服务", _minutes(True),
+        lambda: Attendance.reviewed_at, _credited),
     "activities_held": Measure(
         "开展活动", "场", "志愿服务", lambda: sa.func.count(sa.distinct(Shift.activity_id)),
         lambda: Shift.ends_at,
@@ -172,6 +175,23 @@ def total(name: str, ids: list[int], start: date, end: date) -> int:
     return int(db.session.scalar(MEASURES[name].select(ids, lo, hi)) or 0)
 
 
+def totals(ids: list[int], start: date, end: date) -> dict[str, int]:
+    """Every measure over the period: those over the same records (services and households
+    served; minutes verified and made up) in one statement, each other in its own."""
+    lo, hi = bounds(start, end)
+    groups: dict[tuple, list[str]] = {}
+    for name, m in MEASURES.items():
+        groups.setdefault((m.base, str(m.when())), []).append(name)
+    out = {}
+    for names in groups.values():
+        first = MEASURES[names[0]]
+        stmt = first.select(ids, lo, hi).with_only_columns(
+            *(sa.func.coalesce(MEASURES[n].value(), 0) for n in names))
+        row = db.session.execute(stmt).one()
+        out.update({n: int(v or 0) for n, v in zip(names, row, strict=True)})
+    return out
+
+
 def monthly(name: str, ids: list[int], start: date, end: date) -> list[dict]:
     """One item per month of the period, each the measure over the days of that month inside
     the period; months without records are 0."""
@@ -184,17 +204,18 @@ def monthly(name: str, ids: list[int], start: date, end: date) -> list[dict]:
 
 def outstanding(ids: list[int], end: date) -> int:
     """Points held by the residents of the communities (an approved household binding) at the
-    end of `end`: each resident account's balance after its last posting before then."""
+    end of `end`: their accounts' balances now (kept with every posting, checked by `flask
+    timebank verify`), less what their postings since then moved."""
     _, hi = bounds(end, end)
     residents = sa.select(HouseholdBinding.user_id).where(
         HouseholdBinding.community_id.in_(ids), HouseholdBinding.status == "approved")
-    last = (sa.select(sa.func.max(Posting.id))
-            .join(Account, Account.id == Posting.account_id)
-            .where(Account.kind == "user", Account.user_id.in_(residents),
-                   Posting.created_at < hi)
-            .group_by(Posting.account_id))
-    return int(db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Posting.balance_after), 0))
-                                 .where(Posting.id.in_(last))) or 0)
+    accounts = sa.select(Account.id).where(Account.kind == "user",
+                                           Account.user_id.in_(residents))
+    now = sa.select(sa.func.coalesce(sa.func.sum(Account.balance), 0)).where(
+        Account.id.in_(accounts)).scalar_subquery()
+    since = sa.select(sa.func.coalesce(sa.func.sum(Posting.amount), 0)).where(
+        Posting.created_at >= hi, Posting.account_id.in_(accounts)).scalar_subquery()
+    return int(db.session.scalar(sa.select(now - since)) or 0)
 
 
 def disputes_yoy(ids: list[int], start: date, end: date, disputes: int):
@@ -205,7 +226,7 @@ def disputes_yoy(ids: list[int], start: date, end: date, disputes: int):
 
 def all_figures(ids: list[int], start: date, end: date) -> tuple[dict, dict]:
     """(figures, unavailable): every figure of the contract for the communities and period."""
-    figures: dict = {name: total(name, ids, start, end) for name in MEASURES}
+    figures: dict = totals(ids, start, end)
     unavailable: dict = {}
     figures["disputes_change_yoy"], reason = disputes_yoy(ids, start, end, figures["disputes"])
     if reason:

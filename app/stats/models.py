@@ -19,14 +19,16 @@ from app.volunteering.models import Attendance
 
 JOB_STATUSES = ("queued", "running", "finished", "failed")
 
-sa.Index("ix_request_events_to_status_at", RequestEvent.to_status, RequestEvent.at)
+sa.Index("ix_request_events_to_status_at", RequestEvent.to_status, RequestEvent.at,
+         RequestEvent.request_id)
 sa.Index("ix_volunteer_attendances_community_reviewed", Attendance.community_id,
-         Attendance.status, Attendance.reviewed_at)
-sa.Index("ix_tb_postings_account_created", Posting.account_id, Posting.created_at)
+         Attendance.status, Attendance.reviewed_at, Attendance.manual, Attendance.minutes)
+sa.Index("ix_tb_postings_account_created", Posting.account_id, Posting.created_at,
+         Posting.amount)
+sa.Index("ix_tb_postings_created_at", Posting.created_at)
 sa.Index("ix_party_registrations_community_decided", PartyRegistration.community_id,
          PartyRegistration.status, PartyRegistration.decided_at)
 sa.Index("ix_mall_vouchers_merchant_used", Voucher.merchant_id, Voucher.status, Voucher.used_at)
-
 
 class ExportJob(db.Model):
     """A workbook built in the background: who asked (the only one who may read it), what for,

@@ -1,6 +1,7 @@
 """figures 统计: the export jobs' table, and the indexes the figures read through (request
 events by the status reached and when, attendances by review date, postings by date, party
-registrations by decision date, vouchers by write-off date)
+registrations by decision date, vouchers by write-off date; postings by date, for the points
+residents held at a past date)
 
 Revision ID: 0008_stats
 Revises: 0007_orgs
@@ -14,10 +15,11 @@ branch_labels = None
 depends_on = None
 
 INDEXES = [
-    ('request_events', 'ix_request_events_to_status_at', ['to_status', 'at']),
+    ('request_events', 'ix_request_events_to_status_at', ['to_status', 'at', 'request_id']),
     ('volunteer_attendances', 'ix_volunteer_attendances_community_reviewed',
-     ['community_id', 'status', 'reviewed_at']),
-    ('tb_postings', 'ix_tb_postings_account_created', ['account_id', 'created_at']),
+     ['community_id', 'status', 'reviewed_at', 'manual', 'minutes']),
+    ('tb_postings', 'ix_tb_postings_account_created', ['account_id', 'created_at', 'amount']),
+    ('tb_postings', 'ix_tb_postings_created_at', ['created_at']),
     ('party_registrations', 'ix_party_registrations_community_decided',
      ['community_id', 'status', 'decided_at']),
     ('mall_vouchers', 'ix_mall_vouchers_merchant_used', ['merchant_id', 'status', 'used_at']),
