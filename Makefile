@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-py test-pg test-random lint venv db seed worker clean
+.PHONY: run test test-py test-pg test-random lint venv db seed worker clean vendor
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,17 @@ db: venv
 seed: db
 	$(BIN)/flask seed-demo
 
+# Browser files the API serves itself (no CDN): ECharts for /impact/<id>, from npm. Without
+# them the page shows its figures as tables, with a note.
+ECHARTS := app/stats/static/echarts.min.js
+vendor: $(ECHARTS)
+
+$(ECHARTS): vendor/package.json
+	cd vendor && npm install --no-audit --no-fund --loglevel=error
+	cp vendor/node_modules/echarts/dist/echarts.min.js $@
+
 run: seed
+	@$(MAKE) --no-print-directory vendor || echo "  (ECharts not installed: /impact/<id> shows tables)"
 	@echo ""
 	@echo "  邻里通 API:  http://127.0.0.1:5000/api/v1/docs   (health: /healthz)"
 	@echo "  Log in:      curl -s -X POST http://127.0.0.1:5000/api/v1/auth/wechat-login \\"

@@ -131,6 +131,9 @@ class Config:
     CLIENT_ERROR_RATE_LIMIT = os.environ.get("CLIENT_ERROR_RATE_LIMIT", "10 per minute")
     # Trust property: days the other side has to answer a household's recheck (复核).
     TRUST_RECHECK_DAYS = int(os.environ.get("TRUST_RECHECK_DAYS", "7"))
+    # Figures: an Excel export whose volunteer and party-member lists hold more rows than this
+    # is built in the background (202 and a job) instead of in the request.
+    STATS_EXPORT_SYNC_ROWS = int(os.environ.get("STATS_EXPORT_SYNC_ROWS", "2000"))
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True

@@ -23,7 +23,7 @@ from config import CONFIGS
 DOMAINS = ("wechat", "audit", "auth", "community", "notifications", "files", "timebank",
            "catalog", "mall", "orders", "volunteering", "party", "mediation", "evaluations",
            "feedback", "consultations", "renovations", "elevators", "organisations", "projects",
-           "trust", "talents", "imports", "approvals")
+           "trust", "talents", "imports", "approvals", "stats")
 
 
 def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:

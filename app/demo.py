@@ -93,7 +93,7 @@ def seed(skip: tuple[str, ...] = ()) -> int:
     _seed_base()
     for domain in ("catalog", "timebank", "mall", "orders", "volunteering", "party", "mediation",
                    "organisations", "evaluations", "feedback", "consultations", "elevators",
-                   "projects", "trust", "talents"):
+                   "projects", "trust", "talents", "stats"):
         if domain in skip:
             continue
         importlib.import_module(f"app.{domain}.demo").seed()

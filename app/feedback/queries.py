@@ -154,9 +154,12 @@ def solved_count(community_id: int, start: date, end: date) -> int:
     into another, never counts; one reopened and then resolved again counts once, when closed."""
     lo, hi = _bounds(start, end)
     return int(db.session.scalar(sa.select(sa.func.count(Feedback.id)).where(
-        Feedback.community_id == community_id, Feedback.status == "closed",
-        Feedback.resolved_at.is_not(None), Feedback.closed_at >= lo,
+        Feedback.community_id == community_id, *SOLVED, Feedback.closed_at >= lo,
         Feedback.closed_at < hi)) or 0)
+
+
+# What makes a report a problem solved, counted on its `closed_at` (the figures reuse it).
+SOLVED = (Feedback.status == "closed", Feedback.resolved_at.is_not(None))
 
 
 # -- the published rates -----------------------------------------------------------------------

@@ -482,6 +482,17 @@ def year_earlier(day: date) -> date:
         return day.replace(year=day.year - 1, day=28)
 
 
+NO_BASE = "去年同期没有调解案件，无法计算同比"
+
+
+def change_yoy(opened: int, previous: int) -> tuple[float | None, str | None]:
+    """Year-on-year change of cases opened, in percent to one decimal; None with the reason
+    when a year earlier had none (no base to compare with)."""
+    if not previous:
+        return None, NO_BASE
+    return round((opened - previous) * 100 / previous, 1), None
+
+
 def _counts(community_id: int, start: date, end: date) -> dict:
     lo, hi = day_start(start), day_start(end + timedelta(days=1))
     opened = db.session.scalar(sa.select(sa.func.count(MediationCase.id)).where(
@@ -514,11 +525,7 @@ def stats(user: User, community_id: int, start: date, end: date) -> dict:
     now_counts = _counts(community_id, start, end)
     prev_start, prev_end = year_earlier(start), year_earlier(end)
     previous = _counts(community_id, prev_start, prev_end)["opened"]
-    change, reason = None, None
-    if previous:
-        change = round((now_counts["opened"] - previous) * 100 / previous, 1)
-    else:
-        reason = "去年同期没有调解案件，无法计算同比"
+    change, reason = change_yoy(now_counts["opened"], previous)
     return {"community_id": community_id, "from": start, "to": end, **now_counts,
             "disputes": now_counts["opened"],
             "previous_year": {"from": prev_start, "to": prev_end},

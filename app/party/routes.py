@@ -13,6 +13,7 @@ from app.volunteering.service import users_brief
 from app.web.boundary import Blueprint
 from app.web.pagination import PageArgs, page
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 blp = Blueprint("party", __name__, url_prefix="/api/v1", tag="volunteering")
 
 
@@ -97,6 +98,23 @@ def export_summaries(args):
                "rows": len(rows)})
     name = f"party-summary-{args['community_id']}-{args['year']}Q{args['quarter']}.csv"
     return Response(party.summaries_csv(rows), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@blp.route("/party/summaries/export.xlsx", methods=["GET"])
+@blp.arguments(s.SummaryExportArgs, location="query")
+@blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX)
+@roles_required("staff", "admin")
+def export_summaries_xlsx(args):
+    """The same export as an Excel workbook."""
+    require_staff(require_user(), args["community_id"])
+    rows = party.summaries(args["community_id"], args["year"], args["quarter"])
+    record("export", actor_id=require_user().id, target_type="community",
+           target_id=args["community_id"], details={
+               "kind": "party_summaries_xlsx", "year": args["year"],
+               "quarter": args["quarter"], "rows": len(rows)})
+    name = f"party-summary-{args['community_id']}-{args['year']}Q{args['quarter']}.xlsx"
+    return Response(party.summaries_xlsx(rows), mimetype=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 

@@ -20,6 +20,7 @@ from app.auth import service as auth_service
 from app.auth.models import User
 from app.auth.permissions import has_role, require
 from app.common.masking import mask_phone
+from app.common.spreadsheet import neutralise, table_xlsx
 from app.community.models import Grid
 from app.community.service import get_community, get_household
 from app.errors import Conflict, NotFound, Unprocessable
@@ -225,10 +226,14 @@ CSV_HEADER = ["姓名", "手机号", "工作单位", "报到岗位", "年度", "
               "走访时长(分钟)", "办结服务单数"]
 
 
-def _cell(value) -> str:
-    """Neutralise spreadsheet formulas in user-typed text (CSV injection)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+_cell = neutralise  # spreadsheet formulas in user-typed text (CSV injection)
+
+
+def _summary_row(r: dict) -> list:
+    return [r["name"], r["phone"] or "", r["unit_name"],
+            "、".join(ROLE_LABELS.get(x, x) for x in r["roles"]), r["year"], r["quarter"],
+            r["hours"], r["verified_minutes"], r["manual_minutes"], r["activities"],
+            r["no_shows"], r["visits"], r["visit_minutes"], r["requests_handled"]]
 
 
 def summaries_csv(rows: list[dict]) -> str:
@@ -237,9 +242,10 @@ def summaries_csv(rows: list[dict]) -> str:
     writer = csv.writer(buf)
     writer.writerow(CSV_HEADER)
     for r in rows:
-        writer.writerow([_cell(v) for v in (
-            r["name"], r["phone"] or "", r["unit_name"],
-            "、".join(ROLE_LABELS.get(x, x) for x in r["roles"]), r["year"], r["quarter"],
-            r["hours"], r["verified_minutes"], r["manual_minutes"], r["activities"],
-            r["no_shows"], r["visits"], r["visit_minutes"], r["requests_handled"])])
+        writer.writerow([_cell(v) for v in _summary_row(r)])
     return "\ufeff" + buf.getvalue()
+
+
+def summaries_xlsx(rows: list[dict]) -> bytes:
+    """The same table as the CSV, as an Excel workbook (numbers stay numbers)."""
+    return table_xlsx("党员季度服务汇总", CSV_HEADER, (_summary_row(r) for r in rows))
