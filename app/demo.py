@@ -81,6 +81,12 @@ class DemoRefused(RuntimeError):
     """Demo data never goes into a production database."""
 
 
+# The domains with demo data of their own, in the order they are seeded.
+SEEDED = ("catalog", "timebank", "mall", "orders", "volunteering", "party", "mediation",
+          "organisations", "evaluations", "feedback", "consultations", "elevators", "projects",
+          "trust", "talents", "stats")
+
+
 def seed(skip: tuple[str, ...] = ()) -> int:
     """Base data here, then each domain's own `demo.seed()`, lowest domain first.
 
@@ -91,9 +97,7 @@ def seed(skip: tuple[str, ...] = ()) -> int:
                           "identities, an admin among them, have well-known openids")
     _created = 0
     _seed_base()
-    for domain in ("catalog", "timebank", "mall", "orders", "volunteering", "party", "mediation",
-                   "organisations", "evaluations", "feedback", "consultations", "elevators",
-                   "projects", "trust", "talents", "stats"):
+    for domain in SEEDED:
         if domain in skip:
             continue
         importlib.import_module(f"app.{domain}.demo").seed()
