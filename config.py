@@ -30,8 +30,12 @@ def engine_options(url: str) -> dict:
     if url.startswith("postgresql"):
         return {
             "pool_pre_ping": True,
-            "pool_size": int(os.environ.get("DB_POOL_SIZE", "10")),
-            "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", "10")),
+            # A request holds one connection on its thread: a worker needs as many as it has
+            # threads (gunicorn.conf.py), plus a little for a job or a CLI command in-process.
+            # 5 workers x (4 + 2) = 30 per host, not 5 x (10 + 10) = 100, PostgreSQL's whole
+            # default max_connections (README, Performance).
+            "pool_size": int(os.environ.get("DB_POOL_SIZE", os.environ.get("THREADS", "4"))),
+            "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", "2")),
             "pool_timeout": 5,
             # Fail fast during an outage instead of hanging the worker.
             "connect_args": {"connect_timeout": 3},

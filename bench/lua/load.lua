@@ -7,7 +7,8 @@
 --   BENCH_ONCE    when set (to the number of wrk threads), each token is sent once: thread n
 --                 takes every n-th token and stops when all of its tokens have an answer
 -- done() prints one line `BENCH {json}` that bench/run.py reads.
-local tokens, counter, tid, threads, answered = {}, 0, 0, 0, 0
+local tokens, counter, threads, answered = {}, 0, 0, 0
+tid = 0  -- a global: setup() sets it per thread
 local once = tonumber(os.getenv("BENCH_ONCE") or "")
 
 function setup(thread)
