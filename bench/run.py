@@ -123,7 +123,7 @@ class Gunicorn:
 
     def ready(self, path: str) -> "Gunicorn":
         """Every worker has loaded the app, and it answers `path`."""
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300  # a busy machine loads the app slowly
         while len(list(self.marks.iterdir())) < self.workers:
             if time.monotonic() > deadline or self.proc.poll() is not None:
                 self.stop()
@@ -538,6 +538,9 @@ def main() -> None:  # noqa: C901 (one scenario after another, in the order of t
         hello_end = wrk(hello.base, seconds, path="/hello")
         rows.append(row("BASE bare Flask GET /hello (end)", hello_end,
                         ratio=hello_end["rps"] / rps_hello, note="ratio to the start"))
+    except Exception as exc:  # report what was measured, then the failure
+        info["failed"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+        rows.append(row("ERROR the run stopped here", None, ok=False, note=info["failed"]))
     finally:
         for server in servers:
             server.stop()

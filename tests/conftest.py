@@ -199,7 +199,7 @@ def live_server(app, backend, tmp_path_factory):
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log_file)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a busy shared machine loads the app slowly
     while time.monotonic() < deadline:
         try:
             if requests.get(base + "/healthz", timeout=3).status_code == 200:
