@@ -548,6 +548,9 @@ def main() -> None:  # noqa: C901 (one scenario after another, in the order of t
     info["total_seconds"] = round(time.monotonic() - started, 1)
     report(rows, info)
     shutil.rmtree(tmp, ignore_errors=True)
+    # Smoke (CI): the harness ran and no path answered an error. Bars are for the full run.
+    if "failed" in info or (args.smoke and any(r.get("errors") for r in rows)):
+        raise SystemExit(1)
 
 
 def report(rows: list[dict], info: dict) -> None:
