@@ -253,17 +253,20 @@ def fixtures(app, tmp: Path, users: int) -> dict:
     return out
 
 
-def checkins(app, shift_id: int) -> int:
+def checkins(app, shift_id: int) -> tuple[int, float]:
+    """(attendances of the shift, seconds from the first check-in to the last)."""
     import sqlalchemy as sa
 
     from app.extensions import db
     from app.volunteering.models import Attendance
 
     with app.app_context():
-        n = db.session.scalar(sa.select(sa.func.count()).select_from(Attendance).where(
-            Attendance.shift_id == shift_id))
+        n, first, last = db.session.execute(sa.select(
+            sa.func.count(), sa.func.min(Attendance.checked_in_at),
+            sa.func.max(Attendance.checked_in_at)).where(
+            Attendance.shift_id == shift_id)).one()
         db.session.remove()
-    return n
+    return n, (last - first).total_seconds() if n else 0.0
 
 
 def query_counts(app, tmp: Path) -> list[dict]:
@@ -490,13 +493,16 @@ def main() -> None:  # noqa: C901 (one scenario after another, in the order of t
             # Each volunteer checks in once; wrk stops when all 200 have their answer.
             m = wrk(web.base, 60, volunteers, "POST", f"/api/v1/shifts/{fx['shift']}/checkin",
                     body, once=True)
-            n = checkins(app, fx["shift"])
-            took = m["duration_us"] / 1e6
+            # wrk runs its whole -d even when its threads stop early: the span comes from the
+            # check-ins themselves, plus the slowest answer
+            n, span = checkins(app, fx["shift"])
+            took = span + m["p99"] / 1000
             rows.append(row("CHECKIN 200 volunteers, one shift", m, ratio=m["rps"] / rps_hello,
                             bar="200 within 60 s, each once, 0 errors",
                             ok=n == 200 and took <= 60 and m["errors"] == 0,
-                            note=f"{n} attendances for 200 volunteers in {took:.1f} s "
-                                 f"({m['requests']} answers, 16 at a time)"))
+                            note=f"{n} attendances for 200 volunteers, the last {took:.1f} s "
+                                 f"after the first was sent ({m['requests']} answers, 16 at a "
+                                 f"time; req/s over wrk's whole minute)"))
         if wanted("P2"):
             counts = query_counts(app, tmp)
             worst = max(max(c["queries_1"], c["queries_50"]) for c in counts)
