@@ -13,9 +13,8 @@ pytestmark = pytest.mark.postgres  # the kept copies need Redis
 @pytest.fixture()
 def other_app(backend):
     """A second app on the same database and Redis: another gunicorn worker."""
-    from config import engine_options
-
     from app import create_app
+    from config import engine_options
 
     db_url, redis_url = backend
     other = create_app("testing", {"SQLALCHEMY_DATABASE_URI": db_url,
@@ -101,9 +100,8 @@ def test_a_redis_that_restarts_empty_invalidates_every_kept_copy(app, client, lo
 
 def test_without_redis_every_request_reads_postgresql(backend, make_user, login, client):
     """Redis unreachable: the session is read from PostgreSQL, and logout still holds."""
-    from config import engine_options
-
     from app import create_app
+    from config import engine_options
 
     db_url, _ = backend
     down = create_app("testing", {"SQLALCHEMY_DATABASE_URI": db_url,
