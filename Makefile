@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-py test-pg test-random lint venv db seed worker clean vendor
+.PHONY: run test test-py test-pg test-random lint venv db seed worker clean vendor bench bench-smoke
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -73,3 +73,12 @@ worker: venv
 
 clean:
 	rm -rf $(VENV) instance/*.db .pytest_cache
+
+# Benchmarks (not part of `make test`): every scenario of docs/quality.md against the
+# production gunicorn config on PostgreSQL + Redis, each with a bare-Flask baseline in the same
+# run; figures to bench/results/. bench-smoke: a second or two per scenario, for CI.
+bench: venv
+	$(BIN)/python bench/run.py
+
+bench-smoke: venv
+	$(BIN)/python bench/run.py --smoke

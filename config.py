@@ -30,8 +30,12 @@ def engine_options(url: str) -> dict:
     if url.startswith("postgresql"):
         return {
             "pool_pre_ping": True,
-            "pool_size": int(os.environ.get("DB_POOL_SIZE", "10")),
-            "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", "10")),
+            # A request holds one connection on its thread: a worker needs as many as it has
+            # threads (gunicorn.conf.py), plus a little for a job or a CLI command in-process.
+            # 5 workers x (4 + 2) = 30 per host, not 5 x (10 + 10) = 100, PostgreSQL's whole
+            # default max_connections (README, Performance).
+            "pool_size": int(os.environ.get("DB_POOL_SIZE", os.environ.get("THREADS", "4"))),
+            "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", "2")),
             "pool_timeout": 5,
             # Fail fast during an outage instead of hanging the worker.
             "connect_args": {"connect_timeout": 3},
@@ -98,6 +102,8 @@ class Config:
     FILES_S3_PREFIX = os.environ.get("FILES_S3_PREFIX", "files/")
     WECHAT_TEMPLATES = _templates()
     TOKEN_TTL_SECONDS = int(os.environ.get("TOKEN_TTL_SECONDS", str(7 * 24 * 3600)))
+    # How long a process keeps a checked session (with Redis only; 0: read it every time).
+    AUTH_CACHE_SECONDS = int(os.environ.get("AUTH_CACHE_SECONDS", "30"))
     MAX_CONTENT_LENGTH = 64 * 1024
     # Number of reverse proxies in front of the app whose X-Forwarded-For / X-Forwarded-Proto
     # are trusted (werkzeug ProxyFix). 0: the peer address is the client.
@@ -118,6 +124,8 @@ class Config:
     # Accounts nobody has logged in to for this long are anonymised like a cancellation.
     INACTIVE_ACCOUNT_DAYS = int(os.environ.get("INACTIVE_ACCOUNT_DAYS", str(3 * 365)))
     UPLOAD_RATE_LIMIT = os.environ.get("UPLOAD_RATE_LIMIT", "30 per minute")
+    # Check-in and check-out, per volunteer: enough for retries, too few to guess a code.
+    CHECKIN_RATE_LIMIT = os.environ.get("CHECKIN_RATE_LIMIT", "30 per minute")
     # Mediation: an open case older than this many days is flagged overdue and listed first.
     MEDIATION_OVERDUE_DAYS = int(os.environ.get("MEDIATION_OVERDUE_DAYS", "30"))
     # Evaluations: residents' scores a target needs before it is ranked, and the weights of

@@ -15,6 +15,7 @@ from app.health import docs_assets
 from app.web.api import api
 from app.web.converters import register_converters
 from app.web.errors import register_error_handlers
+from app.web.fastjson import OrjsonProvider
 from app.web.jsonbody import check_json_body
 from config import CONFIGS
 
@@ -26,8 +27,12 @@ DOMAINS = ("wechat", "audit", "auth", "community", "notifications", "files", "ti
            "trust", "talents", "imports", "approvals", "stats")
 
 
+class App(Flask):
+    json_provider_class = OrjsonProvider  # responses written by orjson
+
+
 def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = App(__name__, instance_relative_config=True)
     cfg = CONFIGS[env or os.environ.get("APP_ENV", "development")]
     app.config.from_object(cfg)
     app.config.update(overrides or {})

@@ -19,6 +19,7 @@ from app.audit.service import record
 from app.auth.consents import current_consents
 from app.auth.models import AdminGrantRequest, AuthSession, Consent, RoleGrant, User
 from app.auth.service import record_revoke
+from app.auth.tokens import forget_user
 from app.common.timeutil import local_iso, utcnow
 from app.errors import ApiError, Conflict
 from app.extensions import db
@@ -179,6 +180,7 @@ def cancel_account(user: User, actor_id: int | None, reason: str = "user") -> Us
     db.session.execute(sa.update(AuthSession).where(
         AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
         .values(revoked_at=now))
+    forget_user(user.id)  # bulk SQL: every process drops its kept copy after the commit
     for kind, row in current_consents(user.id).items():
         if row is not None and row.granted:
             db.session.add(Consent(user_id=user.id, kind=kind, granted=False, at=now))
