@@ -111,6 +111,8 @@ class Config:
     # Login: per client address (a venue's Wi-Fi or a carrier NAT puts many people behind one),
     # per WeChat account, and one ceiling for the whole deployment.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "120 per minute")
+    # The web console's login tickets, per client address (each login page asks for one).
+    CONSOLE_TICKET_RATE_LIMIT = os.environ.get("CONSOLE_TICKET_RATE_LIMIT", "30 per minute")
     LOGIN_OPENID_RATE_LIMIT = os.environ.get("LOGIN_OPENID_RATE_LIMIT", "10 per minute")
     LOGIN_GLOBAL_RATE_LIMIT = os.environ.get("LOGIN_GLOBAL_RATE_LIMIT", "1200 per minute")
     WRITE_RATE_LIMIT = os.environ.get("WRITE_RATE_LIMIT", "120 per minute")

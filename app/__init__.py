@@ -13,6 +13,7 @@ from app.extensions import db, init_redis, limiter, migrate, register_identity
 from app.health import blp as health_blp
 from app.health import docs_assets
 from app.web.api import api
+from app.web.console import bp as console_bp
 from app.web.converters import register_converters
 from app.web.errors import register_error_handlers
 from app.web.fastjson import OrjsonProvider
@@ -84,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
         for blp in getattr(module, "blps", [module.blp]):
             api.register_blueprint(blp)
     app.register_blueprint(docs_assets)
+    app.register_blueprint(console_bp)
 
 
 def register_request_checks(app: Flask) -> None:

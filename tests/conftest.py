@@ -25,6 +25,18 @@ hypothesis_settings.register_profile("random", derandomize=False, database=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "derandomized"))
 
 
+CONSOLE_TESTS = Path(__file__).parent / "console"
+
+
+def pytest_ignore_collect(collection_path, config):
+    """The browser tests (tests/console) need a built console and Chromium: `make test-console`
+    runs them (`pytest tests/console`); a plain `pytest` leaves them out."""
+    if collection_path == CONSOLE_TESTS:
+        named = [Path(str(a).split("::")[0]).resolve() for a in config.args]
+        return not any(p == CONSOLE_TESTS or CONSOLE_TESTS in p.parents for p in named)
+    return None
+
+
 def pytest_addoption(parser):
     parser.addoption("--db", choices=["sqlite", "postgres"], default="sqlite",
                      help="postgres uses TEST_DATABASE_URL and TEST_REDIS_URL")

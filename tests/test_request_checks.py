@@ -22,6 +22,10 @@ PUBLIC = {
     ("GET", "/api/v1/files/<int:file_id>"),
     # The mini-program's uncaught errors, also before any login: logged only, rate-limited.
     ("POST", "/api/v1/client-errors"),
+    # The web console: its built files, and its login ticket (asked for and collected before
+    # any login; collecting needs the ticket's poll secret).
+    ("GET", "/console"), ("GET", "/console/"), ("GET", "/console/<path:path>"),
+    ("POST", "/api/v1/auth/console-tickets"), ("GET", "/api/v1/auth/console-tickets/<ticket>"),
 }
 JUNK = {"zz_not_a_field": [1, {"x": None}], "name": 12, "code": [], "user_id": "abc",
         "amount": -5, "community_id": "x", "status": "??"}

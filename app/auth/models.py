@@ -164,3 +164,37 @@ class AdminGrantRequest(db.Model):
 
     def __repr__(self):
         return f"<AdminGrantRequest {self.id} user={self.user_id} {self.status}>"
+
+
+CONSOLE_TICKET_STATUSES = ("pending", "confirmed", "expired")
+
+
+class ConsoleTicket(db.Model):
+    """A one-time login of the staff web console: the ticket is shown as a QR, a signed-in
+    staff member confirms it from the mini-program, and the browser that asked for it collects
+    the token with its poll secret (only its hash is kept). `flask console-login` makes one
+    already confirmed, for development.
+
+    Polling (a GET) hands the token out once and marks the ticket collected: the only write a
+    read may make to this table.
+    """
+
+    __tablename__ = "console_tickets"
+    __written_on_read__ = True
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    poll_secret_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Until then it may be confirmed; once confirmed, until then it may be collected.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("auth_sessions.id"))
+    collected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    session: Mapped[AuthSession | None] = relationship(lazy="joined")
+
+    __table_args__ = (sa.Index("ix_console_tickets_expires_at", "expires_at"),)
+
+    def __repr__(self):
+        return f"<ConsoleTicket {self.id} user={self.user_id}>"

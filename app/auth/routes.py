@@ -1,7 +1,10 @@
 """Logout, role grants, admin grants with four eyes, and my personal information (consents,
 export, cancellation). Login and `/me`, which show the user with their households, are served
 by the community domain (app/community/routes.py), under this blueprint's tag."""
-from app.auth import admin_grants, consents, privacy, service
+from flask import current_app, request
+from flask_limiter.util import get_remote_address
+
+from app.auth import admin_grants, consents, console, privacy, service
 from app.auth import schemas as s
 from app.auth.models import AdminGrantRequest, RoleGrant
 from app.auth.permissions import login_required, require_user, roles_required
@@ -10,6 +13,38 @@ from app.web.boundary import Blueprint
 from app.web.pagination import page
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="登录与身份")
+
+
+# -- the staff web console's login by ticket --------------------------------------------
+@blp.route("/auth/console-tickets", methods=["POST"])
+@limiter.limit(lambda: current_app.config["CONSOLE_TICKET_RATE_LIMIT"],
+               key_func=get_remote_address)
+@blp.response(201, s.ConsoleTicketOut)
+def create_console_ticket():
+    """A one-time login ticket for the web console, shown as a QR (`qr`). Keep `poll_secret`
+    in the browser that asked: only it can collect the token. Expires unconfirmed in 2 min."""
+    ticket, secret = console.create_ticket()
+    return {"ticket": ticket.ticket, "qr": console.QR_PREFIX + ticket.ticket,
+            "poll_secret": secret, "expires_in": console.PENDING_SECONDS}
+
+
+@blp.route("/auth/console-tickets/<ticket>/confirm", methods=["POST"])
+@blp.response(200, s.ConsoleConfirmOut)
+@login_required
+def confirm_console_ticket(ticket):
+    """A signed-in staff member, street admin, organisation department member or admin confirms
+    a ticket scanned from the console (in the mini-program). Once: a second confirmation is
+    409 `ticket_used`; an expired ticket is 410 `ticket_expired`."""
+    console.confirm(require_user(), ticket)
+    return {"status": "confirmed"}
+
+
+@blp.route("/auth/console-tickets/<ticket>", methods=["GET"])
+@blp.response(200, s.ConsoleTicketStatusOut)
+def poll_console_ticket(ticket):
+    """The console polls with header `X-Poll-Secret`: `pending`, `expired`, or `confirmed` with
+    the token, handed out once (then 409 `ticket_used`); another secret is 403."""
+    return console.poll(ticket, request.headers.get("X-Poll-Secret"))
 
 
 @blp.route("/auth/logout", methods=["POST"])

@@ -1,6 +1,11 @@
 from marshmallow import Schema, fields, validate
 
-from app.auth.models import ADMIN_REQUEST_STATUSES, CONSENT_KINDS, ROLES
+from app.auth.models import (
+    ADMIN_REQUEST_STATUSES,
+    CONSENT_KINDS,
+    CONSOLE_TICKET_STATUSES,
+    ROLES,
+)
 from app.web.pagination import PageArgs
 from app.web.schemas import LocalDateTime, one_of, page_schema
 
@@ -94,3 +99,21 @@ class ExportOut(Schema):
     households = fields.List(fields.Dict())
     timebank = fields.Dict()
     records = fields.Dict()
+
+
+class ConsoleTicketOut(Schema):
+    ticket = fields.String(metadata={"description": "shown as a QR: `llt-console:<ticket>`"})
+    qr = fields.String(metadata={"description": "the QR's payload"})
+    poll_secret = fields.String(
+        metadata={"description": "kept by the browser that asked; sent as X-Poll-Secret"})
+    expires_in = fields.Integer()
+
+
+class ConsoleTicketStatusOut(Schema):
+    status = one_of(CONSOLE_TICKET_STATUSES)
+    token = fields.String(metadata={"description": "once, when confirmed"})
+    expires_in = fields.Integer()
+
+
+class ConsoleConfirmOut(Schema):
+    status = one_of(CONSOLE_TICKET_STATUSES)

@@ -46,12 +46,22 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
 
-def issue_token(user: User) -> tuple[str, int]:
+def new_session(user: User) -> AuthSession:
+    """A session row for a token not yet signed (the console hands it out later, once)."""
     ttl = current_app.config["TOKEN_TTL_SECONDS"]
-    jti = secrets.token_urlsafe(24)
-    db.session.add(AuthSession(jti=jti, user_id=user.id,
-                               expires_at=utcnow() + timedelta(seconds=ttl)))
-    return _serializer().dumps({"sid": jti, "uid": user.id}), ttl
+    sess = AuthSession(jti=secrets.token_urlsafe(24), user_id=user.id,
+                       expires_at=utcnow() + timedelta(seconds=ttl))
+    db.session.add(sess)
+    return sess
+
+
+def sign(sess: AuthSession) -> str:
+    """The bearer token of a session."""
+    return _serializer().dumps({"sid": sess.jti, "uid": sess.user_id})
+
+
+def issue_token(user: User) -> tuple[str, int]:
+    return sign(new_session(user)), current_app.config["TOKEN_TTL_SECONDS"]
 
 
 def _bearer() -> str | None:
