@@ -17,6 +17,7 @@ export default defineConfig({
   },
   build: {
     outDir: 'dist',
+    manifest: true, // tests/console/test_budget.py reads it to weigh the first screen
     emptyOutDir: true,
     chunkSizeWarningLimit: 700,
     rollupOptions: {

@@ -27,11 +27,14 @@ def create_request(data):
 
 
 @blp.route("/requests", methods=["GET"])
+@blp.etag
 @blp.arguments(s.ListArgs, location="query")
 @blp.response(200, s.RequestPage)
 @login_required
 def list_requests(args):
-    """`mine` (resident), `community` (staff; overdue first), `assigned` and `pool` (partners)."""
+    """`mine` (resident), `community` (staff; overdue first), `assigned` and `pool` (partners).
+    The answer carries an `ETag`; sent back as `If-None-Match`, an unchanged page is 304
+    with no body (the web console polls its queue every 10 s)."""
     user = require_user()
     stmt = queries.scoped_stmt(user, args["scope"], args["community_id"])
     rows, cursor = queries.page(stmt, args, by_deadline=args["scope"] == "community")

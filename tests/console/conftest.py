@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -22,6 +23,9 @@ BIN = Path(sys.executable).parent
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-dev-shm-usage"]
+
+# Two cores shared with everything else: give the browser time before an expectation fails.
+expect.set_options(timeout=20_000)
 
 if not (shutil.which("node") and shutil.which("npm")):
     pytest.skip("console browser tests need Node.js and npm to build the console",
@@ -131,7 +135,7 @@ def console_login(server, page):
                               server["base"]], cwd=ROOT, env=server["env"], check=True,
                              capture_output=True, text=True).stdout.strip()
         page.goto(out.splitlines()[-1])
-        page.wait_for_url("**/console/dispatch**" if not then else f"**{then}**")
+        page.wait_for_url("**/console/dispatch**", timeout=30_000)
         if then:
             page.goto(server["base"] + then)
         return page

@@ -27,6 +27,7 @@ const WORKBENCH = {
     { text: '大党委会议', url: '/packages/governance/meetings/index' },
     { text: '社区项目', url: '/packages/governance/projects/index' },
     { text: '小区共管账户', url: '/packages/governance/account/index' },
+    { text: '扫码登录管理后台', url: '/packages/staff/console-login/index' },
   ],
   owners_committee: [
     { text: '共管账户：会签与录入', url: '/packages/governance/account/index' },
@@ -37,7 +38,11 @@ const WORKBENCH = {
     { text: '社区项目', url: '/packages/governance/projects/index' },
   ],
   grid_worker: [{ text: '网格社情民意', url: '/packages/feedback/queue/index?scope=grid' }],
-  street_admin: [{ text: '街道转办的社情民意', url: '/packages/feedback/queue/index?scope=street' }],
+  street_admin: [
+    { text: '街道转办的社情民意', url: '/packages/feedback/queue/index?scope=street' },
+    { text: '扫码登录管理后台', url: '/packages/staff/console-login/index' },
+  ],
+  org_dept: [{ text: '扫码登录管理后台', url: '/packages/staff/console-login/index' }],
   volunteer: [
     { text: '志愿活动与班次', url: '/packages/volunteer/activities/index' },
     { text: '我的志愿时长', url: '/packages/volunteer/hours/index' },
@@ -61,6 +66,7 @@ const WORKBENCH = {
     { text: '审核', url: '/packages/staff/approvals/index', counts: true },
     { text: '派单队列', url: '/packages/staff/queue/index?tab=submitted' },
     { text: '活动与班次', url: '/packages/staff/activities/index' },
+    { text: '扫码登录管理后台', url: '/packages/staff/console-login/index' },
   ],
 };
 
