@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
+ROOT = Path(__file__).resolve().parents[2]
 STATION = {"lat": 29.3402, "lng": 105.2893}  # 观湖志愿V站 (demo), inside its 200 m
 
 
@@ -117,28 +118,35 @@ def test_the_dashboard_draws_its_charts_and_exports_excel(server, page, api, con
 
 
 SCREENS = [
-    ("approvals", "/console/approvals?tab=attendance&community_id=1", "review-table"),
-    ("volunteering", "/console/volunteering?community_id=1", "activities"),
-    ("governance", "/console/governance?tab=projects&community_id=1", "projects-board"),
-    ("catalog", "/console/catalog?tab=partners", "partners"),
-    ("figures", "/console/figures?community_id=1", None),
+    ("04-approvals", "/console/approvals?tab=attendance&community_id=1", "review-table"),
+    ("05-volunteering", "/console/volunteering?community_id=1", "activities"),
+    ("06-governance", "/console/governance?tab=projects&community_id=1", "projects-board"),
+    ("07-catalog", "/console/catalog?tab=partners", "partners"),
+    ("08-figures", "/console/figures?community_id=1", None),
 ]
 
 
-@pytest.mark.skipif(not os.environ.get("LLT_SCREENSHOTS"), reason="make console-screenshots")
-def test_screenshots_desk_screens(server, page, api, console_login):
-    out = Path(os.environ["LLT_SCREENSHOTS"])
+def test_screenshots_desk_screens(server, page, api, console_login, tmp_path):
+    """`make console-screenshots` (beside test_screenshots.py's login and dispatch board)."""
+    out = Path(os.environ["LLT_SCREENSHOTS"]) if os.environ.get("LLT_SCREENSHOTS") else tmp_path
+    if not out.is_absolute():
+        out = ROOT / out
     out.mkdir(parents=True, exist_ok=True)
     base = server["base"]
     console_login("demo-admin")
+    shots = []
     for name, path, testid in SCREENS:
         page.goto(base + path)
         if testid:
             page.get_by_test_id(testid).first.wait_for(state="attached")
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(800)
-        page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+        shots.append(out / f"{name}.png")
+        page.screenshot(path=shots[-1], full_page=True)
     shift = _live_shift(base, api("demo-staff-1"))
     page.goto(f"{base}/console/volunteering/shifts/{shift}/qr")
     expect(page.get_by_test_id("checkin-qr")).to_have_attribute("data-qr", re.compile(r":\d{6}$"))
-    page.screenshot(path=str(out / "checkin-qr.png"))
+    shots.append(out / "09-checkin-qr.png")
+    page.screenshot(path=shots[-1])
+    for shot in shots:
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 5000
