@@ -33,5 +33,7 @@ export default defineConfig({
   test: {
     environment: 'happy-dom',
     include: ['tests/**/*.test.js'],
+    // Element Plus components import their CSS: let Vite (not Node) load them in tests.
+    server: { deps: { inline: [/element-plus/] } },
   },
 })

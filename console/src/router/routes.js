@@ -9,7 +9,42 @@ export const screens = [
     component: () => import('../views/dispatch/DispatchBoard.vue'),
     meta: { title: '派单调度', icon: 'Van', roles: ['staff'] },
   },
-  // Next screens (approvals, volunteering, governance, figures, catalog) are added here.
+  {
+    path: 'approvals',
+    name: 'approvals',
+    component: () => import('../views/approvals/ApprovalsView.vue'),
+    meta: { title: '审核中心', icon: 'Checked', roles: ['staff'] },
+  },
+  {
+    path: 'volunteering',
+    name: 'volunteering',
+    component: () => import('../views/volunteering/VolunteeringView.vue'),
+    meta: { title: '志愿服务', icon: 'Flag', roles: ['staff'] },
+  },
+  {
+    path: 'volunteering/shifts/:id/qr',
+    name: 'volunteering-qr',
+    component: () => import('../views/volunteering/CheckinQr.vue'),
+    meta: { title: '签到二维码', hidden: true, roles: ['staff'] },
+  },
+  {
+    path: 'governance',
+    name: 'governance',
+    component: () => import('../views/governance/GovernanceView.vue'),
+    meta: { title: '民意与治理', icon: 'ChatDotRound', roles: ['staff', 'street_admin', 'org_dept'] },
+  },
+  {
+    path: 'figures',
+    name: 'figures',
+    component: () => import('../views/figures/FiguresView.vue'),
+    meta: { title: '数据看板', icon: 'DataLine', roles: ['staff', 'street_admin', 'org_dept'] },
+  },
+  {
+    path: 'catalog',
+    name: 'catalog',
+    component: () => import('../views/catalog/CatalogView.vue'),
+    meta: { title: '目录与商城', icon: 'Goods', roles: ['staff'] },
+  },
 ]
 
 export const routes = [
