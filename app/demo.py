@@ -22,6 +22,7 @@ _created = 0
 
 COMMUNITIES = {
     "观湖社区": {
+        "service_phone": "023-49210001",
         "grids": ["观湖第一网格", "观湖第二网格"],
         "compounds": [("观湖花园", "formal", ["1栋", "2栋", "3栋"]),
                       ("老粮站院落", "old_courtyard", ["1栋"]),
@@ -30,6 +31,7 @@ COMMUNITIES = {
                      ("观湖志愿V站", "v_station", 29.3401, 105.2893)],
     },
     "昌达街社区": {
+        "service_phone": "023-49210002",
         "grids": ["昌达第一网格"],
         "compounds": [("昌达苑", "formal", ["A栋", "B栋"]),
                       ("供销社宿舍", "old_courtyard", ["1栋"])],
@@ -107,6 +109,8 @@ def _seed_base() -> None:
     for cname, spec in COMMUNITIES.items():
         community = get_or_create(Community, street_id=street.id, name=cname)
         communities[cname] = community
+        if community.service_phone is None:  # also a database seeded before it was kept
+            community.service_phone = spec["service_phone"]
         grids = [get_or_create(Grid, community_id=community.id, name=g) for g in spec["grids"]]
         for i, (name, kind, buildings) in enumerate(spec["compounds"]):
             compound = get_or_create(Compound, {"kind": kind}, community_id=community.id,

@@ -83,6 +83,11 @@ Page(basePage({
     this.pager.reload();
   },
 
+  /** 代下单 for a resident who phoned or came in. */
+  onProxyOrder() {
+    wx.navigateTo({ url: '/packages/staff/proxy-order/index' });
+  },
+
   onOpen(e) {
     const { id, status } = dataset(e);
     const page = status === 'disputed' ? 'resolve' : 'dispatch';
