@@ -67,6 +67,13 @@ IDENTITIES = {
                          ("mediator", {"community": "观湖社区"})], None),
 }
 
+# Family members (家属) bound to a demo resident's household: they may give points and order on
+# the resident's behalf (代下单). openid -> (nickname, phone, household as in IDENTITIES).
+FAMILY = {
+    "demo-family-1": ("小张（张阿姨的儿子）", "13900000011",
+                      ("观湖社区", "观湖花园", "1栋", "1", "101")),
+}
+
 
 def get_or_create(model, defaults: dict | None = None, **keys):
     global _created
@@ -143,3 +150,10 @@ def _seed_base() -> None:
                           {"status": "approved", "relation": "owner",
                            "community_id": communities[home[0]].id},
                           user_id=user.id, household_id=hh.id)
+    for openid, (nickname, phone, home) in FAMILY.items():
+        user = get_or_create(User, {"nickname": nickname, "phone": phone}, openid=openid)
+        get_or_create(Consent, {"granted": True}, user_id=user.id, kind="phone")
+        get_or_create(HouseholdBinding,
+                      {"status": "approved", "relation": "family",
+                       "community_id": communities[home[0]].id},
+                      user_id=user.id, household_id=households[home].id)
