@@ -10,7 +10,7 @@ const http = require('../../../utils/request');
  */
 async function familyMembers(user) {
   const homes = ((user && user.households) || []).filter((h) => h.status === 'approved');
-  const details = await Promise.all(homes.map((h) => http.get(`/households/${h.household_id}`)));
+  const details = await Promise.all(homes.map((h) => module.exports.household(h.household_id)));
   const out = [];
   details.forEach((d, i) => (d.residents || []).forEach((r) => {
     if (r.user_id === user.id) return;
