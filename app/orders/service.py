@@ -605,7 +605,8 @@ def _release(step: Step) -> None:
 HANDLERS = {
     "dispatch": _dispatch, "recall": _recall, "claim": _claim, "accept": _accept,
     "decline": _decline, "complete": _complete, "confirm": _confirm, "dispute": _dispute,
-    "resolve": _resolve, "cancel": _cancel, "agree": _agree, "auto_confirm": _auto_confirm, "expire": _expire,
+    "resolve": _resolve, "cancel": _cancel, "agree": _agree, "auto_confirm": _auto_confirm,
+    "expire": _expire,
 }
 
 
