@@ -3,7 +3,7 @@
  * and a list of photos being chosen and uploaded.
  */
 const { shortTime } = require('../../utils/ui');
-const { fileSrc } = require('../../services/upload');
+const { fileSrc } = require('./services/upload');
 const { feedbackBadge, FEEDBACK_CLOCK } = require('../../utils/status');
 
 const MAX_PHOTOS = 9;

@@ -15,7 +15,7 @@ const { as } = require('./wx-node');
 const config = require('../../../miniprogram/config');
 const auth = require('../../../miniprogram/services/auth');
 const feedback = require('../../../miniprogram/packages/feedback/services/feedback');
-const upload = require('../../../miniprogram/services/upload');
+const upload = require('../../../miniprogram/packages/feedback/services/upload');
 
 // A 1×1 PNG: the API decodes and re-encodes every image, so it must be a real one.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');

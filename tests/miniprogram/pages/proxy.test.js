@@ -6,10 +6,9 @@
 const orders = require('../../../miniprogram/services/orders');
 const catalog = require('../../../miniprogram/services/catalog');
 const auth = require('../../../miniprogram/services/auth');
-const upload = require('../../../miniprogram/services/upload');
+const upload = require('../../../miniprogram/packages/resident/services/upload');
 const timebank = require('../../../miniprogram/services/timebank');
 const household = require('../../../miniprogram/packages/resident/services/household');
-const review = require('../../../miniprogram/packages/staff/services/review');
 const { ApiError } = require('../../../miniprogram/utils/errors');
 const {
   resetAll, loadPage, flush, text, all, tap, input, listState, page,
@@ -22,7 +21,7 @@ jest.setTimeout(90000);
 jest.mock('../../../miniprogram/services/orders');
 jest.mock('../../../miniprogram/services/catalog');
 jest.mock('../../../miniprogram/services/auth');
-jest.mock('../../../miniprogram/services/upload');
+jest.mock('../../../miniprogram/packages/resident/services/upload');
 jest.mock('../../../miniprogram/services/timebank', () => {
   const real = jest.requireActual('../../../miniprogram/services/timebank');
   const mocked = {};
@@ -39,7 +38,6 @@ jest.mock('../../../miniprogram/packages/resident/services/household', () => {
   mocked.familyMembers = real.familyMembers;
   return mocked;
 });
-jest.mock('../../../miniprogram/packages/staff/services/review');
 
 const ME = {
   id: 11, nickname: '小张', roles: [{ role: 'resident' }],
@@ -191,13 +189,13 @@ describe('代下单 forms', () => {
   test('staff pick a bound resident, a phrase and the call, and place the order', async () => {
     auth.me.mockResolvedValue(STAFF);
     wx.setStorageSync('user', STAFF);
-    review.bindings.mockResolvedValue(page([
-      { id: 1, user_id: 7, household_id: 5, user_nickname: '张阿姨', address: '观湖花园1栋****' },
-    ]));
+    household.communityResidents.mockResolvedValue([
+      { userId: 7, householdId: 5, nickname: '张阿姨', address: '观湖花园1栋****' },
+    ]);
     orders.create.mockResolvedValue(REQ({ id: 80, status: 'proposed' }));
-    const form = loadPage('packages/staff/proxy-order/index');
+    const form = loadPage('packages/resident/proxy-order/index', { as: 'staff' });
     await flush();
-    expect(review.bindings).toHaveBeenCalledWith({ community_id: 1, status: 'approved', limit: 100 });
+    expect(household.communityResidents).toHaveBeenCalledWith(1);
     expect(all(form, '.consent').map((c) => c.dom.textContent)).toEqual(['电话确认', '当面确认']);
     await tap(form, '.submit');
     expect(text(form, '.form-error')).toBe('请选择为谁下单');

@@ -7,7 +7,7 @@
  * - a neighbour adds "我也遇到".
  */
 const feedback = require('../services/feedback');
-const { uploadAll, choosePhotos } = require('../../../services/upload');
+const { uploadAll, choosePhotos } = require('../services/upload');
 const { basePage, showError, showOk, confirm, shortTime, dataset } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
 const {

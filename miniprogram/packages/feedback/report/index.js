@@ -7,7 +7,7 @@
 const feedback = require('../services/feedback');
 const http = require('../../../utils/request');
 const session = require('../../../utils/session');
-const { uploadAll, choosePhotos } = require('../../../services/upload');
+const { uploadAll, choosePhotos } = require('../services/upload');
 const { basePage, showError, showOk, dataset } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
 const { MAX_PHOTOS } = require('../common');

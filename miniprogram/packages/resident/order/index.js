@@ -12,7 +12,7 @@
 const catalog = require('../../../services/catalog');
 const orders = require('../../../services/orders');
 const household = require('../services/household');
-const { uploadAll, choosePhotos } = require('../../../services/upload');
+const { uploadAll, choosePhotos } = require('../services/upload');
 const http = require('../../../utils/request');
 const session = require('../../../utils/session');
 const subscribe = require('../../../utils/subscribe');

@@ -22,8 +22,20 @@ async function familyMembers(user) {
   return out;
 }
 
+/**
+ * For staff: the residents with an approved binding in the community, as people to order for
+ * (`GET /household-bindings?status=approved`, phones and addresses masked).
+ */
+async function communityResidents(communityId) {
+  const res = await http.get('/household-bindings', { community_id: communityId, status: 'approved', limit: 100 });
+  return (res.items || []).map((b) => ({
+    userId: b.user_id, householdId: b.household_id, nickname: b.user_nickname, address: b.address,
+  }));
+}
+
 module.exports = {
   familyMembers,
+  communityResidents,
   communities: (query) => http.get('/communities', query),
   /** `{id, name, service_phone, ...}`. */
   community: (id) => http.get(`/communities/${id}`),

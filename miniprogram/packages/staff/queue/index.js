@@ -85,7 +85,7 @@ Page(basePage({
 
   /** 代下单 for a resident who phoned or came in. */
   onProxyOrder() {
-    wx.navigateTo({ url: '/packages/staff/proxy-order/index' });
+    wx.navigateTo({ url: '/packages/resident/proxy-order/index?as=staff' });
   },
 
   onOpen(e) {

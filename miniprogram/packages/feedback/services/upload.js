@@ -3,9 +3,9 @@
  * `file`) before the record that names their ids is sent. wx.uploadFile does not go through
  * wx.request, so the token and the one silent re-login on 401 are handled here the same way.
  */
-const config = require('../config');
-const http = require('../utils/request');
-const { ApiError, fromResponse, fromFailure } = require('../utils/errors');
+const config = require('../../../config');
+const http = require('../../../utils/request');
+const { ApiError, fromResponse, fromFailure } = require('../../../utils/errors');
 
 const UPLOAD_TIMEOUT_MS = 60000;
 
