@@ -199,7 +199,8 @@ def live_server(app, backend, tmp_path_factory):
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log_file)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    # a busy machine (CI, several suites at once) may need longer: LIVE_SERVER_START_SECONDS
+    deadline = time.monotonic() + float(os.environ.get("LIVE_SERVER_START_SECONDS", "30"))
     while time.monotonic() < deadline:
         try:
             if requests.get(base + "/healthz", timeout=3).status_code == 200:
