@@ -22,6 +22,7 @@ _created = 0
 
 COMMUNITIES = {
     "观湖社区": {
+        "service_phone": "023-49210001",
         "grids": ["观湖第一网格", "观湖第二网格"],
         "compounds": [("观湖花园", "formal", ["1栋", "2栋", "3栋"]),
                       ("老粮站院落", "old_courtyard", ["1栋"]),
@@ -30,6 +31,7 @@ COMMUNITIES = {
                      ("观湖志愿V站", "v_station", 29.3401, 105.2893)],
     },
     "昌达街社区": {
+        "service_phone": "023-49210002",
         "grids": ["昌达第一网格"],
         "compounds": [("昌达苑", "formal", ["A栋", "B栋"]),
                       ("供销社宿舍", "old_courtyard", ["1栋"])],
@@ -63,6 +65,13 @@ IDENTITIES = {
     "demo-mediator-1": ("调解员老周", "13500000002",
                         [("party_member", {"community": "观湖社区"}),
                          ("mediator", {"community": "观湖社区"})], None),
+}
+
+# Family members (家属) bound to a demo resident's household: they may give points and order on
+# the resident's behalf (代下单). openid -> (nickname, phone, household as in IDENTITIES).
+FAMILY = {
+    "demo-family-1": ("小张（张阿姨的儿子）", "13900000011",
+                      ("观湖社区", "观湖花园", "1栋", "1", "101")),
 }
 
 
@@ -111,6 +120,8 @@ def _seed_base() -> None:
     for cname, spec in COMMUNITIES.items():
         community = get_or_create(Community, street_id=street.id, name=cname)
         communities[cname] = community
+        if community.service_phone is None:  # also a database seeded before it was kept
+            community.service_phone = spec["service_phone"]
         grids = [get_or_create(Grid, community_id=community.id, name=g) for g in spec["grids"]]
         for i, (name, kind, buildings) in enumerate(spec["compounds"]):
             compound = get_or_create(Compound, {"kind": kind}, community_id=community.id,
@@ -143,3 +154,10 @@ def _seed_base() -> None:
                           {"status": "approved", "relation": "owner",
                            "community_id": communities[home[0]].id},
                           user_id=user.id, household_id=hh.id)
+    for openid, (nickname, phone, home) in FAMILY.items():
+        user = get_or_create(User, {"nickname": nickname, "phone": phone}, openid=openid)
+        get_or_create(Consent, {"granted": True}, user_id=user.id, kind="phone")
+        get_or_create(HouseholdBinding,
+                      {"status": "approved", "relation": "family",
+                       "community_id": communities[home[0]].id},
+                      user_id=user.id, household_id=households[home].id)

@@ -19,6 +19,16 @@ CATEGORIES = [
     ("counselling", "心理疏导", "chat", "none", 0, 120),
 ]
 
+# Preset phrases (常用语) per demo category: what elders most often ask for.
+PHRASES = {
+    "appliance_repair": ["空调不制冷", "冰箱不制冷", "洗衣机不转", "电视没信号", "热水器不热"],
+    "elderly_care": ["陪同去医院", "上门陪聊", "帮忙打扫", "陪同散步"],
+    "errand": ["代买菜", "代取药", "代缴费", "代取快递"],
+    "plumbing": ["水龙头漏水", "下水道堵了", "家里停电", "灯不亮了", "马桶漏水"],
+    "haircut": ["上门理发", "剪短一些", "修一修"],
+    "counselling": ["心里烦闷", "想找人说说话", "睡不好觉"],
+}
+
 PARTNERS = [
     ("demo-partner-1", "观湖家电维修合作社", "craftsman",
      ["appliance_repair", "plumbing"], 3),
@@ -32,7 +42,10 @@ def seed() -> None:
     for code, name, icon, payer, pph, max_minutes in CATEGORIES:
         categories[code] = get_or_create(
             ServiceCategory, {"name": name, "icon": icon, "payer": payer,
-                              "points_per_hour": pph, "max_minutes": max_minutes}, code=code)
+                              "points_per_hour": pph, "max_minutes": max_minutes,
+                              "phrases": PHRASES[code]}, code=code)
+        if not categories[code].phrases:  # a database seeded before phrases were kept
+            categories[code].phrases = PHRASES[code]
     community = db.session.scalar(sa.select(Community).where(Community.name == "观湖社区"))
     for openid, name, kind, codes, capacity in PARTNERS:
         partner = db.session.scalar(sa.select(Partner).where(Partner.name == name))

@@ -40,6 +40,8 @@ class ServiceCategory(db.Model):
     # Completion needs at least one photo as proof (`photo_ids`).
     photo_required: Mapped[bool] = mapped_column(sa.Boolean, default=False,
                                                  server_default=sa.false())
+    # Preset phrases (常用语) a resident taps instead of typing, e.g. "水龙头漏水".
+    phrases: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
 
     __table_args__ = (

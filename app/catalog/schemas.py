@@ -20,6 +20,8 @@ class CategoryOut(Schema):
     confirm_window_hours = fields.Integer()
     resolve_hours = fields.Integer()
     photo_required = fields.Boolean()
+    phrases = fields.List(fields.String(), metadata={
+        "description": "常用语: preset phrases a resident taps instead of typing"})
 
 
 _hours = dict(validate=validate.Range(min=1, max=24 * 30))
@@ -39,6 +41,8 @@ class CategoryIn(Schema):
     resolve_hours = fields.Integer(load_default=72, **_hours)
     photo_required = fields.Boolean(load_default=False, metadata={
         "description": "completion needs at least one photo (`photo_ids`)"})
+    phrases = fields.List(text(50), load_default=list, validate=validate.Length(max=12),
+                          metadata={"description": "常用语, up to 12"})
 
 
 class CategoryPatch(CategoryIn):

@@ -62,6 +62,8 @@ class Community(db.Model):
     manual_budget_minutes: Mapped[int] = mapped_column(
         sa.Integer, default=DEFAULT_MANUAL_BUDGET_MINUTES,
         server_default=str(DEFAULT_MANUAL_BUDGET_MINUTES))
+    # The number residents call for help (one tap on the order page).
+    service_phone: Mapped[str | None] = mapped_column(sa.String(20))
     street: Mapped[Street] = relationship(lazy="joined")
 
     __table_args__ = (

@@ -135,7 +135,8 @@ def get_community(community_id):
 @roles_required("admin")
 def set_limits(data, community_id):
     """Admins only: the ceiling of points per hour of the community's volunteer shifts and its
-    monthly budget of make-up minutes (补录). Each change is written to the audit log."""
+    monthly budget of make-up minutes (补录), and its service phone (服务电话). Each change is
+    written to the audit log."""
     community = service.set_limits(require_user(), community_id, data)
     return community
 

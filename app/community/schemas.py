@@ -59,6 +59,8 @@ class CommunityLimitsPatch(Schema):
 
     max_points_per_hour = fields.Integer(validate=validate.Range(min=0, max=1000))
     manual_budget_minutes = fields.Integer(validate=validate.Range(min=0, max=1_000_000))
+    service_phone = fields.String(allow_none=True, validate=validate.Regexp(
+        r"^[0-9][0-9-]{4,19}$", error="请填写电话号码，如 023-49210001"))
 
     @validates_schema
     def _something(self, data, **kwargs):
@@ -118,6 +120,8 @@ class CommunityOut(Schema):
     street = fields.Nested(StreetOut)
     max_points_per_hour = fields.Integer()
     manual_budget_minutes = fields.Integer()
+    service_phone = fields.String(allow_none=True, metadata={
+        "description": "the community's service phone (服务电话), for a one-tap call"})
 
 
 class CompoundOut(Schema):

@@ -48,7 +48,7 @@ def require_staff(user: User, community_id: int) -> None:
     require(has_role(user, "staff", community_id=community_id))
 
 
-LIMIT_FIELDS = ("max_points_per_hour", "manual_budget_minutes")
+LIMIT_FIELDS = ("max_points_per_hour", "manual_budget_minutes", "service_phone")
 
 
 def set_limits(user: User, community_id: int, changes: dict) -> Community:

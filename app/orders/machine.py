@@ -11,6 +11,9 @@ from typing import Any, Protocol
 from app.errors import Conflict, Forbidden, NotFound
 
 BEFORE_SERVICE = ("submitted", "dispatched", "pooled", "accepted")
+# A resident-paid proxy order (代下单) waits in `proposed` for the resident's own agreement;
+# nothing is held or dispatched before it.
+PROPOSED = "proposed"
 BEFORE_CONFIRMED = BEFORE_SERVICE + ("in_service", "completed", "disputed")
 # Statuses in which a partner holds the task (its `open_tasks` load).
 OPEN = ("dispatched", "accepted", "in_service")
@@ -18,6 +21,7 @@ OPEN = ("dispatched", "accepted", "in_service")
 # (from status, action, actor role, allowed target statuses: the first is the default)
 Row = tuple[str, str, str, tuple[str, ...]]
 ROWS: list[Row] = [
+    (PROPOSED, "agree", "resident", ("submitted",)),
     ("submitted", "dispatch", "staff", ("dispatched", "pooled")),
     ("pooled", "dispatch", "staff", ("dispatched",)),
     ("pooled", "recall", "staff", ("submitted",)),
@@ -29,8 +33,10 @@ ROWS: list[Row] = [
     ("completed", "confirm", "resident", ("confirmed",)),
     ("completed", "dispute", "resident", ("disputed",)),
     ("disputed", "resolve", "staff", ("confirmed", "in_service", "cancelled")),
-    *[(s, "cancel", "resident", ("cancelled",)) for s in BEFORE_SERVICE],
-    *[(s, "cancel", "staff", ("cancelled",)) for s in BEFORE_CONFIRMED],
+    *[(s, "cancel", "resident", ("cancelled",)) for s in (PROPOSED, *BEFORE_SERVICE)],
+    *[(s, "cancel", "staff", ("cancelled",)) for s in (PROPOSED, *BEFORE_CONFIRMED)],
+    # whoever placed a proxy order may take it back until the service starts
+    *[(s, "cancel", "placer", ("cancelled",)) for s in (PROPOSED, *BEFORE_SERVICE)],
     ("completed", "auto_confirm", "system", ("confirmed",)),
     ("dispatched", "expire", "system", ("submitted",)),
     ("pooled", "expire", "system", ("submitted",)),
@@ -43,6 +49,7 @@ class Request(Protocol):
 
     status: str
     resident_id: int
+    placed_by_id: int | None
     partner_id: int | None
     assignee_id: int | None
     max_minutes: int
@@ -66,6 +73,8 @@ def roles(party: Party | None, req: Request) -> set[str]:
     played = set()
     if req.resident_id == party.user_id:
         played.add("resident")
+    if req.placed_by_id == party.user_id:
+        played.add("placer")  # placed it on the resident's behalf (代下单)
     if party.staff:
         played.add("staff")
     if req.partner_id and req.partner_id in party.partner_ids:
@@ -103,7 +112,8 @@ def guard(action: str, roles: set[str], status: str) -> Row:
 
 
 def deadline_for(status: str, req: Request, now: datetime) -> datetime | None:
-    """When the step `status` is overdue; every status but the final ones has a deadline."""
+    """When the step `status` is overdue; every status but the final ones (and `proposed`,
+    which waits for the resident) has a deadline."""
     if status == "in_service":  # the longest billable duration, from the start
         return now + timedelta(minutes=req.max_minutes)
     hours = {

@@ -6,8 +6,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.common.timeutil import UTCDateTime, utcnow
 from app.extensions import db
 
-STATUSES = ("submitted", "dispatched", "pooled", "accepted", "in_service", "completed",
+STATUSES = ("proposed", "submitted", "dispatched", "pooled", "accepted", "in_service", "completed",
             "confirmed", "disputed", "cancelled")
+# 代下单: who may place an order for a resident, and how the resident said yes.
+PLACED_AS = ("staff", "family")
+CONSENTS = ("phone_call", "in_person", "family")
 
 
 class ServiceRequest(db.Model):
@@ -43,20 +46,32 @@ class ServiceRequest(db.Model):
     # Set when the current step's deadline was escalated; every transition clears it.
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     points_settled: Mapped[int | None] = mapped_column(sa.Integer)
+    # 代下单: who placed it for the resident (staff of the community or a bound family
+    # member: `placed_as`) and how the resident consented; all None for the resident's own.
+    placed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    placed_as: Mapped[str | None] = mapped_column(sa.String(8))
+    consent: Mapped[str | None] = mapped_column(sa.String(12))
+    consent_note: Mapped[str | None] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     category = relationship("ServiceCategory", lazy="joined")
     household = relationship("Household", lazy="joined")
     resident = relationship("User", foreign_keys=[resident_id], lazy="joined")
+    placed_by = relationship("User", foreign_keys=[placed_by_id], lazy="joined")
     partner = relationship("Partner", lazy="joined")
 
     __table_args__ = (
         sa.CheckConstraint(f"status IN {STATUSES!r}", name="status_known"),
+        sa.CheckConstraint(
+            "(placed_by_id IS NULL AND placed_as IS NULL AND consent IS NULL) OR "
+            f"(placed_by_id IS NOT NULL AND placed_as IN {PLACED_AS!r} AND "
+            f"consent IN {CONSENTS!r})", name="proxy_known"),
         sa.Index("ix_service_requests_queue", "community_id", "deadline_at", "id"),
         sa.Index("ix_service_requests_resident", "resident_id", "id"),
         sa.Index("ix_service_requests_partner_status", "partner_id", "status"),
         sa.Index("ix_service_requests_status_deadline", "status", "deadline_at"),
+        sa.Index("ix_service_requests_placed_by", "placed_by_id", "id"),
     )
 
     def __repr__(self):

@@ -15,14 +15,16 @@ from app.orders.models import CollectedNeed, RequestEvent, ServiceRequest
 from app.web.pagination import MAX_LIMIT
 
 FAR = datetime(9999, 1, 1, tzinfo=UTC)
-OPEN_STATUSES = ("submitted", "dispatched", "pooled", "accepted", "in_service", "completed",
-                 "disputed")
+OPEN_STATUSES = ("proposed", "submitted", "dispatched", "pooled", "accepted", "in_service",
+                 "completed", "disputed")
 
 
 def scoped_stmt(user: User, scope: str, community_id: int | None):
     stmt = sa.select(ServiceRequest)
     if scope == "mine":
         return stmt.where(ServiceRequest.resident_id == user.id)
+    if scope == "placed":  # proxy orders (代下单) the user placed for others
+        return stmt.where(ServiceRequest.placed_by_id == user.id)
     if scope == "community":
         allowed = None if is_admin(user) else scope_ids(user, "staff", "community_id")
         if allowed is not None and not allowed:

@@ -104,7 +104,7 @@ for _name, _schema in (("dispatch", s.DispatchIn), ("recall", s.RecallIn), ("cla
                        ("accept", s.EmptyIn), ("decline", s.ReasonIn), ("start", s.EmptyIn),
                        ("complete", s.CompleteIn), ("confirm", s.ConfirmIn),
                        ("dispute", s.ReasonIn), ("resolve", s.ResolveIn),
-                       ("cancel", s.ReasonIn)):
+                       ("cancel", s.ReasonIn), ("agree", s.EmptyIn)):
     _action(_name, _schema)
 
 

@@ -2,14 +2,14 @@
 one viewer: `Viewer` is the filter of `RequestOut` and `EventOut`."""
 from dataclasses import dataclass
 
-from marshmallow import Schema, fields, post_dump, validate
+from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
 from app.catalog.models import PAYERS
 from app.common.masking import mask_phone
 from app.common.timeutil import utcnow
 from app.files.schemas import FileRef, photo_ids
 from app.orders.machine import ROWS
-from app.orders.models import STATUSES, RequestEvent, ServiceRequest
+from app.orders.models import CONSENTS, PLACED_AS, STATUSES, RequestEvent, ServiceRequest
 from app.web.pagination import PageArgs
 from app.web.schemas import LocalDateTime, latitude, longitude, one_of, page_schema, text
 
@@ -23,19 +23,53 @@ ASSIGNEE_SEES_ADDRESS = ("accepted", "in_service")
 HELD_TEXT = "（内容审核中）"
 
 
+# Without a preset phrase or a photo, the description must say at least this much.
+MIN_DESCRIPTION = 4
+
+
+class ProxyConsentIn(Schema):
+    """How the resident agreed to a proxy order (代下单)."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(CONSENTS), metadata={
+        "description": "phone_call 电话确认 | in_person 当面确认 | family 家属代为确认"})
+    note = fields.String(load_default=None, validate=validate.Length(max=200), metadata={
+        "description": "e.g. staff's note of the call; with it, staff's word stands for a "
+                       "resident-paid order"})
+
+
 class RequestIn(Schema):
     category_id = fields.Integer(required=True)
     household_id = fields.Integer(required=True)
-    description = text(1000, required=False, min_len=0, load_default="",
-                       metadata={"description": "may be empty when a photo is sent"})
+    description = text(1000, required=False, min_len=0, load_default="", metadata={
+        "description": f"at least {MIN_DESCRIPTION} characters unless a phrase or a photo "
+                       "is given"})
+    phrase = fields.String(load_default=None, validate=validate.Length(min=1, max=50),
+                           metadata={"description": "one of the category's `phrases`"})
     photo_ids = photo_ids()
     preferred_start = fields.AwareDateTime(load_default=None)
     preferred_end = fields.AwareDateTime(load_default=None)
+    for_user_id = fields.Integer(load_default=None, validate=validate.Range(min=1), metadata={
+        "description": "代下单: the resident ordered for (staff of the household's community, "
+                       "or a family member bound to the household); needs `consent`"})
+    consent = fields.Nested(ProxyConsentIn, load_default=None)
+
+    @validates_schema
+    def _enough(self, data, **_):
+        """The page's rule: a few words, or a phrase, or a photo."""
+        if not data.get("phrase") and not data.get("photo_ids") and \
+                len((data.get("description") or "").strip()) < MIN_DESCRIPTION:
+            raise ValidationError(f"请用至少{MIN_DESCRIPTION}个字描述，或选择常用语、上传照片",
+                                  field_name="description")
+        if data.get("for_user_id") and not data.get("consent"):
+            raise ValidationError("代下单须说明居民如何同意", field_name="consent")
+        if data.get("consent") and not data.get("for_user_id"):
+            raise ValidationError("仅代下单时填写", field_name="consent")
 
 
 class ListArgs(PageArgs):
-    scope = fields.String(load_default="mine",
-                          validate=validate.OneOf(["mine", "community", "assigned", "pool"]))
+    scope = fields.String(load_default="mine", validate=validate.OneOf(
+        ["mine", "community", "assigned", "pool", "placed"]), metadata={
+        "description": "placed: proxy orders (代下单) I placed for others"})
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
     community_id = fields.Integer(load_default=None)
 
@@ -109,6 +143,10 @@ class Viewer:
         """Shown in full to someone other than the resident: an unmasking, to be audited."""
         return self.in_full(req) and "resident" not in self.roles
 
+    def reads_consent(self) -> bool:
+        """The note of a proxy order's consent: the resident, staff and whoever placed it."""
+        return bool(self.roles & {"resident", "staff", "placer"})
+
     def reads_note(self, event: RequestEvent) -> bool:
         """A held note: staff and its author read it."""
         return event.note_ok or "staff" in self.roles or event.actor_id == self.user_id
@@ -139,6 +177,19 @@ class Shown(_Seen):
                 "photo_required": req.category.photo_required}
 
     @property
+    def placed_by(self) -> dict | None:
+        req = self.row
+        if req.placed_by_id is None:
+            return None
+        return {"id": req.placed_by_id, "nickname": req.placed_by.nickname,
+                "placed_as": req.placed_as}
+
+    @property
+    def consent(self) -> dict | None:
+        req = self.row
+        return {"kind": req.consent, "note": req.consent_note} if req.consent else None
+
+    @property
     def content_held(self) -> bool:
         return not self.row.content_ok
 
@@ -153,6 +204,17 @@ class ShownEvent(_Seen):
     @property
     def actor(self) -> dict:
         return {"id": self.row.actor_id, "role": self.row.actor_role}
+
+
+class _PlacedBy(Schema):
+    id = fields.Integer()
+    nickname = fields.String()
+    placed_as = one_of(PLACED_AS)
+
+
+class _Consent(Schema):
+    kind = one_of(CONSENTS)
+    note = fields.String(allow_none=True)
 
 
 class _Household(Schema):
@@ -192,12 +254,17 @@ class RequestOut(Schema):
     held_points = fields.Integer()
     points_settled = fields.Integer(allow_none=True)
     photos = fields.List(fields.Nested(FileRef))
+    placed_by = fields.Nested(_PlacedBy, allow_none=True, metadata={
+        "description": "代下单: who placed it for the resident; null for the resident's own"})
+    consent = fields.Nested(_Consent, allow_none=True)
     created_at = LocalDateTime()
     updated_at = LocalDateTime()
 
     @post_dump(pass_original=True)
     def _filter(self, data: dict, shown: Shown, **_) -> dict:
         req, viewer = shown.row, shown.viewer
+        if data.get("consent") and not viewer.reads_consent():
+            data["consent"]["note"] = None
         if not (req.content_ok or viewer.reads_held_text()):
             data["description"] = HELD_TEXT
         if not viewer.in_full(req):

@@ -14,7 +14,13 @@ from app.auth.permissions import has_role
 from app.catalog import service as catalog
 from app.catalog.models import Partner
 from app.common.timeutil import utcnow
-from app.community.service import get_community, get_household, household_of_user, require_staff
+from app.community.service import (
+    can_view_household,
+    get_community,
+    get_household,
+    household_of_user,
+    require_staff,
+)
 from app.errors import ApiError, Conflict, NotFound, Unprocessable
 from app.extensions import db
 from app.files import service as files
@@ -90,43 +96,126 @@ def timeline_view(req: ServiceRequest, user: User) -> list[ShownEvent]:
 
 
 def create_request(user: User, data: dict) -> ServiceRequest:
-    household = household_of_user(user, data["household_id"])
+    """A resident's order, or a proxy order (代下单) `for_user_id` placed by staff of the
+    household's community or by a family member bound to it (`_proxy`). A resident-paid proxy
+    order waits in `proposed` for the resident's agreement (`agree`) unless staff noted the
+    resident's consent; nothing is held before it."""
+    resident, proxy = _proxy(user, data) if data.get("for_user_id") else (user, None)
+    household = household_of_user(resident, data["household_id"])
     category = catalog.get_category(data["category_id"], active_only=True)
     start, end = data.get("preferred_start"), data.get("preferred_end")
     if start and end and end <= start:
         raise Unprocessable(details={"fields": {"preferred_end": ["结束时间须晚于开始时间"]}})
     photo_ids = data.get("photo_ids") or []
-    if not data["description"].strip() and not photo_ids:
+    description = _description(category, data.get("phrase"), data["description"])
+    if not description and not photo_ids:
         raise Unprocessable(details={"fields": {"description": ["请描述问题或上传照片"]}})
-    content_ok = screen(data["description"], user.openid)
+    if proxy and proxy["consent_note"]:
+        require_clean({"consent_note": proxy["consent_note"]}, user.openid)  # the resident reads it
+    content_ok = screen(description, user.openid)
     now = utcnow()
+    waits = proxy is not None and category.payer == "resident" and \
+        bool(category.points_per_hour) and not _consent_noted(proxy)
+    status = machine.PROPOSED if waits else "submitted"
     # Priced now: the request keeps these terms whatever later happens to the category.
     req = ServiceRequest(
-        community_id=household.community_id, household_id=household.id, resident_id=user.id,
-        category_id=category.id, description=data["description"], content_ok=content_ok,
-        status="submitted", preferred_start=start, preferred_end=end, created_at=now,
-        updated_at=now, payer=category.payer, points_per_hour=category.points_per_hour,
-        max_minutes=category.max_minutes)
+        community_id=household.community_id, household_id=household.id,
+        resident_id=resident.id, category_id=category.id, description=description,
+        content_ok=content_ok, status=status, preferred_start=start, preferred_end=end,
+        created_at=now, updated_at=now, payer=category.payer,
+        points_per_hour=category.points_per_hour, max_minutes=category.max_minutes,
+        **(proxy or {}))
     req.category = category
-    req.deadline_at = machine.deadline_for("submitted", req, now)
+    req.deadline_at = machine.deadline_for(status, req, now)
     db.session.add(req)
     db.session.flush()
     files.attach(photo_ids, uploader_id=user.id, record_type="request", record_id=req.id)
-    if req.payer == "resident" and req.points_per_hour:
-        # Escrow: the most this service can cost is held now, so settlement cannot fail later.
-        req.held_points = _most_points(req)
-        timebank.hold_points(user_id=user.id, amount=req.held_points,
-                             key=f"request:{req.id}:hold", ref=f"request:{req.id}",
-                             memo=f"{category.name} 预扣")
+    if status == "submitted":
+        _hold(req)()
+    data_ = {"for_user_id": resident.id, "placed_as": proxy["placed_as"],
+             "consent": proxy["consent"]} if proxy else None
     db.session.add(RequestEvent(
-        request_id=req.id, action="create", from_status=None, to_status="submitted",
-        actor_id=user.id, actor_role="resident", at=now))
+        request_id=req.id, action="create", from_status=None, to_status=status,
+        actor_id=user.id, actor_role="placer" if proxy else "resident", at=now, data=data_))
     db.session.flush()
-    for staff_id in auth_service.holders("staff", community_id=req.community_id):
-        notify(staff_id, "submitted", "新的居民点单", f"{category.name} #{req.id}",
-               f"request:{req.id}")
-    log.info("request created id=%s by=%s", req.id, user.id)
+    if proxy:
+        title = "有人为您代下单，请确认" if waits else "有人为您代下单"
+        notify(resident.id, "proposed" if waits else "submitted", title,
+               f"{category.name} #{req.id}", f"request:{req.id}", role="resident")
+    if not waits:
+        _tell_staff(req)
+    log.info("request created id=%s by=%s for=%s status=%s", req.id, user.id, resident.id,
+             status)
     return req
+
+
+def _proxy(placer: User, data: dict) -> tuple[User, dict]:
+    """The resident a proxy order is for, and the columns saying who placed it and how the
+    resident consented. Staff of the household's community place as `staff`; a user with an
+    approved binding to the household places as `family`; anyone else gets 404, as for a
+    household they cannot see (staff of another community included)."""
+    household = get_household(data["household_id"])
+    if has_role(placer, "staff", community_id=household.community_id):
+        placed_as = "staff"
+    elif can_view_household(placer, household):
+        placed_as = "family"
+    else:
+        raise NotFound(message="住户不存在")
+    if data["for_user_id"] == placer.id:
+        raise Unprocessable(details={"fields": {"for_user_id": ["为自己下单无需代下单"]}})
+    resident = db.session.get(User, data["for_user_id"])
+    if resident is None or not _bound(resident, household.id):
+        raise Unprocessable(details={"fields": {"for_user_id": ["该居民未绑定此住户"]}})
+    consent = data["consent"]
+    if consent["kind"] == "family" and placed_as != "family":
+        raise Unprocessable(details={"fields": {"consent": ["工作人员代下单须电话或当面确认"]}})
+    note = (consent.get("note") or "").strip() or None
+    return resident, {"placed_by_id": placer.id, "placed_as": placed_as,
+                      "consent": consent["kind"], "consent_note": note}
+
+
+def _bound(user: User, household_id: int) -> bool:
+    try:
+        household_of_user(user, household_id)
+    except ApiError:
+        return False
+    return True
+
+
+def _consent_noted(proxy: dict) -> bool:
+    """Staff who spoke with the resident (on the phone or in person) and noted it: their
+    word stands for the resident's own agreement in the app."""
+    return proxy["placed_as"] == "staff" and proxy["consent"] in ("phone_call", "in_person") \
+        and bool(proxy["consent_note"])
+
+
+def _description(category, phrase: str | None, text: str) -> str:
+    """The phrase tapped (one of the category's) and whatever was typed after it."""
+    text = (text or "").strip()
+    if not phrase:
+        return text
+    if phrase not in (category.phrases or []):
+        raise Unprocessable(details={"fields": {"phrase": ["请选择该服务的常用语"]}})
+    return f"{phrase}；{text}" if text else phrase
+
+
+def _hold(req: ServiceRequest):
+    """Escrow of a resident-paid request: the most this service can cost is held from the
+    resident, so settlement cannot fail later (taken at creation, or when the resident agrees
+    to a proxy order)."""
+    def hold():
+        if req.payer == "resident" and req.points_per_hour:
+            req.held_points = _most_points(req)
+            timebank.hold_points(user_id=req.resident_id, amount=req.held_points,
+                                 key=f"request:{req.id}:hold", ref=f"request:{req.id}",
+                                 memo=f"{req.category.name} 预扣")
+    return hold
+
+
+def _tell_staff(req: ServiceRequest) -> None:
+    for staff_id in auth_service.holders("staff", community_id=req.community_id):
+        notify(staff_id, "submitted", "新的居民点单", f"{req.category.name} #{req.id}",
+               f"request:{req.id}")
 
 
 def record_need(staff: User, community_id: int, data: dict) -> CollectedNeed:
@@ -419,6 +508,13 @@ def _resolve(step, params):
         _release(step)
 
 
+def _agree(step, params):
+    """The resident agrees to a proxy order placed for them: it is submitted, and a
+    resident-paid one holds its escrow from the resident now."""
+    step.data = {"placed_by_id": step.request.placed_by_id}
+    step.effects.append(_hold(step.request))
+
+
 def _cancel(step, params):
     _note(step, params.get("reason"), required=True)
     _release(step)
@@ -509,7 +605,8 @@ def _release(step: Step) -> None:
 HANDLERS = {
     "dispatch": _dispatch, "recall": _recall, "claim": _claim, "accept": _accept,
     "decline": _decline, "complete": _complete, "confirm": _confirm, "dispute": _dispute,
-    "resolve": _resolve, "cancel": _cancel, "auto_confirm": _auto_confirm, "expire": _expire,
+    "resolve": _resolve, "cancel": _cancel, "agree": _agree, "auto_confirm": _auto_confirm,
+    "expire": _expire,
 }
 
 
@@ -565,10 +662,15 @@ def _notify(step: Step) -> None:
         for uid in auth_service.holders("staff", community_id=req.community_id):
             notify(uid, kind, title, f"{name} #{req.id}", ref)
         return
+    if action == "agree":
+        _tell_staff(req)
+        return
     if action in ("cancel", "resolve"):
-        for uid in {req.resident_id, req.assignee_id} - {None}:
-            notify(uid, to, "服务请求状态更新", f"{name} #{req.id}", ref,
-                   role="resident" if uid == req.resident_id else "partner_member")
+        roles = {req.placed_by_id: None, req.assignee_id: "partner_member",
+                 req.resident_id: "resident"}
+        for uid, role in roles.items():
+            if uid is not None:
+                notify(uid, to, "服务请求状态更新", f"{name} #{req.id}", ref, role=role)
 
 
 # -- files ----------------------------------------------------------------------------

@@ -17,18 +17,27 @@ module.exports = {
   candidates: (id) => http.get(`/requests/${id}/candidates`),
   /**
    * The API requires an Idempotency-Key here. Pass the same key when retrying the same order
-   * (a fresh one is made otherwise), so a retry never orders twice.
+   * (a fresh one is made otherwise), so a retry never orders twice. `phrase`: one of the
+   * category's preset phrases; `photoIds`: from POST /files. 代下单: `forUserId` (the resident)
+   * with `consent` `{kind: phone_call|in_person|family, note?}`.
    */
   create: ({
-    categoryId, householdId, description, preferredStart, preferredEnd, idempotencyKey,
+    categoryId, householdId, description, phrase, photoIds, preferredStart, preferredEnd,
+    forUserId, consent, idempotencyKey,
   }) => http.post(
     '/requests', {
       category_id: categoryId,
       household_id: householdId,
       description,
+      phrase: phrase || undefined,
+      photo_ids: photoIds && photoIds.length ? photoIds : undefined,
       preferred_start: preferredStart || undefined,
       preferred_end: preferredEnd || undefined,
+      for_user_id: forUserId || undefined,
+      consent: forUserId ? consent : undefined,
     }, { idempotencyKey: idempotencyKey || http.newIdempotencyKey() }),
+  /** The resident agrees to a proxy order placed for them (代下单). */
+  agree: (id) => act(id, 'agree'),
   dispatch: (id, partnerId) => act(id, 'dispatch', { partner_id: partnerId }),
   releaseToPool: (id) => act(id, 'dispatch', { pool: true }),
   claim: (id) => act(id, 'claim'),

@@ -13,6 +13,11 @@ module.exports = {
   redeem: (itemId, idempotencyKey) => http.post(`/mall/items/${itemId}/redeem`, {},
     { idempotencyKey }),
   vouchers: (query) => http.get('/mall/vouchers', query),
+  /**
+   * Give back an unused voucher: its points come back once. The Idempotency-Key is kept until the
+   * API answers, so a tap after a lost answer repeats the same cancellation.
+   */
+  cancelVoucher: (id) => http.once('POST', `/mall/vouchers/${id}/cancel`, `voucher:${id}:cancel`, {}),
   /** `text`: what was scanned or typed, the QR payload or the bare code (see voucherCode). */
   writeoff: (text) => {
     const code = voucherCode(text);

@@ -14,6 +14,7 @@ const presence = ({ lat, lng, code }) => (code ? { lat, lng, code } : { lat, lng
 module.exports = {
   activities: (query) => http.get('/activities', query),
   getShift: (shiftId) => http.get(`/shifts/${shiftId}`),
+  getActivity: (activityId) => http.get(`/activities/${activityId}`),
   /**
    * Every sign-up button wants the waitlist message, so the sign-up asks for it itself: called
    * synchronously from the tap, this is still inside the tap WeChat requires.

@@ -7,6 +7,7 @@
  * `label()`/`badge()` fall back to VOCABULARY, so no English value reaches the screen.
  */
 const REQUEST_STATUS = {
+  proposed: { label: '待本人确认', tone: 'warning' },
   submitted: { label: '待派单', tone: 'warning' },
   dispatched: { label: '已派单', tone: 'primary' },
   pooled: { label: '待认领', tone: 'warning' },
@@ -19,11 +20,12 @@ const REQUEST_STATUS = {
 };
 
 /** States in which a request is still open for the resident (shown on the home page). */
-const OPEN_REQUEST_STATUSES = ['submitted', 'dispatched', 'pooled', 'accepted', 'in_service',
-  'completed', 'disputed'];
+const OPEN_REQUEST_STATUSES = ['proposed', 'submitted', 'dispatched', 'pooled', 'accepted',
+  'in_service', 'completed', 'disputed'];
 
 const REQUEST_ACTIONS = {
   create: '提交需求',
+  agree: '本人确认代下单',
   dispatch: '社区派单',
   claim: '认领',
   accept: '接单',
@@ -48,8 +50,13 @@ const EVENT_ROLES = {
   partner: '合伙人',
   assignee: '服务人员',
   pool_partner: '合伙人（认领）',
+  placer: '代下单人',
   system: '系统',
 };
+
+/** 代下单: who placed an order for a resident, and how the resident agreed. */
+const PLACED_AS = { staff: '社区代下单', family: '家属代下单' };
+const PROXY_CONSENTS = { phone_call: '电话确认', in_person: '当面确认', family: '家属确认' };
 
 const RESOLVE_OUTCOMES = {
   confirm: '认定完成并结算',
@@ -280,6 +287,7 @@ const WORDS = {
   community: '本社区',
   assigned: '指派给我',
   pool: '任务池',
+  placed: '我代下的单',
   month: '本月',
   year: '本年',
   merchant: '商家',
@@ -355,7 +363,7 @@ const STAT_SCOPES = { community: '社区', street: '街道' };
 /** A large Excel export runs as a job: its states. */
 const STAT_JOBS = { queued: '排队中', running: '生成中', finished: '已完成' };
 
-const VOCABULARY = [TALENT_WORDS, STAT_FIGURES, STAT_SCOPES, STAT_JOBS, GOVERNANCE_WORDS, WORDS, AUDIT_ACTIONS, CONSENT_KINDS, PASS_KINDS, REVIEW_BODIES,
+const VOCABULARY = [PLACED_AS, PROXY_CONSENTS, TALENT_WORDS, STAT_FIGURES, STAT_SCOPES, STAT_JOBS, GOVERNANCE_WORDS, WORDS, AUDIT_ACTIONS, CONSENT_KINDS, PASS_KINDS, REVIEW_BODIES,
   EVALUATION_TARGET_KINDS, EVALUATION_STATUS, FOLLOW_UP_RESULTS, MEDIATION_STATUS, MEDIATION_KINDS,
   PARTY_ROLES, SHIFT_ROLES, TEAM_KINDS, RELATIONS, PARTNER_KINDS, ROLES,
   MALL_KINDS, PAYERS, RESOLVE_OUTCOMES, EVENT_ROLES, REQUEST_ACTIONS, ENTRY_KINDS, REVIEW_STATUS,
@@ -447,6 +455,8 @@ module.exports = {
   BINDING_STATUS,
   REVIEW_STATUS,
   EVENT_ROLES,
+  PLACED_AS,
+  PROXY_CONSENTS,
   TEAM_KINDS,
   SHIFT_ROLES,
   WORDS,

@@ -114,3 +114,42 @@ def test_cancel_racing_with_write_off_refunds_only_if_not_used(bank, live_server
     assert bank.balance(uid) == 100 + 10 * cancelled
     assert bank.count(Transfer, Transfer.kind == "refund") == cancelled
     assert bank.verify()["ok"]
+
+
+def test_parallel_cancels_of_one_voucher_refund_it_exactly_once(bank, live_server):
+    """The voucher page's 退券 tapped on two phones, or retried after a lost answer with a
+    new key: one cancellation wins, one refund, the stock back by one."""
+    item = bank.item(bank.merchant(), price_points=30, stock=5)
+    uid = bank.user(points=100)
+    voucher = _redeem(live_server, bank.headers(uid), item, "one")[1]["voucher"]
+    owner = bank.headers(uid)
+
+    def cancel(i):
+        return requests.post(f"{live_server}/api/v1/mall/vouchers/{voucher['id']}/cancel",
+                             headers={**owner, "Idempotency-Key": f"cancel-{i}"},
+                             timeout=60).status_code
+
+    assert Counter(_parallel(cancel, range(20))) == {200: 1, 409: 19}
+    assert bank.balance(uid) == 100
+    assert bank.count(Transfer, Transfer.kind == "refund") == 1
+    assert bank.scalar(sa.select(MallItem.stock).where(MallItem.id == item)) == 5
+    assert bank.verify()["ok"]
+
+
+def test_a_cancel_retried_with_its_key_is_answered_once(bank, live_server):
+    """The same Idempotency-Key sent in parallel (the page's retry): every answer is the
+    first one (200), and the refund is made once."""
+    item = bank.item(bank.merchant(), price_points=30, stock=5)
+    uid = bank.user(points=100)
+    voucher = _redeem(live_server, bank.headers(uid), item, "one")[1]["voucher"]
+    owner = {**bank.headers(uid), "Idempotency-Key": "cancel-same"}
+
+    def cancel(_):
+        return requests.post(f"{live_server}/api/v1/mall/vouchers/{voucher['id']}/cancel",
+                             headers=owner, timeout=60).status_code
+
+    statuses = Counter(_parallel(cancel, range(10)))
+    # a replay answers 200; a request racing the first one's key is told to retry (409)
+    assert statuses[200] >= 1 and set(statuses) <= {200, 409}, statuses
+    assert bank.balance(uid) == 100
+    assert bank.count(Transfer, Transfer.kind == "refund") == 1

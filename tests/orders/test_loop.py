@@ -247,11 +247,11 @@ def test_complete_minutes_are_bounded(flow):
 def test_create_needs_own_household(flow):
     other = flow.household("demo-resident-3")
     resp = flow.client.post("/api/v1/requests", headers=flow.keyed("demo-resident-1"), json={
-        "category_id": flow.category("errand"), "household_id": other, "description": "x"})
+        "category_id": flow.category("errand"), "household_id": other, "description": "帮我买菜"})
     assert resp.status_code == 404
     resp = flow.client.post("/api/v1/requests", headers=flow.keyed("demo-resident-1"), json={
         "category_id": 999, "household_id": flow.household("demo-resident-1"),
-        "description": "x"})
+        "description": "帮我买菜"})
     assert resp.status_code == 404
     resp = flow.client.post("/api/v1/requests", headers=flow.keyed("demo-resident-1"), json={
         "category_id": flow.category("errand"), "household_id": flow.household("demo-resident-1"),

@@ -25,7 +25,8 @@ def test_the_machine_imports_neither_the_database_nor_another_domain():
 def _request(status, **kw):
     category = SimpleNamespace(dispatch_hours=24, accept_hours=12, start_hours=48,
                                confirm_window_hours=72, resolve_hours=72)
-    return SimpleNamespace(status=status, resident_id=1, partner_id=kw.get("partner_id"),
+    return SimpleNamespace(status=status, resident_id=1, placed_by_id=kw.get("placed_by_id"),
+                           partner_id=kw.get("partner_id"),
                            assignee_id=kw.get("assignee_id"), max_minutes=240,
                            category=category)
 

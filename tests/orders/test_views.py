@@ -228,7 +228,7 @@ def test_list_query_count_does_not_grow(flow, app, scope, who):
 
 def test_needs_and_service_lists(flow):
     flow.create()
-    flow.create("errand", description="代买")
+    flow.create("errand", description="代买东西")
     needs = flow.client.get("/api/v1/communities/1/needs",
                             headers=flow.h("demo-resident-1")).get_json()["items"]
     assert {n["code"]: n["requested"] for n in needs} == {"appliance_repair": 1, "errand": 1}

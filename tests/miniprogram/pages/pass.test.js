@@ -13,7 +13,10 @@ jest.mock('../../../miniprogram/services/volunteering', () => {
 });
 
 const STAFF = { id: 2, nickname: '观湖社工小李', roles: [{ role: 'resident' }, { role: 'staff', community_id: 1 }], households: [] };
-const SHIFT = { id: 7, activityTitle: '便民服务日', code_required: true, location: { name: '观湖志愿V站' } };
+const SHIFT = {
+  id: 7, activity_id: 3, code_required: true, location: { name: '观湖志愿V站' }, capacity: 10, signed_up: 2,
+  starts_at: '2026-11-29T09:00:00+08:00', ends_at: '2026-11-29T12:00:00+08:00',
+};
 const PASS = (token, kind = 'in') => ({ token, expires_in: 60, kind, qr: `llt:pass:${token}` });
 
 /** Settle promises while jest's fake timers hold the clock. */
@@ -23,13 +26,14 @@ async function settle() {
 
 beforeEach(() => {
   resetAll();
+  volunteering.getShift.mockResolvedValue(SHIFT);
+  volunteering.getActivity.mockResolvedValue({ id: 3, title: '便民服务日' });
 });
 
 describe('志愿者个人签到码', () => {
   test('the pass is drawn as a QR and fetched again before it expires, until the page goes', async () => {
     jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
     try {
-      wx.setStorageSync('currentShift', SHIFT);
       volunteering.shiftPass
         .mockResolvedValueOnce(PASS('7.8.in.100.a.b'))
         .mockResolvedValueOnce(PASS('7.8.in.160.c.d'))
@@ -61,7 +65,6 @@ describe('志愿者个人签到码', () => {
   test('once staff scanned it in, the next pass is for check-out and the page says checked in', async () => {
     jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
     try {
-      wx.setStorageSync('currentShift', SHIFT);
       volunteering.shiftPass
         .mockResolvedValueOnce(PASS('7.8.in.100.a.b'))
         .mockResolvedValue(PASS('7.8.out.160.c.d', 'out'));

@@ -100,7 +100,7 @@ describe('点单 in three steps', () => {
 
     await input(order, '.description', '修');
     await tap(order, '.next');
-    expect(text(order, '.form-error')).toBe('请用至少4个字描述您的需求');
+    expect(text(order, '.form-error')).toBe('请点选常用语、拍照，或用至少4个字描述');
     await input(order, '.description', '洗衣机脱水时漏水');
     await fire(order.querySelector('.date'), 'change', { value: '2026-11-29' });
     await fire(order.querySelector('.time'), 'change', { value: '14:30' });

@@ -162,10 +162,41 @@ describe('社区工作者', () => {
 });
 
 describe('志愿者签到', () => {
-  const SHIFT = { id: 7, activityTitle: '便民服务日', code_required: true, location: { name: '观湖志愿V站' } };
+  const SHIFT = {
+    id: 7, activity_id: 3, code_required: true, location: { name: '观湖志愿V站' }, capacity: 10, signed_up: 10,
+    starts_at: '2026-11-29T09:00:00+08:00', ends_at: '2026-11-29T12:00:00+08:00', my_status: null,
+  };
+
+  beforeEach(() => {
+    volunteering.getShift.mockResolvedValue(SHIFT);
+    volunteering.getActivity.mockResolvedValue({ id: 3, title: '便民服务日' });
+  });
+
+  test('the shift is read from the API, not from what the list left in storage', async () => {
+    wx.setStorageSync('currentShift', { id: 7, activityTitle: '旧的活动', code_required: false });
+    volunteering.getShift.mockResolvedValue({ ...SHIFT, my_status: 'confirmed' });
+    const shift = loadPage('packages/volunteer/shift/index', { id: '7' });
+    await flush();
+    expect(volunteering.getShift).toHaveBeenCalledWith(7);
+    expect(volunteering.getActivity).toHaveBeenCalledWith(3);
+    expect(text(shift, '.title')).toBe('便民服务日');
+    expect(text(shift, '.checkin')).toBe('扫码签到');
+    expect(text(shift, '.signup-status')).toBe('报名状态：已报名');
+    expect(shift.dom.textContent).toContain('已满（10/10），可候补');
+  });
+
+  test('a shift that cannot be read says so, with a retry', async () => {
+    volunteering.getShift.mockRejectedValueOnce(new ApiError('not_found', '班次不存在', 404));
+    const shift = loadPage('packages/volunteer/shift/index', { id: '7' });
+    await flush();
+    expect(listState(shift, '.shift-state')).toContain('班次不存在');
+    expect(shift.querySelector('.checkin')).toBeFalsy();
+    await fire(shift.querySelector('.shift-state').querySelector('.ls-retry'), 'tap');
+    await flush();
+    expect(text(shift, '.checkin')).toBe('扫码签到');
+  });
 
   test('a scanned code and the location are sent; an outside-geofence refusal is shown in words', async () => {
-    wx.setStorageSync('currentShift', SHIFT);
     wx.scanCode.mockImplementation(({ success }) => success({ result: 'llt:checkin:7:123456' }));
     volunteering.checkin.mockRejectedValueOnce(new ApiError('outside_geofence', '请到观湖志愿V站现场签到', 422));
     const shift = loadPage('packages/volunteer/shift/index', { id: '7' });
@@ -176,7 +207,6 @@ describe('志愿者签到', () => {
   });
 
   test('outside the window, a QR of another shift, and a denied location are refused with reasons', async () => {
-    wx.setStorageSync('currentShift', SHIFT);
     wx.scanCode.mockImplementation(({ success }) => success({ result: 'llt:checkin:7:123456' }));
     volunteering.checkin.mockRejectedValueOnce(new ApiError('outside_shift_window', '不在班次签到时间内（前后宽限30分钟）', 422));
     const shift = loadPage('packages/volunteer/shift/index', { id: '7' });
@@ -190,14 +220,23 @@ describe('志愿者签到', () => {
 
     wx.scanCode.mockImplementation(({ success }) => success({ result: '123456' }));
     wx.getLocation.mockImplementation(({ fail }) => fail({ errMsg: 'getLocation:fail auth deny' }));
+    // privacy.locate: a modal whose confirm (a tap) opens the settings; declined, nothing opens
+    wx.showModal.mockImplementationOnce(({ success }) => success({ confirm: false, cancel: true }));
     await tap(shift, '.checkin');
-    expect(text(shift, '.refusal')).toBe('需要位置权限才能签到，请在设置中允许使用位置信息');
-    expect(wx.openSetting).toHaveBeenCalled();
+    await flush();
+    expect(wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ confirmText: '去设置' }));
+    expect(wx.openSetting).not.toHaveBeenCalled();
+    expect(text(shift, '.refusal')).toBe('需要位置权限，请允许后再试一次');
+    // accepted: the settings open from the modal's confirm, not after the failure itself
+    await tap(shift, '.checkin');
+    await flush();
+    expect(wx.openSetting).toHaveBeenCalledTimes(1);
+    expect(wx.showModal).toHaveBeenCalledTimes(2);
     expect(volunteering.checkin).toHaveBeenCalledTimes(1);
   });
 
   test('check-in then check-out shows the minutes and the review state', async () => {
-    wx.setStorageSync('currentShift', { ...SHIFT, code_required: false });
+    volunteering.getShift.mockResolvedValue({ ...SHIFT, code_required: false });
     volunteering.checkin.mockResolvedValue({ attendance_id: 3, checked_in_at: '2026-11-27T09:01:00+08:00' });
     volunteering.checkout.mockResolvedValue({ attendance_id: 3, minutes: 175, status: 'pending' });
     const shift = loadPage('packages/volunteer/shift/index', { id: '7' });

@@ -3,15 +3,25 @@
  * 3 confirm. The request is created only on step 3, with an Idempotency-Key kept for the same
  * order until the API gives a definite answer, so submitting again after a timeout never
  * orders twice.
+ *
+ * Ordering without typing: the category's preset phrases (常用语) are large chips, photos are
+ * taken or picked (wx.chooseMedia) and uploaded (POST /files) before the order is sent, and a
+ * phrase or a photo stands in for the 4-character description (the API's rule too). The
+ * community's service phone is one tap away on every step.
  */
 const catalog = require('../../../services/catalog');
 const orders = require('../../../services/orders');
+const household = require('../services/household');
+const { uploadAll, choosePhotos } = require('../services/upload');
 const http = require('../../../utils/request');
 const session = require('../../../utils/session');
 const subscribe = require('../../../utils/subscribe');
 const { basePage, showError, showOk, dataset } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
 const { PAYERS } = require('../../../utils/status');
+
+const MAX_PHOTOS = 3;
+const MIN_DESCRIPTION = 4;
 
 Page(basePage({
   data: {
@@ -23,6 +33,11 @@ Page(basePage({
     householdId: null,
     household: null,
     description: '',
+    phrases: [],
+    phrase: '',
+    photos: [],
+    maxPhotos: MAX_PHOTOS,
+    servicePhone: '',
     date: '',
     time: '',
     submitting: false,
@@ -57,14 +72,59 @@ Page(basePage({
       const households = (user.households || []).filter((h) => h.status === 'approved');
       this.setData({ households });
       if (households.length === 1) this.pickHousehold(households[0].household_id);
+      const communityId = households.length ? households[0].community_id : session.communityOf(user);
+      if (communityId) await this.loadServicePhone(communityId);
     } catch (e) {
       showError(e);
     }
   },
 
+  /** The community's service phone, for the one-tap call; no phone, no button. */
+  async loadServicePhone(communityId) {
+    try {
+      const community = await household.community(communityId);
+      this.setData({ servicePhone: community.service_phone || '' });
+    } catch (e) {
+      this.setData({ servicePhone: '' });
+    }
+  },
+
+  onCall() {
+    if (!this.data.servicePhone) return;
+    wx.makePhoneCall({ phoneNumber: this.data.servicePhone, fail: () => {} });
+  },
+
   pickCategory(id) {
     const category = this.data.categories.items.find((c) => c.id === id) || null;
-    this.setData({ categoryId: category ? id : null, category });
+    const changed = !category || category.id !== this.data.categoryId;
+    this.setData({
+      categoryId: category ? id : null,
+      category,
+      phrases: category ? category.phrases || [] : [],
+      phrase: changed ? '' : this.data.phrase,
+    });
+  },
+
+  /** A phrase chip: tap to choose, tap again to drop. */
+  onPhrase(e) {
+    const { phrase } = dataset(e);
+    this.setData({ phrase: this.data.phrase === phrase ? '' : phrase, formError: '' });
+  },
+
+  async onAddPhoto() {
+    const room = MAX_PHOTOS - this.data.photos.length;
+    if (room <= 0) return;
+    try {
+      const paths = await choosePhotos(room);
+      this.setData({ photos: this.data.photos.concat(paths.map((path) => ({ path }))), formError: '' });
+    } catch (e) {
+      showError(e);
+    }
+  },
+
+  onRemovePhoto(e) {
+    const index = Number(dataset(e).index);
+    this.setData({ photos: this.data.photos.filter((_, i) => i !== index) });
   },
 
   onCategory(e) {
@@ -101,7 +161,11 @@ Page(basePage({
   },
 
   checkDetails() {
-    if (this.data.description.trim().length < 4) return '请用至少4个字描述您的需求';
+    const { phrase, photos, description } = this.data;
+    // The API's rule: a few words, or a phrase, or a photo.
+    if (!phrase && !photos.length && description.trim().length < MIN_DESCRIPTION) {
+      return '请点选常用语、拍照，或用至少4个字描述';
+    }
     if (!this.data.householdId) {
       return this.data.households.length ? '请选择服务地址' : '请先在“我的”中绑定住户';
     }
@@ -131,16 +195,23 @@ Page(basePage({
       categoryId: this.data.categoryId,
       householdId: this.data.householdId,
       description: this.data.description.trim(),
+      phrase: this.data.phrase || undefined,
       preferredStart: this.preferredStart(),
     };
     // The same order keeps its key; a changed order is a new one with a new key.
-    const draft = JSON.stringify(order);
+    const draft = JSON.stringify({ ...order, photos: this.data.photos.map((p) => p.path) });
     if (!this.pending || this.pending.draft !== draft) {
       this.pending = { draft, key: http.newIdempotencyKey() };
     }
     try {
       await asked;
-      const created = await orders.create({ ...order, idempotencyKey: this.pending.key });
+      // Uploaded once: a retry only sends the photos not uploaded yet.
+      const photos = await uploadAll(this.data.photos);
+      this.setData({ photos });
+      const photoIds = photos.map((p) => p.id);
+      const created = await orders.create({
+        ...order, photoIds: photoIds.length ? photoIds : undefined, idempotencyKey: this.pending.key,
+      });
       this.pending = null;
       showOk('已提交'); // the request page says 待派单
       wx.redirectTo({ url: `/packages/resident/request/index?id=${created.id}` });

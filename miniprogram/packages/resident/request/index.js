@@ -1,15 +1,20 @@
 /**
  * One request: its state, the partner, the timeline, and what the resident can do next —
  * confirm with a rating, dispute with a reason, or cancel before the service starts.
+ *
+ * A proxy order (代下单) says who placed it and how the resident agreed; one waiting for the
+ * resident (`proposed`) offers their own confirmation. Whoever placed it may cancel it too.
  */
 const orders = require('../../../services/orders');
 const session = require('../../../utils/session');
 const subscribe = require('../../../utils/subscribe');
 const { basePage, showError, showOk, confirm, shortTime } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
-const { requestBadge, REQUEST_ACTIONS, EVENT_ROLES, label } = require('../../../utils/status');
+const {
+  requestBadge, REQUEST_ACTIONS, EVENT_ROLES, PLACED_AS, PROXY_CONSENTS, label,
+} = require('../../../utils/status');
 
-const CANCELLABLE = ['submitted', 'dispatched', 'pooled', 'accepted'];
+const CANCELLABLE = ['proposed', 'submitted', 'dispatched', 'pooled', 'accepted'];
 
 Page(basePage({
   data: {
@@ -19,6 +24,8 @@ Page(basePage({
     badge: null,
     events: [],
     mine: false,
+    proxy: null,
+    canAgree: false,
     canCancel: false,
     canConfirm: false,
     rating: 0,
@@ -44,6 +51,7 @@ Page(basePage({
         session.cachedUser() || session.refreshUser(),
       ]);
       const mine = Boolean(req.resident && user && req.resident.id === user.id);
+      const placer = Boolean(req.placed_by && user && req.placed_by.id === user.id);
       this.setData({
         state: 'ready',
         req,
@@ -57,7 +65,13 @@ Page(basePage({
           when: shortTime(ev.at),
         })),
         mine,
-        canCancel: mine && CANCELLABLE.includes(req.status),
+        proxy: req.placed_by ? {
+          who: `${label(PLACED_AS, req.placed_by.placed_as)}：${req.placed_by.nickname}`,
+          consent: req.consent ? label(PROXY_CONSENTS, req.consent.kind) : '',
+          note: req.consent ? req.consent.note || '' : '',
+        } : null,
+        canAgree: mine && req.status === 'proposed',
+        canCancel: (mine || placer) && CANCELLABLE.includes(req.status),
         canConfirm: mine && req.status === 'completed',
       });
     } catch (e) {
@@ -103,6 +117,12 @@ Page(basePage({
     await subscribe.ask(subscribe.WISHES.dispute);
     if (!(await confirm('提出异议', '社区工作者会介入处理，确定提交吗？'))) return;
     await this.run(() => orders.dispute(this.targetId, this.data.reason.trim()), '异议已提交');
+  },
+
+  /** The resident's own yes to an order placed for them; a resident-paid one holds its points now. */
+  async onAgree() {
+    if (!(await confirm('确认代下单', '确认后社区将为您派单，需要积分的服务会预扣积分。'))) return;
+    await this.run(() => orders.agree(this.targetId), '已确认');
   },
 
   async onCancel() {

@@ -83,6 +83,11 @@ Page(basePage({
     this.pager.reload();
   },
 
+  /** 代下单 for a resident who phoned or came in. */
+  onProxyOrder() {
+    wx.navigateTo({ url: '/packages/resident/proxy-order/index?as=staff' });
+  },
+
   onOpen(e) {
     const { id, status } = dataset(e);
     const page = status === 'disputed' ? 'resolve' : 'dispatch';

@@ -45,10 +45,7 @@ Page(basePage({
   onRetry() { this.pager.retry(); },
 
   onShift(e) {
-    const { activity, shift } = dataset(e);
-    const found = this.data.list.items.find((a) => a.id === Number(activity));
-    const s = found && found.shifts.find((x) => x.id === Number(shift));
-    wx.setStorageSync('currentShift', { ...s, activityTitle: found.title });
+    const { shift } = dataset(e);
     wx.navigateTo({ url: `/packages/volunteer/shift/index?id=${shift}` });
   },
 

@@ -3,11 +3,16 @@
  * shown by staff when the shift asks for it), then check out. Or show my personal pass (a
  * single-use QR, fetched again before it expires) for staff to scan: only a pass scanned on site
  * proves presence. Refusals are shown in words.
+ *
+ * The shift is read from the API (GET /shifts/{id}), so a shared link or a notification opens it
+ * as it is now. A refused location offers the settings through `privacy.locate` (a modal whose
+ * confirm is a tap, the only way WeChat opens them), never wx.openSetting after the failure.
  */
 const volunteering = require('../../../services/volunteering');
 const http = require('../../../utils/request');
-const { ApiError } = require('../../../utils/errors');
-const { basePage, showError, showOk } = require('../../../utils/ui');
+const privacy = require('../../../utils/privacy');
+const { ApiError, messageOf } = require('../../../utils/errors');
+const { basePage, showError, showOk, shortTime } = require('../../../utils/ui');
 const { signupBadge, attendanceBadge } = require('../../../utils/status');
 
 const PASS_LABELS = { in: '签到凭证', out: '签退凭证' };
@@ -25,21 +30,6 @@ const HINTS = {
   already_checked_out: '本班次已完成签到和签退。',
 };
 
-function locate() {
-  return new Promise((resolve, reject) => {
-    wx.getLocation({
-      type: 'gcj02',
-      success: (res) => resolve({ lat: res.latitude, lng: res.longitude }),
-      fail: (res) => {
-        const denied = /auth|deny|denied/i.test((res && res.errMsg) || '');
-        reject(denied
-          ? new ApiError('location_denied', '需要位置权限才能签到，请在设置中允许使用位置信息')
-          : new ApiError('location_failed', '无法获取位置，请打开手机定位后重试'));
-      },
-    });
-  });
-}
-
 function scanCode(shiftId) {
   return new Promise((resolve, reject) => {
     wx.scanCode({
@@ -55,14 +45,47 @@ function scanCode(shiftId) {
   });
 }
 
+const LOCATION_REASON = '签到、签退需要确认您在服务地点，请在设置中允许“位置信息”。';
+
+/** The shift as the page shows it. */
+function decorate(shift, activity) {
+  const full = shift.capacity && shift.signed_up >= shift.capacity;
+  return {
+    ...shift,
+    activityTitle: activity ? activity.title : '',
+    start: shortTime(shift.starts_at),
+    end: shortTime(shift.ends_at).slice(-5),
+    seats: full ? `已满（${shift.signed_up}/${shift.capacity}），可候补` : `已报 ${shift.signed_up}/${shift.capacity}`,
+  };
+}
+
 Page(basePage({
-  data: { shift: null, signup: null, attendance: null, refusal: '', busy: '', pass: null, passError: '' },
+  data: {
+    state: 'loading', error: '', shift: null, signup: null, attendance: null, refusal: '', busy: '', pass: null, passError: '',
+  },
 
   onLoad(query) {
     this.targetId = Number(query.id);
-    const cached = wx.getStorageSync('currentShift');
-    const shift = cached && cached.id === this.targetId ? cached : { id: this.targetId, code_required: true };
-    this.setData({ shift, signup: shift.my_status ? signupBadge(shift.my_status) : null });
+    return this.load();
+  },
+
+  onPullDownRefresh() {
+    return this.load().then(() => wx.stopPullDownRefresh());
+  },
+
+  async load() {
+    this.setData({ state: 'loading', error: '' });
+    try {
+      const shift = await volunteering.getShift(this.targetId);
+      const activity = await volunteering.getActivity(shift.activity_id).catch(() => null);
+      this.setData({
+        state: 'ready',
+        shift: decorate(shift, activity),
+        signup: shift.my_status ? signupBadge(shift.my_status) : null,
+      });
+    } catch (e) {
+      this.setData({ state: 'error', error: messageOf(e) });
+    }
   },
 
   async run(name, fn) {
@@ -74,7 +97,6 @@ Page(basePage({
       const hint = HINTS[e.code];
       this.setData({ refusal: hint ? `${e.message}。${hint}` : e.message });
       showError(e);
-      if (e.code === 'location_denied') wx.openSetting({});
     } finally {
       this.setData({ busy: '' });
     }
@@ -99,7 +121,7 @@ Page(basePage({
   /** Scan first when the shift asks for the on-site code, then read the location. */
   async presence() {
     const code = this.data.shift.code_required ? await scanCode(this.targetId) : undefined;
-    const where = await locate();
+    const where = await privacy.locate(LOCATION_REASON);
     return { ...where, code };
   },
 
