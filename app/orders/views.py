@@ -7,7 +7,6 @@ OpenAPI document is unchanged.
 from app.common.masking import mask_phone
 from app.common.timeutil import local_iso, utcnow
 from app.orders.schemas import HELD_TEXT, Shown
-from app.web.fastjson import json_response
 
 
 def line(shown: Shown, now=None) -> dict:
@@ -40,11 +39,20 @@ def line(shown: Shown, now=None) -> dict:
         "held_points": req.held_points,
         "points_settled": req.points_settled,
         "photos": [{"id": p["id"], "url": p["url"]} for p in shown.photos],
+        "placed_by": shown.placed_by,
+        "consent": _consent(shown, viewer),
         "created_at": local_iso(req.created_at),
         "updated_at": local_iso(req.updated_at),
     }
 
 
-def page(items: list[Shown], next_cursor: str | None):
+def _consent(shown: Shown, viewer) -> dict | None:
+    consent = shown.consent
+    if consent and not viewer.reads_consent():
+        consent["note"] = None
+    return consent
+
+
+def page(items: list[Shown], next_cursor: str | None) -> dict:
     now = utcnow()
-    return json_response({"items": [line(s, now) for s in items], "next_cursor": next_cursor})
+    return {"items": [line(s, now) for s in items], "next_cursor": next_cursor}

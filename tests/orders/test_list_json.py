@@ -37,6 +37,9 @@ def test_the_list_is_what_the_schema_dumps(flow, app, who, query):
             "category_id": flow.category("appliance_repair"),
             "household_id": flow.household("demo-resident-1"), "description": "有照片",
             "photo_ids": [photo.get_json()["id"]]})
+    # a proxy order (代下单) with a noted call: who placed it, and the note only for some viewers
+    from tests.orders.test_proxy import _proxy
+    _proxy(flow, "demo-staff-1")
     headers = flow.h(who)
     resp = flow.client.get(f"/api/v1/requests?{query}", headers=headers)
     assert resp.status_code == 200
