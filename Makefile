@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-py test-pg test-random lint venv db seed worker clean
+.PHONY: run test test-py test-pg test-random lint venv db seed worker clean drill drill-smoke two-hosts
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,15 @@ test-random: venv
 # (it starts the API from .venv, hence `venv`).
 test-mp: venv
 	cd miniprogram && npm install --no-audit --no-fund --loglevel=error && npm test
+
+# Fault drills on a PostgreSQL and a Redis of their own (ports 5440 and 6390, in /tmp): restart,
+# stop, SIGTERM, kill -9, a killed job worker, backup and restore; each ends with
+# `flask timebank verify`. drill-smoke: the same with short storms (CI, about 2 minutes).
+drill: venv
+	$(BIN)/python drills/drill.py
+
+drill-smoke: venv
+	$(BIN)/python drills/drill.py --smoke
 
 worker: venv
 	$(BIN)/rq worker --url "$$REDIS_URL" linlitong

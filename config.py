@@ -131,6 +131,9 @@ class Config:
     CLIENT_ERROR_RATE_LIMIT = os.environ.get("CLIENT_ERROR_RATE_LIMIT", "10 per minute")
     # Trust property: days the other side has to answer a household's recheck (复核).
     TRUST_RECHECK_DAYS = int(os.environ.get("TRUST_RECHECK_DAYS", "7"))
+    # Job outbox (app/jobs.py): how long a claimed job is a worker's before another may take it
+    # again (a worker killed mid-job); longer than any job runs.
+    JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "600"))
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
