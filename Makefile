@@ -68,7 +68,7 @@ drill-smoke: venv
 	$(BIN)/python drills/drill.py --smoke
 
 worker: venv
-	$(BIN)/rq worker --url "$$REDIS_URL" linlitong
+	$(BIN)/rq worker -w rq.worker.SimpleWorker --url "$$REDIS_URL" linlitong
 
 clean:
 	rm -rf $(VENV) instance/*.db .pytest_cache
