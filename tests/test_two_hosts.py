@@ -243,8 +243,9 @@ def test_a_job_written_on_one_host_runs_once_on_a_worker(two_hosts, app, seeded)
         rows = db.session.scalars(sa.select(OutboxJob)).all()
         assert rows and {r.status for r in rows} == {"pending"}
         db.session.remove()
-    out = subprocess.run([str(ROOT / ".venv/bin/rq"), "worker", "--burst", "-w", "rq.worker.SimpleWorker", "--url",
-                          two_hosts["env"]["REDIS_URL"], "linlitong"], cwd=ROOT,
+    out = subprocess.run([str(ROOT / ".venv/bin/rq"), "worker", "--burst", "-w",
+                          "rq.worker.SimpleWorker", "--url", two_hosts["env"]["REDIS_URL"],
+                          "linlitong"], cwd=ROOT,
                          env=two_hosts["env"], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     with app.app_context():
