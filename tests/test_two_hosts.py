@@ -61,15 +61,16 @@ def two_hosts(app, backend, tmp_path_factory):
            "WEB_CONCURRENCY": "2", "THREADS": "4", "ACCESS_LOG": "", "TRUSTED_PROXIES": "1",
            "CLIENT_ERROR_RATE_LIMIT": "5 per minute"}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    procs, upstreams = [], []
+    procs, upstreams, logs = [], [], []
     try:
         for name in ("host-a", "host-b"):
             port = _free_port()
             log = tmp / f"{name}.log"
+            logs.append(open(log, "wb"))  # noqa: SIM115 (closed at teardown)
             proc = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
                 cwd=ROOT, env={**env, "BIND": f"127.0.0.1:{port}"},
-                stdout=subprocess.DEVNULL, stderr=open(log, "wb"))  # noqa: SIM115
+                stdout=subprocess.DEVNULL, stderr=logs[-1])
             procs.append(proc)
             _wait(f"http://127.0.0.1:{port}/livez", proc, log)
             upstreams.append(f"127.0.0.1:{port}")
@@ -92,9 +93,9 @@ http {{
 {_site(upstreams, port)}
 }}
 """)
+        logs.append(open(tmp / "nginx-stderr.log", "wb"))  # noqa: SIM115 (closed at teardown)
         nginx = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(tmp), "-g", "daemon off;"],
-                                 stdout=subprocess.DEVNULL,
-                                 stderr=open(tmp / "nginx-stderr.log", "wb"))  # noqa: SIM115
+                                 stdout=subprocess.DEVNULL, stderr=logs[-1])
         procs.append(nginx)
         base = f"http://127.0.0.1:{port}"
         _wait(base + "/livez", nginx, tmp / "nginx-stderr.log")
@@ -107,6 +108,8 @@ http {{
                 proc.wait(timeout=25)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        for log in logs:
+            log.close()
 
 
 def _login(base, openid):
