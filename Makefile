@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
 .PHONY: run test test-py test-pg test-random test-console console console-if-node console-screenshots \
-	lint venv db seed worker clean vendor bench bench-smoke
+	lint venv db seed worker clean vendor bench bench-smoke drill drill-smoke
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -105,8 +105,17 @@ test-random: venv
 test-mp: venv
 	cd miniprogram && npm install --no-audit --no-fund --loglevel=error && npm test
 
+# Fault drills on a PostgreSQL and a Redis of their own (ports 5440 and 6390, in /tmp): restart,
+# stop, SIGTERM, kill -9, a killed job worker, backup and restore; each ends with
+# `flask timebank verify`. drill-smoke: the same with short storms (CI, about 2 minutes).
+drill: venv
+	$(BIN)/python drills/drill.py
+
+drill-smoke: venv
+	$(BIN)/python drills/drill.py --smoke
+
 worker: venv
-	$(BIN)/rq worker --url "$$REDIS_URL" linlitong
+	$(BIN)/rq worker -w rq.worker.SimpleWorker --url "$$REDIS_URL" linlitong
 
 clean:
 	rm -rf $(VENV) instance/*.db .pytest_cache console/dist console/node_modules

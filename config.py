@@ -144,6 +144,9 @@ class Config:
     # Figures: an Excel export whose volunteer and party-member lists hold more rows than this
     # is built in the background (202 and a job) instead of in the request.
     STATS_EXPORT_SYNC_ROWS = int(os.environ.get("STATS_EXPORT_SYNC_ROWS", "2000"))
+    # Job outbox (app/jobs.py): how long a claimed job is a worker's before another may take it
+    # again (a worker killed mid-job); longer than any job runs.
+    JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "600"))
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True

@@ -18,6 +18,7 @@ from app.web.converters import register_converters
 from app.web.errors import register_error_handlers
 from app.web.fastjson import OrjsonProvider
 from app.web.jsonbody import check_json_body
+from app.web.observe import register_observability
 from config import CONFIGS
 
 # Domain packages, lowest first. Each has models.py, and either routes.py with one blueprint
@@ -42,6 +43,7 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
 
     configure_logging()
     register_proxies(app)
+    register_observability(app)  # first: the request id is on every later log and answer
     register_converters(app)
     register_extensions(app)
     register_blueprints(app)
@@ -74,6 +76,7 @@ def register_extensions(app: Flask) -> None:
 def _import_models() -> None:
     """Every table is known to the metadata (migrations, tests) without importing routes."""
     importlib.import_module("app.web.idempotency")  # the idempotency keys' table
+    importlib.import_module("app.jobs")  # the job outbox
     for domain in DOMAINS:
         importlib.import_module(f"app.{domain}.models")
 

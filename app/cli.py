@@ -10,6 +10,7 @@ from app.auth.models import RoleGrant, User
 from app.auth.service import record_grant
 from app.demo import DemoRefused, seed
 from app.extensions import db
+from app.jobs import depth, drain, purge_done
 
 
 def register(app: Flask, domains: tuple[str, ...]) -> None:
@@ -17,6 +18,27 @@ def register(app: Flask, domains: tuple[str, ...]) -> None:
     for domain in domains:
         if importlib.util.find_spec(f"app.{domain}.cli"):
             importlib.import_module(f"app.{domain}.cli").register(app)
+
+    @app.cli.group("jobs")
+    def jobs_group():
+        """The job outbox: run what is due, count what waits."""
+
+    @jobs_group.command("drain")
+    @click.option("--limit", default=500, show_default=True)
+    @click.option("--purge-days", default=7, show_default=True,
+                  help="delete rows done longer ago than this")
+    def jobs_drain(limit, purge_days):
+        """Run due outbox jobs: never announced (Redis was down), waiting for a retry, or
+        left by a dead worker past its lease (timer, every minute)."""
+        ran = drain(limit)
+        purged = purge_done(purge_days)
+        db.session.commit()
+        click.echo(f"ran {ran} job(s); purged {purged} done")
+
+    @jobs_group.command("status")
+    def jobs_status():
+        """Outbox rows not done, by status."""
+        click.echo(" ".join(f"{k}={v}" for k, v in sorted(depth().items())))
 
     @app.cli.command("seed-demo")
     def seed_demo():

@@ -1,7 +1,9 @@
-"""`GET /healthz`, the mini-program's error reports, and the locally served assets of the API
-docs page."""
+"""`GET /healthz`, the probes `/livez` and `/readyz`, the mini-program's error reports, and the
+locally served assets of the API docs page."""
 import logging
+import os
 import re
+from functools import lru_cache
 
 import sqlalchemy as sa
 import swagger_ui_bundle
@@ -22,6 +24,12 @@ class HealthOut(Schema):
     status = fields.String()
     db = fields.String()
     redis = fields.String()
+
+
+class ReadyOut(Schema):
+    status = fields.String()
+    db = fields.String()
+    migrations = fields.String(metadata={"description": "current、behind 或 unknown"})
 
 
 class PingOut(Schema):
@@ -50,6 +58,43 @@ def healthz():
     if db_state != "ok":
         return {"status": "error", "db": db_state, "redis": redis_state}, 503
     return {"status": "ok", "db": db_state, "redis": redis_state}
+
+
+@blp.route("/livez", methods=["GET"])
+@blp.response(200, PingOut)
+@blp.doc(security=[])
+def livez():
+    """Liveness: the process answers (touches neither the database nor Redis); a failing
+    liveness probe restarts the process, so nothing outside it may fail it."""
+    return {"status": "ok"}
+
+
+@lru_cache(maxsize=1)
+def migration_heads() -> frozenset[str]:
+    """The head revision(s) of migrations/ (read once per process)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location",
+                        os.path.join(os.path.dirname(current_app.root_path), "migrations"))
+    return frozenset(ScriptDirectory.from_config(cfg).get_heads())
+
+
+@blp.route("/readyz", methods=["GET"])
+@blp.response(200, ReadyOut)
+@blp.doc(security=[], responses={"503": {"description": "数据库不可达或迁移未完成"}})
+def readyz():
+    """Readiness: the database answers and its schema is at the migrations' head; 503
+    otherwise (a load balancer then sends no traffic here). Redis is not required."""
+    try:
+        current = set(db.session.scalars(sa.text("SELECT version_num FROM alembic_version")))
+    except Exception:  # noqa: BLE001
+        db.session.rollback()
+        return {"status": "error", "db": "down", "migrations": "unknown"}, 503
+    if current != set(migration_heads()):
+        return {"status": "error", "db": "ok", "migrations": "behind"}, 503
+    return {"status": "ok", "db": "ok", "migrations": "current"}
 
 
 class ClientErrorIn(Schema):

@@ -93,9 +93,11 @@ def template_data(note: Notification, keys: dict) -> dict:
 
 
 def send_subscribe_message(notification_id: int) -> None:
-    """Job: push one inbox item as a WeChat subscribe message, when a template is configured."""
-    note = db.session.get(Notification, notification_id)
-    if note is None:
+    """Job: push one inbox item as a WeChat subscribe message, when a template is configured.
+    Once: an item whose `push_status` is set (a retried job, a second worker) is left alone;
+    the row is locked while it is pushed, so two workers never push it both."""
+    note = db.session.get(Notification, notification_id, with_for_update=True)
+    if note is None or note.push_status is not None:
         return
     template = (current_app.config.get("WECHAT_TEMPLATES") or {}).get(note.kind)
     if template is None and current_app.config["WECHAT_MODE"] == "real":

@@ -1,0 +1,1 @@
+"""Fault drills (`make drill`); not part of the app."""
