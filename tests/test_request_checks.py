@@ -26,6 +26,12 @@ PUBLIC = {
     # any login; collecting needs the ticket's poll secret).
     ("GET", "/console"), ("GET", "/console/"), ("GET", "/console/<path:path>"),
     ("POST", "/api/v1/auth/console-tickets"), ("GET", "/api/v1/auth/console-tickets/<ticket>"),
+    # Probes and Prometheus (counts and timings only; the nginx site keeps /metrics to the
+    # monitoring network).
+    ("GET", "/livez"), ("GET", "/readyz"), ("GET", "/metrics"),
+    # The public impact figures (nothing personal, counts under 5 as "<5") and their page.
+    ("GET", "/api/v1/public/impact"), ("GET", "/impact/<int:community_id>"),
+    ("GET", "/impact/static/<path:filename>"),
 }
 JUNK = {"zz_not_a_field": [1, {"x": None}], "name": 12, "code": [], "user_id": "abc",
         "amount": -5, "community_id": "x", "status": "??"}
