@@ -98,9 +98,10 @@ def test_a_redis_that_restarts_empty_invalidates_every_kept_copy(app, client, lo
     assert resp.status_code == 200 and len(session_reads) == 1
 
 
-def test_without_redis_every_request_reads_postgresql(backend, make_user, login, client):
+def test_without_redis_every_request_reads_postgresql(app, backend, make_user, login, client):
     """Redis unreachable: the session is read from PostgreSQL, and logout still holds."""
     from app import create_app
+    from app.extensions import limiter
     from config import engine_options
 
     db_url, _ = backend
@@ -115,4 +116,5 @@ def test_without_redis_every_request_reads_postgresql(backend, make_user, login,
         assert resp.status_code == 200 and len(session_reads) == 1
     assert c.post("/api/v1/auth/logout", headers=h).status_code == 204
     assert c.get("/api/v1/me", headers=h).status_code == 401
+    limiter.init_app(app)  # the limiter is one object: give it back to the suite's app
     assert client.get("/api/v1/me", headers=h).status_code == 401

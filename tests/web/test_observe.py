@@ -65,8 +65,9 @@ def test_readyz_says_ready_at_the_migrations_head_and_not_behind(client, app):
             db.session.commit()
 
 
-def test_readyz_and_livez_when_the_database_is_down():
+def test_readyz_and_livez_when_the_database_is_down(app):
     from app import create_app
+    from app.extensions import limiter
     from config import engine_options
 
     url = "postgresql+psycopg://postgres@127.0.0.1:1/nowhere"
@@ -75,6 +76,7 @@ def test_readyz_and_livez_when_the_database_is_down():
     client = down.test_client()
     assert client.get("/livez").status_code == 200
     ready = client.get("/readyz")
+    limiter.init_app(app)  # the limiter is one object: give it back to the suite's app
     assert ready.status_code == 503 and ready.get_json()["db"] == "down"
 
 
