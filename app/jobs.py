@@ -105,7 +105,7 @@ def _announce_after_commit(session):
                 _wake(queue, job_id, path, args, kwargs)
                 continue
             except Exception:  # noqa: BLE001 (Redis down: the drain runs the row later)
-                log.warning("queue unavailable; running job %s inline", path)
+                log.warning("queue unavailable; running inline job=%s", path)
         _run_inline(job_id)
 
 
@@ -145,7 +145,7 @@ def enqueue(queue, path: str, *args, **kwargs):
     try:
         return _wake(queue, row.id, path, args, kwargs)
     except Exception:  # noqa: BLE001
-        log.warning("queue unavailable; outbox job %s waits for the drain", row.id)
+        log.warning("queue unavailable; waits for the drain outbox=%s", row.id)
         return type("Queued", (), {"id": f"{RQ_PREFIX}{row.id} (queue unavailable)"})()
 
 
@@ -229,7 +229,7 @@ def run_claimed(job_id: int):
         _finish(job_id)
         return result
     except Exception as err:  # noqa: BLE001 (logged; retried later)
-        log.exception("job %s (outbox %s) failed", path, job_id)
+        log.exception("job failed job=%s outbox=%s", path, job_id)
         try:
             _failed(job_id, err)
         except Exception:  # noqa: BLE001 (database gone: the lease brings it back)
@@ -244,7 +244,7 @@ def run_outbox_job(job_id: int):
             return None
     except Exception:  # noqa: BLE001 (database unreachable: the drain retries later)
         db.session.rollback()
-        log.warning("outbox job %s not claimed: database unavailable", job_id)
+        log.warning("outbox job not claimed: database unavailable outbox=%s", job_id)
         return None
     return run_claimed(job_id)
 

@@ -35,7 +35,7 @@ def tick(now=None) -> dict:
         except ApiError as err:
             db.session.rollback()
             counts["waiting"] += 1
-            log.warning("consultation %s not opened: %s", consultation_id, err.code)
+            log.warning("consultation not opened id=%s code=%s", consultation_id, err.code)
     for consultation_id in _due(Consultation.status == "open", Consultation.closes_at <= now):
         try:
             service.close(consultation_id, now, actor=None)
@@ -43,5 +43,5 @@ def tick(now=None) -> dict:
             counts["closed"] += 1
         except ApiError as err:
             db.session.rollback()
-            log.warning("consultation %s not closed: %s", consultation_id, err.code)
+            log.warning("consultation not closed id=%s code=%s", consultation_id, err.code)
     return counts

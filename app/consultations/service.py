@@ -241,7 +241,7 @@ def create(user: User, data: dict, now: datetime, origin: str | None = None) -> 
         created_at=now)
     db.session.add(c)
     db.session.flush()
-    log.info("consultation id=%s scope=%s/%s/%s rule=%s by=%s", c.id, compound_id,
+    log.info("consultation id=%s compound=%s building=%s unit=%s rule=%s by=%s", c.id, compound_id,
              building_id, unit, c.rule_kind, user.id)
     if opens_at <= now:
         return open_consultation(c.id, now, actor=user)
@@ -494,7 +494,7 @@ def close(consultation_id: int, now: datetime, actor: User | None) -> Consultati
         verdict = "通过" if passed else "未通过"
         _tell(c, "协商表决结果已公布",
               f"{c.title}：{verdict}（同意{tally.agree}户/共{tally.eligible}户）")
-        log.info("consultation closed id=%s result=%s voted=%s/%s", c.id, c.result,
+        log.info("consultation closed id=%s result=%s voted=%s eligible=%s", c.id, c.result,
                  tally.voted, tally.eligible)
     return c
 

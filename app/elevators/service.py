@@ -249,7 +249,8 @@ def advance(user: User, project_id: int, data: dict, now: datetime) -> ElevatorP
     db.session.refresh(project)
     _event(project, from_stage, to_stage, data.get("note", ""), user, now,
            data.get("file_ids") or [])
-    log.info("elevator project %s %s -> %s by=%s", project.id, from_stage, to_stage, user.id)
+    log.info("elevator project id=%s from=%s to=%s by=%s", project.id, from_stage, to_stage,
+             user.id)
     return project
 
 

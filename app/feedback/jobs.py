@@ -44,7 +44,7 @@ def escalate(now: datetime | None = None) -> dict:
             db.session.rollback()
             if err.code != "invalid_transition":  # a rating or a reopen won the race
                 counts["failed"] += 1
-                log.warning("auto close of feedback %s failed: %s", report_id, err.code)
+                log.warning("feedback auto close failed id=%s code=%s", report_id, err.code)
     overdue = sa.and_(Feedback.status.in_(machine.WAITING), Feedback.deadline_at < now)
     for report_id in _ids(sa.and_(overdue, Feedback.escalation_level == 0)):
         counts["escalated"] += _escalate(report_id, 1, now)
@@ -89,5 +89,5 @@ def _escalate(report_id: int, level: int, now: datetime) -> int:
     for uid in told:
         notify(uid, "feedback_overdue", title,
                f"{service.category_name(report.category)} #{report.id}", f"feedback:{report.id}")
-    log.info("feedback %s escalated to level %s (%s)", report.id, level, audience)
+    log.info("feedback escalated id=%s level=%s audience=%s", report.id, level, audience)
     return 1

@@ -180,8 +180,8 @@ def _apply(step: Step, from_status: str) -> None:
                               now, note=step.note, data=step.data or None)
     for effect in step.effects:
         effect()
-    log.info("feedback %s %s: %s -> %s by %s", report.id, step.action, from_status, step.to,
-             step.actor.id if step.actor else "system")
+    log.info("feedback step id=%s action=%s from=%s to=%s by=%s", report.id, step.action,
+             from_status, step.to, step.actor.id if step.actor else "system")
 
 
 def record_event(report: Feedback, action: str, from_status: str | None, to_status: str,

@@ -121,7 +121,7 @@ def create_report(user: User, data: dict, now: datetime | None = None) -> Feedba
     for uid in handler_ids(report):
         notify(uid, "feedback_new", "新的社情民意", f"{category_name(category)} #{report.id}",
                f"feedback:{report.id}")
-    log.info("feedback %s created by %s grid=%s", report.id, user.id, grid_id)
+    log.info("feedback created id=%s by=%s grid=%s", report.id, user.id, grid_id)
     return report
 
 

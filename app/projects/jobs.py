@@ -21,7 +21,7 @@ def escalate_job() -> int:
         db.session.commit()
         if len(ids) < BATCH:
             break
-    log.info("overdue projects escalated: %s", total)
+    log.info("overdue projects escalated count=%s", total)
     return total
 
 
@@ -36,5 +36,5 @@ def remind_meetings_job() -> int:
     for community_id in ids:
         sent += service.remind(community_id, year, quarter, now)
         db.session.commit()
-    log.info("meeting reminders for %sQ%s: %s", year, quarter, sent)
+    log.info("meeting reminders year=%s quarter=%s sent=%s", year, quarter, sent)
     return sent

@@ -203,8 +203,8 @@ def create_meeting(user: User, data: dict, now: datetime) -> Meeting:
                       for i, item in enumerate(data["agenda"])]
     db.session.add(meeting)
     db.session.flush()
-    log.info("meeting id=%s community=%s %sQ%s by=%s", meeting.id, community_id, year, quarter,
-             user.id)
+    log.info("meeting id=%s community=%s year=%s quarter=%s by=%s", meeting.id, community_id,
+             year, quarter, user.id)
     return meeting
 
 
@@ -440,7 +440,7 @@ def remind(community_id: int, year: int, quarter: int, now: datetime) -> bool:
     for user_id in holders("staff", community_id=community_id):
         notify(user_id, "meeting_missing", "大党委会议提醒",
                f"{year}年第{quarter}季度未召开大党委会议，请尽快安排", f"community:{community_id}")
-    log.info("meeting reminder community=%s %sQ%s", community_id, year, quarter)
+    log.info("meeting reminder community=%s year=%s quarter=%s", community_id, year, quarter)
     return True
 
 

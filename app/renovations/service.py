@@ -163,7 +163,8 @@ def consult(user: User, renovation_id: int, data: dict, now: datetime) -> Renova
     if not moved:
         raise Conflict("invalid_transition", "改造清单已在征询中")
     db.session.refresh(renovation)
-    log.info("renovation %s put to consultation %s", renovation.id, consultation.id)
+    log.info("renovation put to consultation id=%s consultation=%s", renovation.id,
+             consultation.id)
     return renovation
 
 

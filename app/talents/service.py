@@ -332,7 +332,7 @@ def verify(user: User, body_id: int, candidate_id: int, approve: bool, note: str
     else:
         _move(candidate, LIVE, "rejected", verified_by_id=user.id, verified_at=now,
               verify_note=note)
-    log.info("candidate %s id=%s by=%s", candidate.status, candidate.id, user.id)
+    log.info("candidate status=%s id=%s by=%s", candidate.status, candidate.id, user.id)
     return candidate
 
 

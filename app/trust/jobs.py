@@ -22,5 +22,5 @@ def escalate_rechecks_job() -> int:
         db.session.commit()
         if len(ids) < BATCH:
             break
-    log.info("overdue rechecks escalated: %s", total)
+    log.info("overdue rechecks escalated count=%s", total)
     return total

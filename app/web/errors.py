@@ -58,7 +58,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(PoolTimeout)
     def _db_down(err):
-        log.error("database unavailable: %s", type(err).__name__)
+        log.error("database unavailable error=%s", type(err).__name__)
         return jsonify(error_body(*MESSAGES[503])), 503, {"Retry-After": "5"}
 
     @app.errorhandler(DataError)
@@ -67,13 +67,13 @@ def register_error_handlers(app: Flask) -> None:
     def _bad_value(err):
         """Values the schemas let through but the database cannot hold (a number beyond
         64 bits, a lone surrogate in text) are the client's error, not the server's."""
-        log.info("value refused by the database layer: %s", type(err).__name__)
+        log.info("value refused by the database layer error=%s", type(err).__name__)
         return jsonify(error_body("invalid_value", "提交的内容含有无效的数值或字符")), 422
 
     @app.errorhandler(IntegrityError)
     def _integrity(err):
         """A constraint caught what a service did not check first (a race, a missing row)."""
-        log.warning("integrity error reached the edge: %s", type(err.orig).__name__)
+        log.warning("integrity error reached the edge error=%s", type(err.orig).__name__)
         return jsonify(error_body("conflict", "数据冲突，请刷新后重试")), 409
 
     @app.errorhandler(Exception)

@@ -30,6 +30,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app.common.logging import REQUEST_ID
+from app.extensions import db
+from app.jobs import depth
 
 log = logging.getLogger(__name__)
 
@@ -131,9 +133,6 @@ def _registry():
 
 def _queue_depth() -> bytes:
     """Read now, in a registry of its own (not summed over workers)."""
-    from app.extensions import db
-    from app.jobs import depth
-
     registry = CollectorRegistry()
     gauge = Gauge("llt_job_queue_depth", "Jobs waiting: outbox rows by status, RQ queue length",
                   ["source", "status"], registry=registry)

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from marshmallow import Schema, fields, validate
 
 from app.errors import Unprocessable
+from app.extensions import db
 
 MAX_LIMIT = 100
 
@@ -35,8 +36,6 @@ def paginate(stmt: sa.Select, id_col, args: dict, newest_first: bool = True):
     if after is not None:
         stmt = stmt.where(id_col < after if newest_first else id_col > after)
     stmt = stmt.order_by(id_col.desc() if newest_first else id_col.asc()).limit(limit + 1)
-    from app.extensions import db
-
     rows = list(db.session.scalars(stmt).unique())
     more = len(rows) > limit
     rows = rows[:limit]

@@ -19,10 +19,10 @@ def enforce(limit: str, scope: str, key: str) -> None:
         strategy = limiter.limiter
         allowed = strategy.hit(item, scope, key)
     except Exception:  # noqa: BLE001 (storage unreachable: like RATELIMIT_SWALLOW_ERRORS)
-        log.warning("rate limit %s not counted: storage unavailable", scope)
+        log.warning("rate limit not counted: storage unavailable scope=%s", scope)
         return
     if not allowed:
-        log.info("rate limit %s exceeded", scope)
+        log.info("rate limit exceeded scope=%s", scope)
         try:
             reset_at = strategy.get_window_stats(item, scope, key).reset_time
         except Exception:  # noqa: BLE001
