@@ -74,9 +74,11 @@ def test_a_street_without_its_admin_escalates_to_the_admins(fb, app):
     from app.auth.models import RoleGrant, User
     from app.extensions import db
 
-    with app.app_context():
-        uid = db.session.scalar(sa.select(User.id).where(User.openid == "street-1"))
-        db.session.execute(sa.update(RoleGrant).where(RoleGrant.user_id == uid)
+    with app.app_context():  # street-1, and the demo's own street admin
+        uids = db.session.scalars(sa.select(User.id).where(
+            User.openid.in_(("street-1", "demo-street-1")))).all()
+        db.session.execute(sa.update(RoleGrant).where(RoleGrant.user_id.in_(uids),
+                                                      RoleGrant.role == "street_admin")
                            .values(revoked_at=utcnow()))
         db.session.commit()
     fid = fb.create()["id"]

@@ -127,8 +127,8 @@ def test_dispute_window_is_the_category_resolve_hours(flow, app):
         db.session.commit()
     rid = flow.to_state("disputed")
     assert "'escalated': 1" in _escalate(app, 25)
-    # no street admin for the street: the admins hear of it
-    assert ("overdue", "服务争议超时未处理", f"request:{rid}") in _inbox(flow, "demo-admin")
+    # the street's admin (古湖街道小孙 of the demo) hears of it
+    assert ("overdue", "服务争议超时未处理", f"request:{rid}") in _inbox(flow, "demo-street-1")
     categories = flow.client.get("/api/v1/categories",
                                  headers=flow.h("demo-resident-1")).get_json()["items"]
     assert {c["code"]: c["resolve_hours"] for c in categories}["appliance_repair"] == 24
