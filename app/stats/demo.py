@@ -30,6 +30,7 @@ from app.mediation.service import year_earlier
 from app.orders.models import RequestEvent, ServiceRequest
 from app.party.models import PartyRegistration
 from app.projects.models import CommitteeMember, Meeting, Project
+from app.talents.models import LedgerEntry
 from app.timebank import ledger
 from app.timebank import service as timebank
 from app.volunteering.models import Activity, Attendance, Shift
@@ -115,6 +116,11 @@ def seed() -> None:
                                    unit_name=f"区属单位{k:02d}", roles="volunteer",
                                    status="approved", created_at=_at(month, 9, 3),
                                    decided_by_id=staff.id, decided_at=_at(month, 15, 5)))
+            # ... and the grid's survey found them too, so the ledger holds no mismatch for them
+            hh = residents[k - 1][1]
+            _add(LedgerEntry(community_id=home.id, compound_id=hh.building.compound_id,
+                             household_id=hh.id, user_id=user.id, name=user.nickname,
+                             source="grid", created_by_id=staff.id, created_at=_at(month, 9, 3)))
     for k in range(1, 2 * 12 + 1):
         month = _month_start(k, today)
         n = DISPUTES_THIS_YEAR if k <= 12 else DISPUTES_LAST_YEAR[k - 13]
