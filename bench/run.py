@@ -541,6 +541,10 @@ def main() -> None:  # noqa: C901 (one scenario after another, in the order of t
                 rows.append(row(f"{sid} {title}", None, bar="—", ok=None,
                                 note=f"skipped: {module} is not on this branch (hook: "
                                      f"bench/run.py, scenario {sid})"))
+            elif sid == "STATS":
+                rows.append(row(f"{sid} {title}", None, bar="< 300 ms", ok=None,
+                                note="measured by bench/stats_bench.py, which seeds its own "
+                                     "year of a 20,000-household street"))
         hello_end = wrk(hello.base, seconds, path="/hello")
         rows.append(row("BASE bare Flask GET /hello (end)", hello_end,
                         ratio=hello_end["rps"] / rps_hello, note="ratio to the start"))
