@@ -101,7 +101,7 @@ def test_a_redis_that_restarts_empty_invalidates_every_kept_copy(app, client, lo
 def test_without_redis_every_request_reads_postgresql(app, backend, make_user, login, client):
     """Redis unreachable: the session is read from PostgreSQL, and logout still holds."""
     from app import create_app
-    from app.extensions import limiter
+    from app.extensions import db, limiter
     from config import engine_options
 
     db_url, _ = backend
@@ -111,10 +111,15 @@ def test_without_redis_every_request_reads_postgresql(app, backend, make_user, l
     make_user("kept-5")
     h = login("kept-5")
     c = down.test_client()
-    for _ in range(2):
-        resp, session_reads = _queries(down, c, h)
-        assert resp.status_code == 200 and len(session_reads) == 1
-    assert c.post("/api/v1/auth/logout", headers=h).status_code == 204
-    assert c.get("/api/v1/me", headers=h).status_code == 401
-    limiter.init_app(app)  # the limiter is one object: give it back to the suite's app
+    try:
+        for _ in range(2):
+            resp, session_reads = _queries(down, c, h)
+            assert resp.status_code == 200 and len(session_reads) == 1
+        assert c.post("/api/v1/auth/logout", headers=h).status_code == 204
+        assert c.get("/api/v1/me", headers=h).status_code == 401
+    finally:
+        with down.app_context():
+            db.session.remove()
+            db.engine.dispose()  # its pooled connections are closed, not left to the collector
+        limiter.init_app(app)  # the limiter is one object: give it back to the suite's app
     assert client.get("/api/v1/me", headers=h).status_code == 401
