@@ -128,6 +128,9 @@ class Config:
     UPLOAD_RATE_LIMIT = os.environ.get("UPLOAD_RATE_LIMIT", "30 per minute")
     # Check-in and check-out, per volunteer: enough for retries, too few to guess a code.
     CHECKIN_RATE_LIMIT = os.environ.get("CHECKIN_RATE_LIMIT", "30 per minute")
+    # 代下单: a resident-paid proxy order the resident has not agreed to within this many hours
+    # is cancelled by `flask orders escalate` (the system's `expire`).
+    PROPOSAL_EXPIRY_HOURS = int(os.environ.get("PROPOSAL_EXPIRY_HOURS", "48"))
     # Mediation: an open case older than this many days is flagged overdue and listed first.
     MEDIATION_OVERDUE_DAYS = int(os.environ.get("MEDIATION_OVERDUE_DAYS", "30"))
     # Evaluations: residents' scores a target needs before it is ranked, and the weights of
@@ -182,6 +185,8 @@ class Config:
         if cfg["EVALUATION_MIN_COUNT"] < 1 or cfg["MEDIATION_OVERDUE_DAYS"] < 1:
             raise RuntimeError("EVALUATION_MIN_COUNT and MEDIATION_OVERDUE_DAYS must be >= 1")
         check_templates(cfg.get("WECHAT_TEMPLATES", {}))
+        if cfg["PROPOSAL_EXPIRY_HOURS"] < 1:
+            raise RuntimeError("PROPOSAL_EXPIRY_HOURS must be >= 1")
         if cfg["TRUST_RECHECK_DAYS"] < 1:
             raise RuntimeError("TRUST_RECHECK_DAYS must be >= 1")
 

@@ -10,7 +10,7 @@ case "${1:-}" in
   jobs-drain)               exec $FLASK jobs drain ;;               # outbox: unannounced, retried, dead workers' rows
   consultations-tick)       exec $FLASK consultations tick ;;       # open and close consultations on time
   feedback-escalate)        exec $FLASK feedback escalate ;;        # overdue 社情民意 reports; unrated resolutions closed
-  orders-escalate)          exec $FLASK orders escalate ;;          # overdue service-request steps
+  orders-escalate)          exec $FLASK orders escalate ;;          # overdue service-request steps; lapsed proxy orders
   mall-sweep-vouchers)      exec $FLASK mall sweep-vouchers ;;      # expired vouchers refunded; old idempotency keys
   volunteering-close-shifts) exec $FLASK volunteering close-shifts ;; # no-shows once the grace has passed
   files-check-photos)       exec $FLASK files check-photos ;;       # image checks never started or answered

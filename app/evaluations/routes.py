@@ -59,10 +59,15 @@ def honours(args):
 @blp.response(200, s.CampaignDetailOut)
 @login_required
 def get_campaign(campaign_id):
-    """The campaign, its targets and my own scores (`can_score`: I may score now)."""
+    """The campaign, its targets and my own scores (`can_score`: I may score now). A target
+    with `own: true` is mine — myself, a partner I belong to, a party organisation I hold a
+    seat of — and scoring it is 403 `self_scoring`."""
     user = require_user()
     campaign = service.readable(campaign_id, user)
     out = campaign_view(campaign)
+    own = service.own_target_ids(user, campaign, utcnow())
+    out["targets"] = [{"id": t.id, "kind": t.kind, "ref_id": t.ref_id, "name": t.name,
+                       "own": t.id in own} for t in campaign.targets]
     out["can_score"] = out["status"] == "open" and service.is_resident(
         user, campaign.community_id)
     out["my_scores"] = service.my_scores(user, campaign)

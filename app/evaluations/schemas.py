@@ -96,7 +96,13 @@ class CampaignOut(Schema):
     targets = fields.List(fields.Nested(TargetOut))
 
 
+class TargetDetailOut(TargetOut):
+    own = fields.Boolean(metadata={
+        "description": "我本人、我所在的合伙人或我任职的党组织：不能评分"})
+
+
 class CampaignDetailOut(CampaignOut):
+    targets = fields.List(fields.Nested(TargetDetailOut))
     can_score = fields.Boolean()
     my_scores = fields.List(fields.Nested(MyScoreOut))
 

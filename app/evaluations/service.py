@@ -90,6 +90,20 @@ def readable(campaign_id: int, user: User) -> Campaign:
     return campaign
 
 
+# Why a target is the scorer's own (403 `self_scoring`).
+SELF_MESSAGES = {
+    "party_member": "不能为自己评分",
+    "partner": "不能为本人所在的合伙人评分",
+    "compound_party_org": "您在该党组织任职，不能评议本组织",
+}
+
+
+def own_target_ids(user: User, campaign: Campaign, now: datetime) -> set[int]:
+    """The campaign's targets the user may not score as their own: themselves, a partner they
+    belong to, a party organisation they hold a seat of (the page leaves them out)."""
+    return {t.id for t in campaign.targets if _is_self(user, t, now)}
+
+
 def _is_self(user: User, target: Target, now: datetime) -> bool:
     if target.kind == "party_member":
         return target.ref_id == user.id
@@ -187,7 +201,8 @@ def score(user: User, campaign_id: int, data: dict, now: datetime) -> Score:
     if not is_resident(user, campaign.community_id):
         raise Forbidden("not_resident", "仅本社区已绑定住户的居民可以评议")
     if _is_self(user, target, now):
-        raise Forbidden("self_scoring", "不能为自己评分")
+        raise Forbidden("self_scoring", SELF_MESSAGES.get(target.kind, "不能为自己评分"),
+                        details={"target_id": target.id, "kind": target.kind})
     if status(campaign, now) != "open":
         raise NotOpen(details={"opens_at": campaign.opens_at.isoformat(),
                                "closes_at": campaign.closes_at.isoformat()})

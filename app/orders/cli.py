@@ -15,7 +15,8 @@ def register(app: Flask) -> None:
     @click.option("--enqueue", "to_queue", is_flag=True,
                   help="put the job on the RQ queue instead")
     def escalate(to_queue):
-        """Return overdue dispatches to the queue; auto-confirm silent completions (cron)."""
+        """Return overdue dispatches to the queue; auto-confirm silent completions; cancel proxy
+        orders the resident did not agree to in time (cron)."""
         queue = current_app.extensions.get("rq_queue")
         if to_queue and queue is not None:
             click.echo(f"enqueued {enqueue(queue, 'app.orders.jobs:escalate').id}")

@@ -11,14 +11,15 @@ log = logging.getLogger(__name__)
 
 def escalate(now=None) -> dict:
     """Every overdue step escalates once: dispatches and the pool go back to the queue,
-    silent completions are confirmed, and the other steps alert whoever must act.
+    silent completions are confirmed, proxy orders the resident did not agree to in time
+    (`PROPOSAL_EXPIRY_HOURS`) are cancelled, and the other steps alert whoever must act.
 
-    Each request commits on its own; a racing resident confirm simply wins or loses the
+    Each request commits on its own; a racing resident confirm (or agree) simply wins or loses the
     conditional update, and the ledger key makes a double credit impossible either way.
     """
     now = now or utcnow()
-    counts = {"expired": 0, "pool_expired": 0, "auto_confirmed": 0, "escalated": 0,
-              "failed": 0}
+    counts = {"expired": 0, "pool_expired": 0, "auto_confirmed": 0, "proposal_expired": 0,
+              "escalated": 0, "failed": 0}
     for status, action, counter in service.MOVES:
         for request_id in _overdue(status, now):
             try:

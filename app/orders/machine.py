@@ -12,7 +12,7 @@ from app.errors import Conflict, Forbidden, NotFound
 
 BEFORE_SERVICE = ("submitted", "dispatched", "pooled", "accepted")
 # A resident-paid proxy order (代下单) waits in `proposed` for the resident's own agreement;
-# nothing is held or dispatched before it.
+# nothing is held or dispatched before it. Not agreed in time, the system cancels it.
 PROPOSED = "proposed"
 BEFORE_CONFIRMED = BEFORE_SERVICE + ("in_service", "completed", "disputed")
 # Statuses in which a partner holds the task (its `open_tasks` load).
@@ -40,6 +40,7 @@ ROWS: list[Row] = [
     ("completed", "auto_confirm", "system", ("confirmed",)),
     ("dispatched", "expire", "system", ("submitted",)),
     ("pooled", "expire", "system", ("submitted",)),
+    (PROPOSED, "expire", "system", ("cancelled",)),
 ]
 ACTIONS = {row[1] for row in ROWS}
 
@@ -111,9 +112,13 @@ def guard(action: str, roles: set[str], status: str) -> Row:
     return row
 
 
-def deadline_for(status: str, req: Request, now: datetime) -> datetime | None:
-    """When the step `status` is overdue; every status but the final ones (and `proposed`,
-    which waits for the resident) has a deadline."""
+def deadline_for(status: str, req: Request, now: datetime,
+                 proposal_hours: int | None = None) -> datetime | None:
+    """When the step `status` is overdue; every status but the final ones has a deadline.
+    `proposed` waits for the resident `proposal_hours` (the caller's configuration), then
+    expires."""
+    if status == PROPOSED:
+        return now + timedelta(hours=proposal_hours) if proposal_hours else None
     if status == "in_service":  # the longest billable duration, from the start
         return now + timedelta(minutes=req.max_minutes)
     hours = {

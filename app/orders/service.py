@@ -3,9 +3,10 @@
 request (the loop is `app/orders/jobs.py`), and what each viewer sees of a request."""
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from app.audit.service import record
 from app.auth import service as auth_service
@@ -126,7 +127,8 @@ def create_request(user: User, data: dict) -> ServiceRequest:
         points_per_hour=category.points_per_hour, max_minutes=category.max_minutes,
         **(proxy or {}))
     req.category = category
-    req.deadline_at = machine.deadline_for(status, req, now)
+    # A proposal waits for the resident until its deadline, then the system cancels it.
+    req.deadline_at = machine.deadline_for(status, req, now, _proposal_hours())
     db.session.add(req)
     db.session.flush()
     files.attach(photo_ids, uploader_id=user.id, record_type="request", record_id=req.id)
@@ -180,6 +182,10 @@ def _bound(user: User, household_id: int) -> bool:
     except ApiError:
         return False
     return True
+
+
+def _proposal_hours() -> int:
+    return current_app.config["PROPOSAL_EXPIRY_HOURS"]
 
 
 def _consent_noted(proxy: dict) -> bool:
@@ -412,7 +418,14 @@ def _recall(step, params):
 
 
 def _expire(step, params):
-    """Nobody accepted or claimed it in time: back to the queue, reservation released."""
+    """Nobody accepted or claimed it in time: back to the queue, reservation released. A
+    proxy order the resident did not agree to in time is cancelled, whatever it held
+    released as a cancellation does."""
+    if step.from_status == machine.PROPOSED:
+        step.data = {"placed_by_id": step.request.placed_by_id,
+                     "hours": _proposal_hours()}
+        _release(step)
+        return
     step.values = {"partner_id": None, "assignee_id": None}
     if step.request.partner_id:
         step.data = {"partner_id": step.request.partner_id}
@@ -654,6 +667,14 @@ def _notify(step: Step) -> None:
         kind, title = to_resident[action]
         notify(req.resident_id, kind, title, f"{name} #{req.id}", ref)
         return
+    if action == "expire" and to == "cancelled":  # a proposal nobody agreed to in time
+        notify(req.resident_id, "cancelled", "代下单未确认，已自动取消", f"{name} #{req.id}", ref,
+               role="resident")
+        if req.placed_by_id:
+            notify(req.placed_by_id, "cancelled", "居民未确认代下单，已自动取消",
+                   f"{name} #{req.id}", ref,
+                   role="staff" if req.placed_as == "staff" else "resident")
+        return
     to_staff = {"decline": ("declined", "合伙人拒单，请重新派单"),
                 "dispute": ("disputed", "居民对服务有异议"),
                 "expire": ("overdue", "超时无人接单，已退回待派单")}
@@ -685,7 +706,8 @@ files.register_visibility("request", _can_see)
 # -- deadlines: one overdue request at a time (the loop: `app/orders/jobs.py`) ----------
 # Overdue steps that move on their own: the system's transition and its counter.
 MOVES = (("dispatched", "expire", "expired"), ("pooled", "expire", "pool_expired"),
-         ("completed", "auto_confirm", "auto_confirmed"))
+         ("completed", "auto_confirm", "auto_confirmed"),
+         (machine.PROPOSED, "expire", "proposal_expired"))
 # Overdue steps that wait for a person: who is told, and what.
 ALERTS = {
     "submitted": (("staff",), "居民点单超时未派单"),
@@ -699,8 +721,12 @@ BATCH = 1000
 def overdue_ids(status: str, now: datetime, unescalated: bool = False) -> list[int]:
     """Requests whose step `status` is past its deadline (at most `BATCH`, oldest first);
     `unescalated`: not escalated yet."""
-    stmt = sa.select(ServiceRequest.id).where(ServiceRequest.status == status,
-                                              ServiceRequest.deadline_at < now)
+    overdue = ServiceRequest.deadline_at < now
+    if status == machine.PROPOSED:  # proposals made before they had a deadline
+        overdue = sa.or_(overdue, sa.and_(
+            ServiceRequest.deadline_at.is_(None),
+            ServiceRequest.created_at < now - timedelta(hours=_proposal_hours())))
+    stmt = sa.select(ServiceRequest.id).where(ServiceRequest.status == status, overdue)
     if unescalated:
         stmt = stmt.where(ServiceRequest.escalated_at.is_(None))
     return list(db.session.scalars(stmt.order_by(ServiceRequest.id).limit(BATCH)))

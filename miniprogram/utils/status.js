@@ -43,6 +43,15 @@ const REQUEST_ACTIONS = {
   approve_content: '内容审核通过',
 };
 
+/**
+ * A timeline step in words. `expire` is the system's step on an overdue request: a dispatch or
+ * the pool goes back to the queue, but a proxy order the resident never agreed to is cancelled.
+ */
+function eventLabel(ev) {
+  if (ev && ev.action === 'expire' && ev.to_status === 'cancelled') return '居民未确认，自动取消';
+  return module.exports.label(REQUEST_ACTIONS, ev && ev.action);
+}
+
 /** Who did a timeline step, as the API names their part in the request. */
 const EVENT_ROLES = {
   resident: '居民',
@@ -468,6 +477,7 @@ module.exports = {
   TRUST_SIDES,
   TRUST_CATEGORIES,
   requestBadge: (s) => badge(REQUEST_STATUS, s),
+  eventLabel,
   voucherBadge: (s) => badge(VOUCHER_STATUS, s),
   signupBadge: (s) => badge(SIGNUP_STATUS, s),
   attendanceBadge: (s) => badge(ATTENDANCE_STATUS, s),

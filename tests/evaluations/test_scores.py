@@ -137,3 +137,31 @@ def test_comments_go_through_the_content_check(world):
     assert [(c["comment"], c["author"]) for c in comments] == [
         ("服务周到", "r*"), ("检查不可用 [wechat-down]", "r*")]
     world.get(f"/evaluations/{made['id']}/comments", "r1", expect=404)
+
+
+def test_seat_holders_find_their_own_party_organisation_marked_and_cannot_score_it(world):
+    """The campaign's detail marks the targets I may not score as mine (`own`), so the page
+    leaves them out; the API refuses them anyway, with the reason in words."""
+    org = world.party_org(seated=["r3"])
+    other = world.party_org(community_id=world.c2, name="昌达街社区小区党支部", seated=["r4"])
+    made = world.campaign(world.targets() + [{"kind": "compound_party_org", "id": org}])
+    target = world.target_id(made, "compound_party_org")
+
+    def own(who):
+        detail = world.get(f"/evaluations/{made['id']}", who)
+        return {t["kind"]: t["own"] for t in detail["targets"]}
+
+    assert own("r3") == {"party_member": False, "partner": False, "compound_party_org": True}
+    assert own("r1") == {"party_member": False, "partner": False, "compound_party_org": False}
+    # a seat on another community's organisation is not a seat on this one
+    assert own("r4")["compound_party_org"] is False
+    assert own("pm") == {"party_member": True, "partner": False, "compound_party_org": False}
+    assert own("pu")["partner"] is True
+    assert other != org
+
+    refused = world.score(made["id"], "r3", target, 5, expect=403)["error"]
+    assert refused["code"] == "self_scoring"
+    assert refused["message"] == "您在该党组织任职，不能评议本组织"
+    assert refused["details"] == {"target_id": target, "kind": "compound_party_org"}
+    world.score(made["id"], "r4", target, 4)  # not a seat of this organisation
+    assert _scores(world) == 1

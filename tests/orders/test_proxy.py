@@ -3,10 +3,14 @@ phone) and 代下单: staff of the community or a family member bound to the hou
 a resident's behalf, with the resident's consent; a resident-paid one waits for the
 resident's own agreement unless staff noted the call."""
 import concurrent.futures as cf
+from datetime import timedelta
 
 import pytest
 import requests
 import sqlalchemy as sa
+import time_machine
+
+from app.common.timeutil import utcnow
 
 REQUESTS = "/api/v1/requests"
 
@@ -249,3 +253,122 @@ def test_agree_racing_cancel_holds_and_releases_once(flow, family, live_server):
         assert flow.balance("demo-resident-1") == before - flow.get(rid)["held_points"]
     actions = [e["action"] for e in flow.events(rid)]
     assert actions.count("agree") <= 1 and actions.count("cancel") <= 1
+
+
+# -- a proposal nobody agreed to expires ------------------------------------------------
+def _escalate(app, hours):
+    with time_machine.travel(utcnow() + timedelta(hours=hours)):
+        return app.test_cli_runner().invoke(args=["orders", "escalate"]).output
+
+
+def _inbox(flow, who, rid):
+    items = flow.client.get("/api/v1/notifications", headers=flow.h(who)).get_json()["items"]
+    return [(n["kind"], n["title"]) for n in items if n["ref"] == f"request:{rid}"]
+
+
+def test_a_proposal_not_agreed_in_48_hours_is_cancelled_by_the_system(flow, app, family):
+    before = flow.balance("demo-resident-1")
+    req = _proxy(flow, family, code="errand", consent={"kind": "family"})
+    assert req["status"] == "proposed" and req["deadline_at"] is not None  # when it lapses
+
+    assert "'proposal_expired': 0" in _escalate(app, 47)
+    assert flow.get(req["id"])["status"] == "proposed"
+    out, again = _escalate(app, 49), _escalate(app, 49)
+    assert "'proposal_expired': 1" in out and "'proposal_expired': 0" in again  # once
+    assert flow.get(req["id"])["status"] == "cancelled"
+    events = flow.events(req["id"])
+    assert [e["action"] for e in events] == ["create", "expire"]
+    last = events[-1]
+    assert (last["from_status"], last["to_status"], last["actor"]) == \
+        ("proposed", "cancelled", {"id": None, "role": "system"})
+    assert last["data"]["hours"] == 48
+    assert flow.balance("demo-resident-1") == before  # nothing was held, nothing moved
+    assert ("cancelled", "居民未确认代下单，已自动取消") in _inbox(flow, family, req["id"])
+    assert ("cancelled", "代下单未确认，已自动取消") in _inbox(flow, "demo-resident-1", req["id"])
+    # too late to agree now
+    flow.do(req["id"], "agree", "demo-resident-1", expect=409)
+
+
+def test_the_proposal_window_is_configured_and_agreed_or_other_orders_never_expire(
+        flow, app, family, monkeypatch):
+    from app.extensions import db
+    from app.orders.models import ServiceRequest
+
+    monkeypatch.setitem(app.config, "PROPOSAL_EXPIRY_HOURS", 2)
+    lapsing = _proxy(flow, family, code="errand", consent={"kind": "family"})["id"]
+    agreed = _proxy(flow, family, code="errand", consent={"kind": "family"})["id"]
+    held = flow.do(agreed, "agree", "demo-resident-1")["held_points"]
+    # a proposal made before proposals had a deadline lapses by its age
+    legacy = _proxy(flow, family, code="errand", consent={"kind": "family"})["id"]
+    with app.app_context():
+        db.session.get(ServiceRequest, legacy).deadline_at = None
+        db.session.commit()
+    staff_noted = _proxy(flow, "demo-staff-1", code="errand")["id"]  # submitted at once
+    before = flow.balance("demo-resident-1")
+
+    assert "'proposal_expired': 2" in _escalate(app, 3)
+    assert [flow.get(r)["status"] for r in (lapsing, legacy, agreed, staff_noted)] == \
+        ["cancelled", "cancelled", "submitted", "submitted"]
+    assert flow.balance("demo-resident-1") == before  # the agreed order still holds its points
+    assert flow.get(agreed)["held_points"] == held
+
+
+def test_staff_see_proposals_waiting_for_the_resident_as_a_queue(flow, family):
+    waiting = _proxy(flow, family, code="errand", consent={"kind": "family"})["id"]
+    _proxy(flow, "demo-staff-1")  # submitted at once
+    page = flow.client.get(f"{REQUESTS}?scope=community&status=proposed",
+                           headers=flow.h("demo-staff-1"))
+    assert page.status_code == 200, page.get_json()
+    items = page.get_json()["items"]
+    assert [(r["id"], r["status"]) for r in items] == [(waiting, "proposed")]
+    assert items[0]["placed_by"]["placed_as"] == "family" and items[0]["deadline_at"]
+    other = flow.client.get(f"{REQUESTS}?scope=community&status=proposed&community_id=1",
+                            headers=flow.h("demo-staff-2"))
+    assert other.status_code == 403  # staff of another community
+
+
+@pytest.mark.postgres
+def test_agree_racing_the_expiry_has_one_winner(flow, app, family, live_server):
+    """The resident taps 确认 just as the job cancels the lapsed proposal: either it is
+    agreed (points held once, no expiry) or cancelled by the system (nothing held)."""
+    from app.extensions import db
+    from app.orders.jobs import escalate
+    from app.orders.models import RequestEvent, ServiceRequest
+    from tests.orders.test_concurrency import _login
+
+    before = flow.balance("demo-resident-1")
+    rid = _proxy(flow, family, code="errand", consent={"kind": "family"})["id"]
+    with app.app_context():
+        req = db.session.get(ServiceRequest, rid)
+        req.deadline_at = utcnow() - timedelta(seconds=1)  # lapsed a moment ago
+        db.session.commit()
+    resident = [_login(live_server, "demo-resident-1", 500 + i) for i in range(5)]
+
+    def agree(h):
+        return requests.post(f"{live_server}{REQUESTS}/{rid}/agree", headers=h, json={},
+                             timeout=30).status_code
+
+    def expire(_):
+        with app.app_context():
+            try:
+                return escalate()["proposal_expired"]
+            finally:
+                db.session.remove()
+
+    with cf.ThreadPoolExecutor(8) as pool:
+        agrees = [pool.submit(agree, h) for h in resident]
+        expiries = [pool.submit(expire, i) for i in range(3)]
+        codes = [f.result() for f in agrees]
+        expired = [f.result() for f in expiries]
+    assert set(codes) <= {200, 409}, codes
+    assert codes.count(200) + sum(expired) == 1, (codes, expired)
+    with app.app_context():
+        actions = db.session.scalars(sa.select(RequestEvent.action).where(
+            RequestEvent.request_id == rid).order_by(RequestEvent.id)).all()
+    final = flow.get(rid)
+    if sum(expired):
+        assert final["status"] == "cancelled" and actions == ["create", "expire"]
+        assert flow.balance("demo-resident-1") == before
+    else:
+        assert final["status"] == "submitted" and actions == ["create", "agree"]
+        assert flow.balance("demo-resident-1") == before - final["held_points"]

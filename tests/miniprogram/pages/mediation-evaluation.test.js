@@ -170,6 +170,38 @@ describe('社区评议', () => {
     expect(all(closed, '.score-shown').map((n) => n.dom.textContent)).toEqual(['不在评议时间内', '我的评分：4 分']);
   });
 
+  test('a party organisation I hold a seat of is not offered to me; the others are', async () => {
+    wx.setStorageSync('user', RESIDENT);
+    const orgs = CAMPAIGN({
+      my_scores: [],
+      targets: [
+        { id: 1, kind: 'party_member', ref_id: 10, name: '党员志愿者赵哥', own: false },
+        { id: 4, kind: 'compound_party_org', ref_id: 1, name: '观湖花园党支部', own: true },
+        { id: 5, kind: 'compound_party_org', ref_id: 2, name: '滨河小区党支部', own: false },
+      ],
+    });
+    evaluations.list.mockResolvedValue(page([orgs]));
+    evaluations.get.mockResolvedValue(orgs);
+    evaluations.score.mockResolvedValue({ id: 9 });
+    const scoring = loadPage('packages/resident/evaluation/index');
+    await flush();
+    const names = all(scoring, '.target-name').map((n) => n.dom.textContent);
+    expect(names).toEqual(['党员志愿者赵哥', '滨河小区党支部']);
+    expect(text(scoring, '.own-hidden')).toBe('您任职的党组织不参与您的评议，已略去');
+    expect(all(scoring, '.submit-score')).toHaveLength(2);
+    await tap(scoring, '.star', 7); // the second target's third star
+    await tap(scoring, '.submit-score', 1);
+    expect(evaluations.score).toHaveBeenCalledWith(1, { targetId: 5, score: 3, comment: '' });
+
+    // a resident without a seat sees every organisation, and no note
+    const open = CAMPAIGN({ my_scores: [], targets: orgs.targets.map((t) => ({ ...t, own: false })) });
+    evaluations.get.mockResolvedValue(open);
+    const plain = loadPage('packages/resident/evaluation/index');
+    await flush();
+    expect(all(plain, '.target-name')).toHaveLength(3);
+    expect(plain.querySelector('.own-hidden')).toBeFalsy();
+  });
+
   test('without an approved household there is no campaign to score', async () => {
     wx.setStorageSync('user', { ...RESIDENT, households: [] });
     const scoring = loadPage('packages/resident/evaluation/index');

@@ -185,6 +185,78 @@ describe('代下单 on the request page', () => {
   });
 });
 
+describe('代下单 waiting for the resident (待居民确认)', () => {
+  const WAITING = (over = {}) => REQ({
+    status: 'proposed', category: { id: 3, name: '代买代办' }, description: '代取药',
+    resident: { id: 7, nickname: '张阿姨' }, placed_by: { id: 12, nickname: '小张', placed_as: 'family' },
+    consent: { kind: 'family', note: null }, deadline_at: '2026-11-29T15:30:00+08:00', overdue: false, ...over,
+  });
+
+  test('staff have a tab of proxy orders waiting for the resident, with who placed them and when they lapse', async () => {
+    wx.setStorageSync('user', STAFF);
+    orders.list.mockResolvedValue(page([WAITING()]));
+    const queue = loadPage('packages/staff/queue/index', { tab: 'submitted' });
+    await flush();
+    expect(text(queue, '.tab-proposed')).toBe('待居民确认');
+    await tap(queue, '.tab-proposed');
+    await flush();
+    expect(orders.list).toHaveBeenLastCalledWith({
+      scope: 'community', community_id: 1, status: 'proposed', cursor: undefined, limit: 20,
+    });
+    expect(text(queue, '.queued .title')).toBe('代买代办');
+    expect(text(queue, '.placed-by')).toBe('家属代下单：小张');
+    expect(text(queue, '.deadline')).toBe('未确认将于 11-29 15:30 自动取消');
+
+    orders.list.mockResolvedValue(page([]));
+    const empty = loadPage('packages/staff/queue/index', { tab: 'proposed' });
+    await flush();
+    expect(orders.list).toHaveBeenLastCalledWith(expect.objectContaining({ status: 'proposed' }));
+    expect(listState(empty, '.queue-state')).toBe('没有等待居民确认的代下单');
+  });
+
+  test('the staff detail of a proposal says it waits for the resident and may be cancelled', async () => {
+    wx.setStorageSync('user', STAFF);
+    orders.get.mockResolvedValue(WAITING());
+    orders.events.mockResolvedValue(page([
+      { id: 1, action: 'create', to_status: 'proposed', actor: { id: 12, role: 'placer' }, at: '2026-11-27T15:30:00+08:00' }]));
+    orders.cancel.mockResolvedValue(WAITING({ status: 'cancelled' }));
+    const detail = loadPage('packages/staff/dispatch/index', { id: '42' });
+    await flush();
+    expect(orders.candidates).not.toHaveBeenCalled();
+    expect(detail.querySelector('.candidate')).toBeFalsy();
+    expect(text(detail, '.placed-by')).toBe('家属代下单：小张');
+    expect(text(detail, '.waiting-note')).toBe('等待居民本人在小程序中确认，11-29 15:30 前未确认将自动取消');
+    expect(detail.querySelector('.deadline')).toBeFalsy();
+    await input(detail, '.cancel-reason', '已电话联系，改为社区代下单');
+    await tap(detail, '.cancel');
+    await flush();
+    expect(orders.cancel).toHaveBeenCalledWith(42, '已电话联系，改为社区代下单');
+  });
+
+  test('the resident is told until when to agree, and a lapsed proposal reads as cancelled by the system', async () => {
+    auth.me.mockResolvedValue({ ...ME, id: 7 });
+    wx.setStorageSync('user', { ...ME, id: 7 });
+    orders.get.mockResolvedValue(WAITING());
+    orders.events.mockResolvedValue(page([]));
+    const open = loadPage('packages/resident/request/index', { id: '42' });
+    await flush();
+    expect(text(open, '.agree-by')).toBe('请在 11-29 15:30 前确认，逾期自动取消。');
+
+    orders.get.mockResolvedValue(WAITING({ status: 'cancelled', deadline_at: null }));
+    orders.events.mockResolvedValue(page([
+      { id: 1, action: 'create', to_status: 'proposed', actor: { id: 12, role: 'placer' }, at: '2026-11-27T15:30:00+08:00' },
+      { id: 2, action: 'expire', from_status: 'proposed', to_status: 'cancelled', actor: { id: null, role: 'system' }, at: '2026-11-29T15:35:00+08:00' },
+    ]));
+    const lapsed = loadPage('packages/resident/request/index', { id: '42' });
+    await flush();
+    expect(lapsed.querySelector('.agree')).toBeFalsy();
+    const events = all(lapsed, '.event').map((e) => e.dom.textContent);
+    expect(events[1]).toContain('居民未确认，自动取消');
+    expect(events[1]).toContain('系统');
+    expect(events[1]).not.toContain('超时未接单');
+  });
+});
+
 describe('代下单 forms', () => {
   test('staff pick a bound resident, a phrase and the call, and place the order', async () => {
     auth.me.mockResolvedValue(STAFF);

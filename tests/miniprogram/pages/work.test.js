@@ -44,7 +44,7 @@ describe('派单队列', () => {
     const queue = loadPage('packages/staff/queue/index', { tab: 'accepted' });
     await flush();
     expect(all(queue, '.tab').map((t) => t.dom.textContent)).toEqual(
-      ['待派单', '已派单', '任务池', '已接单', '服务中', '待确认', '纠纷']);
+      ['待派单', '已派单', '任务池', '已接单', '服务中', '待确认', '纠纷', '待居民确认']);
     expect(orders.list).toHaveBeenCalledWith({ scope: 'community', community_id: 1, status: 'accepted', cursor: undefined, limit: 20 });
     expect(text(queue, '.deadline')).toBe('上门时限 11-28 10:00');
     for (const key of ['dispatched', 'pooled', 'in_service', 'completed']) {

@@ -1,7 +1,8 @@
 /**
  * 社区评议: score each party member, compound party organisation and partner of my community's
  * open campaign 1–5, with an optional comment. A score can be changed until the campaign closes; my own card (as a party
- * member or partner) cannot be scored.
+ * member or partner) cannot be scored. The API marks the targets that are mine (`own`); a party
+ * organisation I hold a seat of is left out of the list altogether, with a line saying why.
  */
 const evaluations = require('../services/evaluations');
 const session = require('../../../utils/session');
@@ -14,7 +15,7 @@ const STARS = [1, 2, 3, 4, 5];
 Page(basePage({
   data: {
     state: 'loading', error: '', campaigns: [], campaign: null, badge: null, targets: [],
-    stars: STARS, busy: 0,
+    stars: STARS, busy: 0, hiddenOwn: 0,
   },
 
   onLoad() { this.load(); },
@@ -51,14 +52,18 @@ Page(basePage({
     const campaign = await evaluations.get(id);
     const mine = {};
     (campaign.my_scores || []).forEach((s) => { mine[s.target_id] = s; });
-    const own = (t) => (t.kind === 'party_member' && t.ref_id === this.user.id)
+    const own = (t) => t.own === true || (t.kind === 'party_member' && t.ref_id === this.user.id)
       || (t.kind === 'partner' && (this.user.roles || []).some(
         (r) => r.role === 'partner_member' && r.partner_id === t.ref_id));
+    // Holders of a seat do not evaluate their own organisation: it is not offered at all.
+    const ownOrg = (t) => t.kind === 'compound_party_org' && own(t);
+    const shown = campaign.targets.filter((t) => !ownOrg(t));
     this.setData({
+      hiddenOwn: campaign.targets.length - shown.length,
       state: 'ready',
       campaign: { ...campaign, until: shortTime(campaign.closes_at) },
       badge: evaluationBadge(campaign.status),
-      targets: campaign.targets.map((t) => ({
+      targets: shown.map((t) => ({
         ...t,
         kindLabel: label(EVALUATION_TARGET_KINDS, t.kind),
         self: own(t),

@@ -11,7 +11,7 @@ const subscribe = require('../../../utils/subscribe');
 const { basePage, showError, showOk, confirm, shortTime } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
 const {
-  requestBadge, REQUEST_ACTIONS, EVENT_ROLES, PLACED_AS, PROXY_CONSENTS, label,
+  requestBadge, eventLabel, EVENT_ROLES, PLACED_AS, PROXY_CONSENTS, label,
 } = require('../../../utils/status');
 
 const CANCELLABLE = ['proposed', 'submitted', 'dispatched', 'pooled', 'accepted'];
@@ -59,7 +59,7 @@ Page(basePage({
         created: shortTime(req.created_at),
         events: (events.items || []).map((ev) => ({
           ...ev,
-          actionLabel: label(REQUEST_ACTIONS, ev.action),
+          actionLabel: eventLabel(ev),
           toLabel: requestBadge(ev.to_status).label,
           actorLabel: ev.actor ? label(EVENT_ROLES, ev.actor.role) : '系统',
           when: shortTime(ev.at),
@@ -71,6 +71,7 @@ Page(basePage({
           note: req.consent ? req.consent.note || '' : '',
         } : null,
         canAgree: mine && req.status === 'proposed',
+        agreeBy: req.status === 'proposed' ? shortTime(req.deadline_at) : '',
         canCancel: (mine || placer) && CANCELLABLE.includes(req.status),
         canConfirm: mine && req.status === 'completed',
       });

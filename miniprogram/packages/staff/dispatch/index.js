@@ -1,15 +1,18 @@
 /**
  * 需求 (staff): the request with its deadline and timeline. While it waits (submitted, pooled),
  * the partners the API ranks for it (with reasons): dispatch, or put it in the pool. Until it is
- * confirmed, staff may cancel it with a reason.
+ * confirmed, staff may cancel it with a reason. A proxy order waiting for the resident's
+ * agreement (`proposed`) says who placed it and when it lapses; staff may cancel it too.
  */
 const orders = require('../../../services/orders');
 const { basePage, showError, showOk, confirm, dataset, shortTime } = require('../../../utils/ui');
 const { messageOf } = require('../../../utils/errors');
-const { requestBadge, REQUEST_ACTIONS, EVENT_ROLES, label } = require('../../../utils/status');
+const {
+  requestBadge, eventLabel, EVENT_ROLES, PLACED_AS, label,
+} = require('../../../utils/status');
 
 const DISPATCHABLE = ['submitted', 'pooled'];
-const CANCELLABLE = ['submitted', 'dispatched', 'pooled', 'accepted', 'in_service', 'completed', 'disputed'];
+const CANCELLABLE = ['proposed', 'submitted', 'dispatched', 'pooled', 'accepted', 'in_service', 'completed', 'disputed'];
 
 Page(basePage({
   data: {
@@ -40,8 +43,12 @@ Page(basePage({
         state: 'ready',
         canDispatch: DISPATCHABLE.includes(req.status),
         canCancel: CANCELLABLE.includes(req.status),
+        waiting: req.status === 'proposed' ? {
+          who: req.placed_by ? `${label(PLACED_AS, req.placed_by.placed_as)}：${req.placed_by.nickname}` : '',
+          until: shortTime(req.deadline_at),
+        } : null,
         events: ((events && events.items) || []).map((ev) => ({
-          ...ev, actionLabel: label(REQUEST_ACTIONS, ev.action),
+          ...ev, actionLabel: eventLabel(ev),
           actorLabel: ev.actor ? label(EVENT_ROLES, ev.actor.role) : '系统', at: shortTime(ev.at),
         })),
       });

@@ -1,14 +1,15 @@
 /**
  * 派单队列 (staff): my community's requests in every live state — waiting for dispatch, dispatched,
  * in the pool, accepted, in service, waiting for the resident's confirmation — and disputes, each
- * with its deadline. The API sorts by deadline (overdue first); the page keeps that order and
+ * with its deadline. 待居民确认: proxy orders (代下单) waiting for the resident's own agreement,
+ * each with who placed it and when it lapses (the API cancels it then). The API sorts by deadline (overdue first); the page keeps that order and
  * says "已超时" in words. An admin (or staff of several communities) picks the community first.
  */
 const orders = require('../../../services/orders');
 const session = require('../../../utils/session');
 const { createPager, emptyList } = require('../../../utils/pager');
 const { basePage, dataset, shortTime } = require('../../../utils/ui');
-const { requestBadge } = require('../../../utils/status');
+const { requestBadge, PLACED_AS, label } = require('../../../utils/status');
 
 const TABS = [
   { key: 'submitted', text: '待派单' },
@@ -18,11 +19,12 @@ const TABS = [
   { key: 'in_service', text: '服务中' },
   { key: 'completed', text: '待确认' },
   { key: 'disputed', text: '纠纷' },
+  { key: 'proposed', text: '待居民确认' },
 ];
 
 /** What the deadline of each state is for. */
 const DEADLINE_LABELS = {
-  submitted: '派单时限', dispatched: '接单时限', pooled: '认领时限', accepted: '上门时限', completed: '确认时限',
+  proposed: '未确认将于', submitted: '派单时限', dispatched: '接单时限', pooled: '认领时限', accepted: '上门时限', completed: '确认时限',
 };
 
 function isOverdue(r, now) {
@@ -53,7 +55,9 @@ Page(basePage({
         ...r,
         badge: requestBadge(r.status),
         when: shortTime(r.created_at),
-        deadline: r.deadline_at ? `${DEADLINE_LABELS[r.status] || '时限'} ${shortTime(r.deadline_at)}` : '',
+        deadline: r.deadline_at ? `${DEADLINE_LABELS[r.status] || '时限'} ${shortTime(r.deadline_at)}`
+          + (r.status === 'proposed' ? ' 自动取消' : '') : '',
+        placedBy: r.placed_by ? `${label(PLACED_AS, r.placed_by.placed_as)}：${r.placed_by.nickname}` : '',
       }),
     });
   },
