@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import joinedload, selectinload, with_expression
+from sqlalchemy.orm import aliased, joinedload, selectinload, with_expression
 
 from app.auth.models import User
 from app.auth.permissions import has_role, require
@@ -147,6 +147,23 @@ def _station_place(activity: Activity, spec: dict) -> None:
         spec.setdefault("location_name", station.name)
 
 
+def _check_no_overlap(shift: Shift, start: datetime, end: datetime) -> None:
+    """Moved times may not overlap another shift of a volunteer signed up for this one (the
+    rule every sign-up keeps)."""
+    other = aliased(Signup)
+    live = ("confirmed", "waitlisted")
+    clashes = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Signup.user_id)))
+        .join(other, sa.and_(other.user_id == Signup.user_id, other.shift_id != shift.id,
+                             other.status.in_(live)))
+        .join(Shift, Shift.id == other.shift_id)
+        .where(Signup.shift_id == shift.id, Signup.status.in_(live),
+               Shift.starts_at < end, Shift.ends_at > start))
+    if clashes:
+        raise Conflict("shift_overlap", f"有{clashes}名已报名的志愿者在新时段另有班次，请调整时间",
+                       details={"volunteers": clashes})
+
+
 def update_activity(user: User, activity_id: int, changes: dict) -> Activity:
     """A partial change of an activity by staff of its community; texts pass the content check
     as on creation."""
@@ -192,6 +209,7 @@ def update_shift(user: User, shift_id: int, changes: dict, now: datetime) -> Shi
                 "结束时间须晚于开始时间，且班次不超过24小时"]}})
         if start != shift.starts_at:
             _check_start(start, now)
+        _check_no_overlap(shift, start, end)
     if "points_per_hour" in changes and changes["points_per_hour"] != shift.points_per_hour:
         _check_points(get_community(shift.community_id), changes["points_per_hour"])
     capacity = changes.get("capacity", shift.capacity)

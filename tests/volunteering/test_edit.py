@@ -181,3 +181,20 @@ def test_a_closed_shift_is_not_changed(world, clock):
     world.post(f"/shifts/{shift['id']}/close", "staff1", expect=200)
     resp = patch(world, f"/shifts/{shift['id']}", "staff1", {"capacity": 9}, 409)
     assert resp["error"]["code"] == "shift_closed"
+
+
+def test_moved_times_may_not_overlap_a_volunteers_other_shift(world):
+    one = world.shift(T0 + timedelta(hours=2), minutes=60)
+    other = world.shift(T0 + timedelta(hours=4), minutes=60)
+    world.signup(one["id"], "a")
+    world.signup(other["id"], "a")
+    resp = patch(world, f"/shifts/{one['id']}", "staff1",
+                 {"ends_at": (T0 + timedelta(hours=4, minutes=30)).isoformat()}, 409)
+    assert resp["error"]["code"] == "shift_overlap"
+    assert resp["error"]["details"] == {"volunteers": 1}
+    # Up to the other's start is fine; a cancelled sign-up no longer counts.
+    patch(world, f"/shifts/{one['id']}", "staff1",
+          {"ends_at": (T0 + timedelta(hours=4)).isoformat()}, 200)
+    world.client.delete(f"/api/v1/shifts/{other['id']}/signup", headers=world.h("a"))
+    patch(world, f"/shifts/{one['id']}", "staff1",
+          {"ends_at": (T0 + timedelta(hours=4, minutes=30)).isoformat()}, 200)
