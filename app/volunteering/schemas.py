@@ -62,6 +62,41 @@ class ActivityIn(Schema):
                          validate=validate.Length(max=50))
 
 
+class ActivityPatch(Schema):
+    """A partial change of an activity: only the fields sent change."""
+    title = text(100, required=False)
+    description = fields.String(validate=validate.Length(max=2000))
+    team_id = fields.Integer(allow_none=True)
+    auto_approve = fields.Boolean()
+
+    @validates_schema
+    def _something(self, data, **kwargs):
+        if not data:
+            raise ValidationError("请至少修改一项", "_schema")
+
+
+class ShiftPatch(Schema):
+    """A partial change of a shift. Times keep the rules of creation (the merged window is
+    checked); capacity never goes below the confirmed sign-ups (409)."""
+    starts_at = when()
+    ends_at = when()
+    capacity = fields.Integer(validate=validate.Range(min=1, max=1000))
+    station_id = fields.Integer()
+    location_name = fields.String(validate=validate.Length(min=1, max=64))
+    lat = Lat()
+    lng = Lng()
+    radius_m = fields.Integer(validate=validate.Range(min=10, max=5000))
+    points_per_hour = fields.Integer(validate=validate.Range(min=0, max=1000))
+    required_roles = fields.List(fields.String(validate=validate.OneOf(SHIFT_ROLES)),
+                                 validate=validate.Length(max=2))
+    code_required = fields.Boolean()
+
+    @validates_schema
+    def _something(self, data, **kwargs):
+        if not data:
+            raise ValidationError("请至少修改一项", "_schema")
+
+
 class ActivityListArgs(PageArgs):
     community_id = fields.Integer(load_default=None)
     upcoming = fields.Boolean(load_default=False)

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import joinedload, selectinload, with_expression
+from sqlalchemy.orm import aliased, joinedload, selectinload, with_expression
 
 from app.auth.models import User
 from app.auth.permissions import has_role, require
@@ -102,27 +102,10 @@ def _new_shift(activity: Activity, community: Community, spec: dict, now: dateti
     """A shift starts no earlier than a short grace before now (no back-dated shifts), and
     pays no more points per hour than the community's ceiling, which only admins set (and
     never more than the platform's `MAX_POINTS_PER_HOUR`)."""
-    grace = timedelta(minutes=current_app.config["SHIFT_BACKDATE_GRACE_MINUTES"])
-    if spec["starts_at"] < now - grace:
-        minutes = int(grace.total_seconds() // 60)
-        raise Unprocessable("shift_in_past", f"班次开始时间不能早于当前时间{minutes}分钟以上",
-                            details={"fields": {"starts_at": ["开始时间已过"]},
-                                     "earliest": local_iso(now - grace)})
-    ceiling = min(community.max_points_per_hour, current_app.config["MAX_POINTS_PER_HOUR"])
-    if spec["points_per_hour"] > ceiling:
-        raise Unprocessable("points_ceiling_exceeded",
-                            f"每小时积分不能超过本社区上限{ceiling}",
-                            details={"fields": {"points_per_hour": [f"不能超过{ceiling}"]},
-                                     "max_points_per_hour": ceiling})
+    _check_start(spec["starts_at"], now)
+    _check_points(community, spec["points_per_hour"])
     spec = dict(spec)
-    station_id = spec.pop("station_id", None)
-    if station_id is not None:
-        station = get_or_404(Station, station_id, "站点不存在")
-        if station.community_id != activity.community_id:
-            raise Unprocessable(details={"fields": {"station_id": ["站点不属于该社区"]}})
-        spec.setdefault("lat", station.lat)
-        spec.setdefault("lng", station.lng)
-        spec.setdefault("location_name", station.name)
+    _station_place(activity, spec)
     missing = [k for k in ("lat", "lng", "location_name") if spec.get(k) is None]
     if missing:
         raise Unprocessable(details={"fields": {k: ["请填写地点或选择站点"] for k in missing}})
@@ -131,6 +114,122 @@ def _new_shift(activity: Activity, community: Community, spec: dict, now: dateti
                   signed_up=0, **spec)
     db.session.add(shift)
     db.session.flush()
+    return shift
+
+
+def _check_start(starts_at: datetime, now: datetime) -> None:
+    grace = timedelta(minutes=current_app.config["SHIFT_BACKDATE_GRACE_MINUTES"])
+    if starts_at < now - grace:
+        minutes = int(grace.total_seconds() // 60)
+        raise Unprocessable("shift_in_past", f"班次开始时间不能早于当前时间{minutes}分钟以上",
+                            details={"fields": {"starts_at": ["开始时间已过"]},
+                                     "earliest": local_iso(now - grace)})
+
+
+def _check_points(community: Community, points_per_hour: int) -> None:
+    ceiling = min(community.max_points_per_hour, current_app.config["MAX_POINTS_PER_HOUR"])
+    if points_per_hour > ceiling:
+        raise Unprocessable("points_ceiling_exceeded",
+                            f"每小时积分不能超过本社区上限{ceiling}",
+                            details={"fields": {"points_per_hour": [f"不能超过{ceiling}"]},
+                                     "max_points_per_hour": ceiling})
+
+
+def _station_place(activity: Activity, spec: dict) -> None:
+    """Replaces `station_id` in `spec` by the station's place, where not given explicitly."""
+    station_id = spec.pop("station_id", None)
+    if station_id is not None:
+        station = get_or_404(Station, station_id, "站点不存在")
+        if station.community_id != activity.community_id:
+            raise Unprocessable(details={"fields": {"station_id": ["站点不属于该社区"]}})
+        spec.setdefault("lat", station.lat)
+        spec.setdefault("lng", station.lng)
+        spec.setdefault("location_name", station.name)
+
+
+def _check_no_overlap(shift: Shift, start: datetime, end: datetime) -> None:
+    """Moved times may not overlap another shift of a volunteer signed up for this one (the
+    rule every sign-up keeps)."""
+    other = aliased(Signup)
+    live = ("confirmed", "waitlisted")
+    clashes = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Signup.user_id)))
+        .join(other, sa.and_(other.user_id == Signup.user_id, other.shift_id != shift.id,
+                             other.status.in_(live)))
+        .join(Shift, Shift.id == other.shift_id)
+        .where(Signup.shift_id == shift.id, Signup.status.in_(live),
+               Shift.starts_at < end, Shift.ends_at > start))
+    if clashes:
+        raise Conflict("shift_overlap", f"有{clashes}名已报名的志愿者在新时段另有班次，请调整时间",
+                       details={"volunteers": clashes})
+
+
+def update_activity(user: User, activity_id: int, changes: dict) -> Activity:
+    """A partial change of an activity by staff of its community; texts pass the content check
+    as on creation."""
+    activity = get_activity(activity_id)
+    require_staff(user, activity.community_id)
+    if changes.get("team_id") is not None:
+        team = get_or_404(Team, changes["team_id"], "队伍不存在")
+        if team.community_id != activity.community_id:
+            raise Unprocessable(details={"fields": {"team_id": ["队伍不属于该社区"]}})
+    texts = {k: changes[k] for k in ("title", "description") if k in changes}
+    require_clean(texts, user.openid)
+    for key, value in changes.items():
+        setattr(activity, key, value)
+    db.session.flush()
+    log.info("activity updated id=%s fields=%s by=%s", activity.id, ",".join(sorted(changes)),
+             user.id)
+    db.session.expire(activity)  # its team and shifts are read again, as they now are
+    return activity
+
+
+def update_shift(user: User, shift_id: int, changes: dict, now: datetime) -> Shift:
+    """A partial change of a shift by staff of its community, under the shift's lock.
+
+    Times keep the rules of creation: a changed start is not back-dated, and the merged
+    window ends after it starts, within 24 hours. Once someone has checked in, the times stay
+    (their minutes count against them). Capacity never goes below the confirmed sign-ups
+    (409 `capacity_below_signups`); raising it confirms waitlisted volunteers in sign-up
+    order, each told as on a cancellation. A closed shift is not changed."""
+    shift = lock_shift(shift_id)
+    require_staff(user, shift.community_id)
+    if shift.closed_at is not None:
+        raise Conflict("shift_closed", "班次已关闭，不能修改")
+    changes = dict(changes)
+    _station_place(shift.activity, changes)
+    start = changes.get("starts_at", shift.starts_at)
+    end = changes.get("ends_at", shift.ends_at)
+    if start != shift.starts_at or end != shift.ends_at:
+        if db.session.scalar(sa.select(Attendance.id).where(Attendance.shift_id == shift.id)
+                             .limit(1)):
+            raise Conflict("shift_has_attendance", "已有志愿者签到，不能修改班次时间")
+        if not start < end <= start + timedelta(hours=24):
+            raise Unprocessable(details={"fields": {"ends_at": [
+                "结束时间须晚于开始时间，且班次不超过24小时"]}})
+        if start != shift.starts_at:
+            _check_start(start, now)
+        _check_no_overlap(shift, start, end)
+    if "points_per_hour" in changes and changes["points_per_hour"] != shift.points_per_hour:
+        _check_points(get_community(shift.community_id), changes["points_per_hour"])
+    capacity = changes.get("capacity", shift.capacity)
+    if capacity < shift.signed_up:
+        raise Conflict("capacity_below_signups",
+                       f"容量不能少于已确认报名人数（{shift.signed_up}人）",
+                       details={"fields": {"capacity": [f"不能少于{shift.signed_up}"]},
+                                "signed_up": shift.signed_up})
+    if "required_roles" in changes:
+        changes["required_roles"] = ",".join(sorted(set(changes["required_roles"])))
+    for key, value in changes.items():
+        setattr(shift, key, value)
+    promoted = []
+    if capacity > shift.signed_up and now < shift.ends_at:
+        promoted = promote_waitlisted(shift, capacity - shift.signed_up, now)
+        shift.signed_up += len(promoted)
+    db.session.flush()
+    log.info("shift updated id=%s fields=%s promoted=%s by=%s", shift.id,
+             ",".join(sorted(changes)), len(promoted), user.id)
+    db.session.expire(shift)  # read again with the viewer's status
     return shift
 
 
@@ -220,21 +319,26 @@ def cancel_signup(user: User, shift_id: int, now: datetime) -> Signup:
         raise Conflict("already_checked_in", "已签到，无法取消报名")
     was = row.status
     row.status, row.updated_at = "cancelled", now
-    if was == "confirmed":
-        promoted = db.session.scalar(
-            sa.select(Signup).where(Signup.shift_id == shift.id, Signup.status == "waitlisted")
-            .order_by(Signup.id).limit(1).with_for_update(of=Signup))
-        if promoted is None:
-            shift.signed_up -= 1
-        else:
-            promoted.status, promoted.updated_at = "confirmed", now
-            notify(promoted.user_id, "shift_promoted", "志愿报名候补成功",
-                   f"{shift.activity.title} {local_iso(shift.starts_at)[:16]} 已为您保留名额",
-                   ref=f"shift:{shift.id}")
-            log.info("waitlist promoted signup=%s shift=%s", promoted.id, shift.id)
+    if was == "confirmed" and not promote_waitlisted(shift, 1, now):
+        shift.signed_up -= 1
     db.session.flush()
     log.info("signup cancelled id=%s shift=%s was=%s", row.id, shift.id, was)
     return row
+
+
+def promote_waitlisted(shift: Shift, places: int, now: datetime) -> list[Signup]:
+    """Confirms up to `places` waitlisted volunteers of the (locked) shift in sign-up order and
+    tells each; the caller keeps `signed_up` right. The promoted sign-ups."""
+    promoted = db.session.scalars(
+        sa.select(Signup).where(Signup.shift_id == shift.id, Signup.status == "waitlisted")
+        .order_by(Signup.id).limit(places).with_for_update(of=Signup)).all()
+    for row in promoted:
+        row.status, row.updated_at = "confirmed", now
+        notify(row.user_id, "shift_promoted", "志愿报名候补成功",
+               f"{shift.activity.title} {local_iso(shift.starts_at)[:16]} 已为您保留名额",
+               ref=f"shift:{shift.id}")
+        log.info("waitlist promoted signup=%s shift=%s", row.id, shift.id)
+    return list(promoted)
 
 
 # -- closing a shift: no-shows and forgotten check-outs ----------------------------------

@@ -45,6 +45,17 @@ def get_activity(activity_id):
     return service.viewed_activity(activity_id, require_user().id)
 
 
+@blp.route("/activities/<int:activity_id>", methods=["PATCH"])
+@blp.arguments(s.ActivityPatch)
+@blp.response(200, s.ActivityOut)
+@roles_required("staff", "admin")
+def update_activity(data, activity_id):
+    """Change an activity's title, description, team or auto-approval (only the fields sent);
+    texts pass the content check as on creation."""
+    service.update_activity(require_user(), activity_id, data)
+    return service.viewed_activity(activity_id, require_user().id)
+
+
 @blp.route("/activities/<int:activity_id>/shifts", methods=["POST"])
 @blp.arguments(s.ShiftIn)
 @blp.response(201, s.ShiftOut)
@@ -58,6 +69,18 @@ def add_shift(data, activity_id):
 @blp.response(200, s.ShiftOut)
 @login_required
 def get_shift(shift_id):
+    return service.viewed_shift(shift_id, require_user().id)
+
+
+@blp.route("/shifts/<int:shift_id>", methods=["PATCH"])
+@blp.arguments(s.ShiftPatch)
+@blp.response(200, s.ShiftOut)
+@roles_required("staff", "admin")
+def update_shift(data, shift_id):
+    """Change a shift (only the fields sent): times under the rules of creation, place,
+    capacity (never below the confirmed sign-ups: 409 `capacity_below_signups`; raising it
+    confirms waitlisted volunteers in sign-up order), points per hour, roles, code."""
+    service.update_shift(require_user(), shift_id, data, utcnow())
     return service.viewed_shift(shift_id, require_user().id)
 
 

@@ -88,3 +88,4 @@ export async function request(method, path, opts = {}) {
 
 export const get = (path, query, opts = {}) => request('GET', path, { ...opts, query })
 export const post = (path, body = {}, opts = {}) => request('POST', path, { ...opts, body })
+export const patch = (path, body = {}, opts = {}) => request('PATCH', path, { ...opts, body })

@@ -3,9 +3,14 @@
 import { get, post, request } from './client'
 
 export const feedback = (q) => get('/feedback', { scope: 'community', ...q })
+export const feedbackAction = (id, path, body = {}) => post(`/feedback/${id}/${path}`, body)
 export const mediations = (q) => get('/mediations', { scope: 'community', ...q })
+export const mediation = (id) => get(`/mediations/${id}`)
+export const addSession = (id, body) => post(`/mediations/${id}/sessions`, body)
+export const closeMediation = (id, body) => post(`/mediations/${id}/close`, body)
 export const meetings = (q) => get('/meetings', q)
 export const projects = (q) => get('/projects', q)
+export const projectAction = (id, path, body = {}) => post(`/projects/${id}/${path}`, body)
 export const consultations = (q) => get('/consultations', q)
 export const consultation = (id) => get(`/consultations/${id}`, undefined, { silent: true })
 export const trustAccounts = () => get('/trust-accounts')

@@ -1,9 +1,12 @@
 // 志愿服务: activities, shifts, sign-ups and the waitlist, the on-site code, leaderboards.
-import { get, post } from './client'
+import { get, patch, post } from './client'
 
 export const activities = (q) => get('/activities', q)
 export const activity = (id) => get(`/activities/${id}`)
 export const createActivity = (body) => post('/activities', body)
+/** Partial changes: only the fields sent change (PATCH). */
+export const updateActivity = (id, body) => patch(`/activities/${id}`, body)
+export const updateShift = (id, body) => patch(`/shifts/${id}`, body)
 export const addShift = (activityId, body) => post(`/activities/${activityId}/shifts`, body)
 export const shift = (id, opts) => get(`/shifts/${id}`, undefined, opts)
 export const signups = (shiftId, q) => get(`/shifts/${shiftId}/signups`, q)

@@ -1,0 +1,57 @@
+// Which desk actions a record's status allows (the API still checks who may act, and says
+// so in Chinese when it refuses). Mirrors app/feedback/machine.py and app/projects/service.py.
+
+/** Feedback: accept, resolve (with a reply), transfer to the street and close unresolved
+ * (each with a reason). */
+export const FEEDBACK_ACTIONS = {
+  accept: { label: '受理', from: ['open', 'reopened', 'transferred'] },
+  resolve: { label: '答复办结', from: ['accepted'], prompt: '请填写答复内容（居民可见）', field: 'reply' },
+  transfer: { label: '转街道', from: ['open', 'accepted'], prompt: '请填写转街道办理的原因', field: 'reason',
+    confirm: '转街道后由街道受理办理。确定转交？' },
+  close_unresolved: { label: '办结未解决', from: ['open', 'accepted', 'reopened', 'transferred', 'resolved'],
+    prompt: '请填写未能解决的原因（居民可见）', field: 'reason', confirm: '办结后该诉求不再办理。确定以“未解决”办结？',
+    danger: true },
+}
+
+export function feedbackActions(status) {
+  return Object.entries(FEEDBACK_ACTIONS).filter(([, a]) => a.from.includes(status)).map(([key]) => key)
+}
+
+/** Projects on the kanban: planned → in_progress → done; planned or in_progress → dropped. */
+export const PROJECT_MOVES = {
+  start: { label: '开始实施', from: ['planned'], to: 'in_progress' },
+  progress: { label: '登记进展', from: ['planned', 'in_progress'], to: 'in_progress' },
+  done: { label: '完成', from: ['in_progress'], to: 'done', confirm: true },
+  drop: { label: '终止', from: ['planned', 'in_progress'], to: 'dropped', confirm: true, danger: true },
+}
+
+export function projectMoves(status) {
+  return Object.entries(PROJECT_MOVES).filter(([, m]) => m.from.includes(status)).map(([key]) => key)
+}
+
+/** A progress percentage: a whole number 0–100 and never below the project's last one. */
+export function progressError(percent, before = 0) {
+  if (!Number.isInteger(percent) || percent < 0 || percent > 100) return '进度须为0到100的整数'
+  if (percent < (before || 0)) return `进度不能低于上次的${before}%`
+  return ''
+}
+
+/** The body of POST /mediations/{id}/close from the form; a Chinese message when incomplete. */
+export function closeBody(form) {
+  const body = { outcome: form.outcome, note: (form.note || '').trim() }
+  if (!form.outcome) return { error: '请选择调解结果' }
+  if (form.outcome === 'agreed') {
+    const duties = (form.duties || []).filter((d) => d.party_id || (d.duty || '').trim())
+    if (!duties.length) return { error: '达成协议须写明各方义务' }
+    if (duties.some((d) => !d.party_id || !(d.duty || '').trim() || !d.due_on)) {
+      return { error: '每项义务须选择当事人、填写内容和履行期限' }
+    }
+    body.duties = duties.map((d) => ({ party_id: d.party_id, duty: d.duty.trim(),
+      method: (d.method || '').trim(), due_on: d.due_on }))
+  }
+  if (form.outcome === 'referred') {
+    if (!(form.referred_to || '').trim()) return { error: '请填写移交的单位' }
+    body.referred_to = form.referred_to.trim()
+  }
+  return { body }
+}
