@@ -169,10 +169,15 @@ class DemoSnapshot:
 
     def __init__(self):
         self.rows = None  # table name -> rows, in insert order
+        self.jobs = []  # the outbox rows' announcements, made when the seed commits
         self.taken = None
 
     def take(self, db):
+        from app import jobs
+
         self.taken = datetime.now(UTC).replace(tzinfo=None)
+        # The seed's jobs (pushes of its notifications): announced at commit, as after a seed.
+        self.jobs = list(db.session().info.get(jobs.KEY, []))
         self.rows = {}
         for table in db.metadata.sorted_tables:
             rows = [dict(r) for r in db.session.execute(sa.select(table)).mappings()]
@@ -180,6 +185,8 @@ class DemoSnapshot:
                 self.rows[table.name] = rows
 
     def put_back(self, db):
+        from app import jobs
+
         shift = datetime.now(UTC).replace(tzinfo=None) - self.taken
         tables = db.metadata.tables
         # Rows may point at later rows of their own table (a merged report): keys are checked at
@@ -194,6 +201,7 @@ class DemoSnapshot:
             if stamps:
                 rows = [{**row, **{k: _moved(row[k], shift) for k in stamps}} for row in rows]
             db.session.execute(table.insert(), rows)
+        db.session().info.setdefault(jobs.KEY, []).extend(self.jobs)
         if db.engine.dialect.name == "postgresql":
             serial = [n for n in self.rows if "id" in tables[n].c
                       and isinstance(tables[n].c.id.type, sa.Integer)]
