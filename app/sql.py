@@ -8,16 +8,25 @@ from app.errors import NotFound
 from app.extensions import db
 
 
-def insert_ignoring_conflict(target, index_elements: list[str]):
+def insert_ignoring_conflict(target, index_elements: list[str], returning: tuple[str, ...] = ()):
     """`INSERT ... ON CONFLICT (cols) DO NOTHING` for the session's dialect (a model or a
-    Core table; built once per dialect, as it sits on every write path)."""
-    return _insert_ignoring(target, tuple(index_elements), db.session.get_bind().dialect.name)
+    Core table; built once per dialect, as it sits on every write path), `RETURNING` the
+    columns named in `returning`. Execute it with the row as parameters (a dict) rather than
+    adding `.values(...)`: a statement built per call costs its construction and cache key
+    every time."""
+    return _insert_ignoring(target, tuple(index_elements), tuple(returning),
+                            db.session.get_bind().dialect.name)
 
 
 @lru_cache(maxsize=64)
-def _insert_ignoring(target, index_elements: tuple[str, ...], dialect: str):
+def _insert_ignoring(target, index_elements: tuple[str, ...], returning: tuple[str, ...],
+                     dialect: str):
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(target).on_conflict_do_nothing(index_elements=list(index_elements))
+    stmt = insert(target).on_conflict_do_nothing(index_elements=list(index_elements))
+    if returning:
+        columns = target.c if hasattr(target, "c") else target.__table__.c
+        stmt = stmt.returning(*(columns[name] for name in returning))
+    return stmt
 
 
 def get_or_404(model, ident, message: str | None = None):

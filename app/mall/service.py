@@ -1,11 +1,12 @@
 """Points mall (积分商城): merchants, items, redemption, vouchers, write-off, expiry.
 
 Lock order, the same for every path so none can deadlock: voucher row, the ledger's accounts
-in id order, then the item row. Redemption inserts its (new) voucher, moves the points (which
-locks the buyer's and the merchant's accounts), then decrements the stock with a conditional
-UPDATE: stock never goes below zero, and the per-user limit is counted while the buyer's
-account is locked, after every earlier redemption by that buyer has committed. The hot rows
-(the merchant's account, the item) are taken last, so they are held for a few statements.
+in id order, then the item row. Redemption reads the item and both account ids in one
+statement, inserts its (new) voucher, moves the points (which locks the buyer's and the
+merchant's accounts), then decrements the stock with a conditional UPDATE: stock never goes
+below zero, and the same UPDATE counts the per-user limit while the buyer's account is
+locked, after every earlier redemption by that buyer has committed. The hot rows (the
+merchant's account, the item) are taken last, so they are held for a few statements.
 """
 import logging
 import secrets
@@ -167,12 +168,38 @@ def _screen_item(actor: User, data: dict) -> None:
 # -- redemption ---------------------------------------------------------------
 _VOUCHERS = Voucher.__table__
 _ITEMS = MallItem.__table__
-# One from stock, only while published, in stock, and at the price and validity the buyer saw.
+LIVE = ("issued", "used")  # the vouchers a per-user limit counts
+
+
+def _mine(item_id_column):
+    """How many live vouchers of the item the buyer (parameter `user`) holds."""
+    return sa.select(sa.func.count()).select_from(_VOUCHERS).where(
+        _VOUCHERS.c.user_id == sa.bindparam("user", type_=sa.Integer),
+        _VOUCHERS.c.item_id == item_id_column,
+        _VOUCHERS.c.status.in_(LIVE)).scalar_subquery()
+
+
+# What a redemption reads, in one round trip: the item with its merchant (as `get_item`), the
+# buyer's and the merchant's account ids (NULL until created), and, for an item with a
+# per-user limit, the buyer's live vouchers of it (unlocked: a cheap refusal, counted again
+# under the buyer's lock by `_TAKE_ONE`).
+_READ_FOR_REDEEM = sa.select(
+    MallItem,
+    timebank.account_id_sql("user", sa.bindparam("user", type_=sa.Integer)).label("payer"),
+    timebank.account_id_sql("merchant", MallItem.merchant_id).label("payee"),
+    sa.case((MallItem.per_user_limit.is_(None), None),
+            else_=_mine(MallItem.id)).label("mine"),
+).where(MallItem.id == sa.bindparam("item", type_=sa.Integer))
+# One from stock, only while published, in stock, at the price and validity the buyer saw,
+# and within the per-user limit. The limit is counted here, with the buyer's account locked
+# (by the ledger, just before): every earlier redemption by this buyer has committed and is
+# counted, the new voucher included, so `<=`.
 _TAKE_ONE = _ITEMS.update().where(
     _ITEMS.c.id == sa.bindparam("item"), _ITEMS.c.published.is_(True), _ITEMS.c.stock > 0,
     _ITEMS.c.price_points == sa.bindparam("price"),
     _ITEMS.c.valid_days == sa.bindparam("days"),
-).values(stock=_ITEMS.c.stock - 1).returning(_ITEMS.c.stock, _ITEMS.c.per_user_limit)
+    sa.or_(_ITEMS.c.per_user_limit.is_(None), _mine(_ITEMS.c.id) <= _ITEMS.c.per_user_limit),
+).values(stock=_ITEMS.c.stock - 1).returning(_ITEMS.c.stock)
 
 
 def redeem(*, user_id: int, item_id: int, key: str | None = None) -> tuple[Voucher, int]:
@@ -181,28 +208,35 @@ def redeem(*, user_id: int, item_id: int, key: str | None = None) -> tuple[Vouch
     Idempotent by `key`: the same key returns the voucher it issued. Refusals: 404 for an
     unknown or unpublished item, 409 `out_of_stock`, `limit_reached`, `insufficient_points`,
     `price_changed` (the price moved while the request was in flight).
+
+    Round trips, once both accounts exist: one read (`_READ_FOR_REDEEM`), the voucher, the
+    ledger's three (transfer, account locks, postings with balances) and the stock.
     """
     if key is not None:
         existing = db.session.scalar(sa.select(Voucher).where(Voucher.redeem_key == key))
         if existing is not None:
             return existing, timebank.balance(user_id)
-    item = get_item(item_id)
+    row = db.session.execute(_READ_FOR_REDEEM, {"user": user_id, "item": item_id}).first()
+    if row is None or not row.MallItem.published:
+        raise NotFound(message="商品不存在或已下架")
+    item = row.MallItem
     # Cheap refusals first, unlocked; they are checked again under the locks below.
     if item.stock <= 0:
         raise Conflict("out_of_stock", "该商品已兑完")
-    if item.per_user_limit is not None:
-        _check_limit(user_id, item.id, item.per_user_limit, 1)
+    if item.per_user_limit is not None and row.mine + 1 > item.per_user_limit:
+        raise _limit_reached(item.per_user_limit)
     # The accounts exist (or are created) before the voucher row is written.
-    payer = timebank.user_account(user_id)
-    timebank.merchant_account(item.merchant_id)
+    payer_id = row.payer if row.payer is not None else timebank.user_account(user_id).id
+    payee_id = (row.payee if row.payee is not None
+                else timebank.merchant_account(item.merchant_id).id)
     now = utcnow()
     values = {"code": new_code(), "item_id": item.id, "merchant_id": item.merchant_id,
               "user_id": user_id, "price_points": item.price_points, "status": "issued",
               "redeem_key": key, "issued_at": now,
               "expires_at": now + timedelta(days=item.valid_days)}
     conn = db.session.connection()
-    voucher_id = conn.execute(insert_ignoring_conflict(_VOUCHERS, ["redeem_key"])
-                              .values(values).returning(_VOUCHERS.c.id)).scalar()
+    voucher_id = conn.execute(insert_ignoring_conflict(_VOUCHERS, ["redeem_key"], ("id",)),
+                              values).scalar()
     if voucher_id is None:  # a concurrent twin with this key committed first
         existing = db.session.scalar(sa.select(Voucher).where(Voucher.redeem_key == key))
         return existing, timebank.balance(user_id)
@@ -210,37 +244,38 @@ def redeem(*, user_id: int, item_id: int, key: str | None = None) -> tuple[Vouch
                                     closed_at=None, **values))
     # The contended rows (the merchant's account, the item) are locked as late as possible:
     # accounts first (inside the posting), then the item, the order every path here follows.
-    timebank.pay_merchant(user_id=user_id, merchant_id=item.merchant_id,
-                          amount=item.price_points, key=f"voucher:{voucher.id}:redeem",
-                          ref=f"voucher:{voucher.id}", memo=item.title[:200])
+    transfer = timebank.pay_merchant(
+        user_id=user_id, merchant_id=item.merchant_id, amount=item.price_points,
+        key=f"voucher:{voucher.id}:redeem", ref=f"voucher:{voucher.id}", memo=item.title[:200],
+        accounts=(payer_id, payee_id))
     taken = conn.execute(_TAKE_ONE, {"item": item.id, "price": item.price_points,
-                                     "days": item.valid_days}).first()
+                                     "days": item.valid_days, "user": user_id}).first()
     if taken is None:
-        raise _why_not_taken(item.id, item.price_points)
-    if taken.per_user_limit is not None:  # counted with the buyer's account locked
-        _check_limit(user_id, item.id, taken.per_user_limit, 0)
+        raise _why_not_taken(item.id, item.price_points, item.valid_days, user_id)
     set_committed_value(item, "stock", taken.stock)
     set_committed_value(voucher, "item", item)
+    balances = getattr(transfer, "balances_after", None)
     log.info("redeemed voucher=%s item=%s user=%s", voucher.id, item.id, user_id)
-    return voucher, payer.balance
+    return voucher, balances[payer_id] if balances else timebank.balance(user_id)
 
 
-def _check_limit(user_id: int, item_id: int, limit: int, adding: int) -> None:
-    """Refuse when the buyer's live vouchers of the item (plus `adding`) exceed the limit."""
-    mine = db.session.scalar(sa.select(sa.func.count()).select_from(Voucher).where(
-        Voucher.user_id == user_id, Voucher.item_id == item_id,
-        Voucher.status.in_(("issued", "used"))))
-    if mine + adding > limit:
-        raise Conflict("limit_reached", "已达到每人兑换上限", details={"per_user_limit": limit})
+def _limit_reached(limit: int) -> ApiError:
+    return Conflict("limit_reached", "已达到每人兑换上限", details={"per_user_limit": limit})
 
 
-def _why_not_taken(item_id: int, price_seen: int) -> ApiError:
-    row = db.session.execute(sa.select(MallItem.stock, MallItem.published,
-                                       MallItem.price_points).where(MallItem.id == item_id)).one()
+def _why_not_taken(item_id: int, price_seen: int, days_seen: int, user_id: int) -> ApiError:
+    """Why `_TAKE_ONE` took nothing, read in the same transaction (the buyer still locked)."""
+    row = db.session.execute(sa.select(
+        _ITEMS.c.stock, _ITEMS.c.published, _ITEMS.c.price_points, _ITEMS.c.valid_days,
+        _ITEMS.c.per_user_limit, _mine(_ITEMS.c.id).label("mine"),
+    ).where(_ITEMS.c.id == item_id), {"user": user_id}).one()
     if not row.published:
         return NotFound(message="商品不存在或已下架")
     if row.stock <= 0:
         return Conflict("out_of_stock", "该商品已兑完")
+    changed = (row.price_points, row.valid_days) != (price_seen, days_seen)
+    if not changed and row.per_user_limit is not None and row.mine > row.per_user_limit:
+        return _limit_reached(row.per_user_limit)
     return Conflict("price_changed", "商品信息已变动，请刷新后重试",
                     details={"price_points": row.price_points, "seen": price_seen})
 

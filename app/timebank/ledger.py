@@ -12,8 +12,10 @@
    read next cannot change under us;
 3. the debit's floor is checked (409 `insufficient_points`, or `budget_exhausted` for a
    community's issuing account) before anything else is written;
-4. each leg writes its posting (sequence number and hash chained to the account's previous
-   posting) and sets the cached balance, guarded by `entries = <what we read>`.
+4. each leg gets its posting (sequence number and hash chained to the account's previous
+   posting) and its account's new cached balance, guarded by `entries = <what we read>`; both
+   postings go in one INSERT and both balances in one UPDATE, which on PostgreSQL are one
+   statement (the INSERT as a CTE of the UPDATE): three round trips per transfer in all.
 
 Everything happens in the caller's transaction, which commits it or rolls it back whole; an
 `ApiError` from here means that transaction must be rolled back (routes do so).
@@ -71,7 +73,7 @@ def _check_amount(amount) -> None:
 
 
 # Prebuilt Core statements: every transfer runs them, on the hottest path there is.
-_INSERT_POSTING = Posting.__table__.insert()
+_POSTINGS = Posting.__table__
 _ACCOUNTS = Account.__table__
 _TRANSFERS = Transfer.__table__
 _LOCK_ACCOUNTS = sa.select(
@@ -79,11 +81,33 @@ _LOCK_ACCOUNTS = sa.select(
     _ACCOUNTS.c.entries, _ACCOUNTS.c.head_hash,
 ).where(_ACCOUNTS.c.id.in_(sa.bindparam("ids", expanding=True))).order_by(
     _ACCOUNTS.c.id).with_for_update(key_share=True)
-_MOVE_BALANCE = _ACCOUNTS.update().where(
-    _ACCOUNTS.c.id == sa.bindparam("account"),
-    _ACCOUNTS.c.entries == sa.bindparam("seen_entries"),
-).values(balance=sa.bindparam("new_balance"), entries=sa.bindparam("new_entries"),
-         head_hash=sa.bindparam("new_hash"))
+_POSTING_COLUMNS = ("transfer_id", "account_id", "seq", "amount", "balance_after", "kind",
+                    "created_at", "hash")
+# The two postings of a transfer, in one INSERT (parameters `<column>_0`, `<column>_1`). As
+# INSERT ... SELECT ... UNION ALL SELECT, not a multi-row VALUES, which SQLAlchemy would
+# compile again on every execution.
+_INSERT_POSTINGS = _POSTINGS.insert().from_select(list(_POSTING_COLUMNS), sa.union_all(*(
+    sa.select(*(sa.bindparam(f"{c}_{i}", type_=_POSTINGS.c[c].type).label(c)
+                for c in _POSTING_COLUMNS)) for i in (0, 1))))
+
+
+def _per_leg(name: str, column: str):
+    """The new value of `column` for whichever of the two accounts the row is."""
+    typ = _ACCOUNTS.c[column].type
+    return sa.case((_ACCOUNTS.c.id == sa.bindparam("account_0", type_=sa.Integer),
+                    sa.bindparam(f"{name}_0", type_=typ)),
+                   else_=sa.bindparam(f"{name}_1", type_=typ))
+
+
+# Both balances in one UPDATE, each guarded by the entries its lock read: 2 rows or a bug.
+_MOVE_BALANCES = _ACCOUNTS.update().where(sa.or_(*(sa.and_(
+    _ACCOUNTS.c.id == sa.bindparam(f"account_{i}", type_=sa.Integer),
+    _ACCOUNTS.c.entries == sa.bindparam(f"seen_entries_{i}", type_=sa.Integer))
+    for i in (0, 1)))).values(balance=_per_leg("new_balance", "balance"),
+                              entries=_per_leg("new_entries", "entries"),
+                              head_hash=_per_leg("new_hash", "head_hash"))
+# PostgreSQL: the postings as a CTE of the balances' UPDATE, one round trip for both.
+_WRITE_LEGS_PG = _MOVE_BALANCES.add_cte(_INSERT_POSTINGS.cte("new_postings"))
 
 
 def _lock(account_ids: list[int]) -> dict[int, sa.Row]:
@@ -94,25 +118,40 @@ def _lock(account_ids: list[int]) -> dict[int, sa.Row]:
     return found
 
 
-def _apply_leg(transfer: Transfer, account: sa.Row, leg: Leg, at: datetime) -> None:
-    """Write one posting and move the cached balance with it."""
+def _apply_leg(transfer: Transfer, account: sa.Row, leg: Leg, at: datetime) -> dict:
+    """One leg's posting (chained to the account's last) and its account's new head."""
     seq = account.entries + 1
     balance_after = account.balance + leg.amount
     digest = chain_hash(account.head_hash, account.id, seq, transfer.id, transfer.key,
                         leg.amount, balance_after, leg.kind, at)
+    return {"transfer_id": transfer.id, "account_id": account.id, "seq": seq,
+            "amount": leg.amount, "balance_after": balance_after, "kind": leg.kind,
+            "created_at": at, "hash": digest, "seen_entries": account.entries}
+
+
+def _write_legs(legs: list[dict]) -> None:
+    """Both postings and both balances, in one statement on PostgreSQL, two elsewhere."""
+    params = {}
+    for i, leg in enumerate(legs):
+        params.update({f"{c}_{i}": leg[c] for c in _POSTING_COLUMNS})
+        params.update({f"account_{i}": leg["account_id"], f"seen_entries_{i}":
+                       leg["seen_entries"], f"new_balance_{i}": leg["balance_after"],
+                       f"new_entries_{i}": leg["seq"], f"new_hash_{i}": leg["hash"]})
     conn = db.session.connection()
-    conn.execute(_INSERT_POSTING, {
-        "transfer_id": transfer.id, "account_id": account.id, "seq": seq, "amount": leg.amount,
-        "balance_after": balance_after, "kind": leg.kind, "created_at": at, "hash": digest})
-    result = conn.execute(_MOVE_BALANCE, {
-        "account": account.id, "seen_entries": account.entries, "new_balance": balance_after,
-        "new_entries": seq, "new_hash": digest})
-    if result.rowcount != 1:  # only possible if someone wrote the row without the lock
-        raise RuntimeError(f"account {account.id} changed while locked")
-    cached = db.session.identity_map.get(identity_key(Account, account.id))
-    if cached is not None:
-        for name, value in (("balance", balance_after), ("entries", seq), ("head_hash", digest)):
-            set_committed_value(cached, name, value)
+    if conn.dialect.name == "postgresql":
+        moved = conn.execute(_WRITE_LEGS_PG, params).rowcount
+    else:
+        conn.execute(_INSERT_POSTINGS, params)
+        moved = conn.execute(_MOVE_BALANCES, params).rowcount
+    if moved != 2:  # only possible if someone wrote the rows without the lock
+        raise RuntimeError(f"accounts {[leg['account_id'] for leg in legs]} changed while "
+                           "locked")
+    for leg in legs:
+        cached = db.session.identity_map.get(identity_key(Account, leg["account_id"]))
+        if cached is not None:
+            for name, value in (("balance", leg["balance_after"]), ("entries", leg["seq"]),
+                                ("head_hash", leg["hash"])):
+                set_committed_value(cached, name, value)
 
 
 def post(*, key: str, kind: str, debit_id: int, credit_id: int, amount: int, ref: str = "",
@@ -129,8 +168,7 @@ def post(*, key: str, kind: str, debit_id: int, credit_id: int, amount: int, ref
               "minutes": minutes, "reverses_id": reverses_id, "actor_id": actor_id,
               "created_at": at}
     transfer_id = db.session.connection().execute(
-        insert_ignoring_conflict(_TRANSFERS, ["key"]).values(values)
-        .returning(_TRANSFERS.c.id)).scalar()
+        insert_ignoring_conflict(_TRANSFERS, ["key"], ("id",)), values).scalar()
     if transfer_id is None:  # posted before, or by a concurrent twin that committed first
         return _same_or_warn(find_transfer(key), amount, debit_id, credit_id)
     transfer = as_persistent(Transfer(id=transfer_id, **values))
@@ -140,8 +178,11 @@ def post(*, key: str, kind: str, debit_id: int, credit_id: int, amount: int, ref
         raise refusal(debit.kind, debit.balance, debit.floor, amount)
     legs = sorted([Leg(debit_id, -amount, debit_kind or kind),
                    Leg(credit_id, amount, credit_kind or kind)], key=lambda leg: leg.account_id)
-    for leg in legs:
-        _apply_leg(transfer, accounts[leg.account_id], leg, at)
+    written = [_apply_leg(transfer, accounts[leg.account_id], leg, at) for leg in legs]
+    _write_legs(written)
+    # What the two accounts hold now, for a caller that answers with a balance (a redemption)
+    # without reading it again; not a column, and absent from a transfer posted before.
+    transfer.balances_after = {leg["account_id"]: leg["balance_after"] for leg in written}
     log.info("transfer id=%s kind=%s amount=%s debit=%s credit=%s ref=%s",
              transfer.id, kind, amount, debit_id, credit_id, ref)
     return transfer

@@ -92,6 +92,18 @@ def system_account(code: str) -> Account:
     return _get_or_create("system", "code", code, None)
 
 
+_OWNER_COLUMNS = {"user": Account.user_id, "merchant": Account.merchant_id}
+
+
+def account_id_sql(kind: str, owner) -> sa.ScalarSelect:
+    """The id of the `kind` ("user" or "merchant") account of `owner` (a value or a column of
+    the caller's statement) as a scalar subquery, so that a caller reads it in the same round
+    trip as its own rows; NULL while the account does not exist (then `user_account` or
+    `merchant_account` creates it)."""
+    return sa.select(Account.id).where(Account.kind == kind,
+                                       _OWNER_COLUMNS[kind] == owner).scalar_subquery()
+
+
 def balance(user_id: int) -> int:
     value = db.session.scalar(sa.select(Account.balance).where(
         Account.kind == "user", Account.user_id == user_id))
@@ -278,12 +290,17 @@ def settle_service(*, payer: str, community_id: int, payee_user_id: int, points:
 
 
 def pay_merchant(*, user_id: int, merchant_id: int, amount: int, key: str, ref: str,
-                 memo: str = "") -> Transfer:
+                 memo: str = "", accounts: tuple[int, int] | None = None) -> Transfer:
     """A purchase in the points mall: the buyer's personal account pays the merchant's
-    (kind `redeem`); 409 `insufficient_points` beyond the buyer's balance."""
-    return ledger.post(key=key, kind="redeem", debit_id=user_account(user_id).id,
-                       credit_id=merchant_account(merchant_id).id, amount=amount, ref=ref,
-                       memo=memo, actor_id=user_id)
+    (kind `redeem`); 409 `insufficient_points` beyond the buyer's balance.
+
+    `accounts`: (the buyer's, the merchant's) account ids when the caller has already read
+    them (`account_id_sql`), which saves reading them again. The transfer carries
+    `balances_after` (account id -> balance) when it was posted by this call."""
+    if accounts is None:
+        accounts = (user_account(user_id).id, merchant_account(merchant_id).id)
+    return ledger.post(key=key, kind="redeem", debit_id=accounts[0], credit_id=accounts[1],
+                       amount=amount, ref=ref, memo=memo, actor_id=user_id)
 
 
 def refund_to_buyer(*, merchant_id: int, user_id: int, amount: int, key: str, ref: str,

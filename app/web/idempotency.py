@@ -102,14 +102,18 @@ def _replay(row) -> Response:
     return resp
 
 
+_KEYS = IdempotencyKey.__table__
+# The answer kept on the claimed row (parameters: row_id, status_code, body, headers).
+_STORE_ANSWER = _KEYS.update().where(_KEYS.c.id == sa.bindparam("row_id"))
+
+
 def _claim(user_id: int, key: str, fingerprint: str) -> int | Response:
     """Insert the key row (waiting for a concurrent twin), or answer from the stored one."""
     now = utcnow()
-    row_id = db.session.execute(
-        insert_ignoring_conflict(IdempotencyKey, ["user_id", "key"])
-        .values(user_id=user_id, key=key, fingerprint=fingerprint, created_at=now,
-                expires_at=now + TTL)
-        .returning(IdempotencyKey.id)).scalar()
+    row_id = db.session.connection().execute(
+        insert_ignoring_conflict(_KEYS, ["user_id", "key"], ("id",)),
+        {"user_id": user_id, "key": key, "fingerprint": fingerprint, "created_at": now,
+         "expires_at": now + TTL}).scalar()
     if row_id is not None:
         return row_id
     row = db.session.execute(sa.select(
@@ -135,8 +139,7 @@ def _store(row_id: int | None, user_id: int, key: str, fingerprint: str, resp: R
     values = {"status_code": resp.status_code, "body": resp.get_data(as_text=True),
               "headers": json.dumps(headers)}
     if row_id is not None:
-        db.session.execute(sa.update(IdempotencyKey).where(IdempotencyKey.id == row_id)
-                           .values(**values))
+        db.session.connection().execute(_STORE_ANSWER, {"row_id": row_id, **values})
     else:  # after a rollback: the refusal is remembered in a transaction of its own
         now = utcnow()
         db.session.execute(insert_ignoring_conflict(IdempotencyKey, ["user_id", "key"]).values(
