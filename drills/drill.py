@@ -135,7 +135,7 @@ def prepare() -> dict:
     from app.auth.models import User
     from app.auth.tokens import issue_token
     from app.community.models import Community
-    from app.demo import seed
+    from app.demo import SEEDED, seed
     from app.extensions import db
     from app.mall.models import MallItem, Merchant
     from app.timebank import service
@@ -147,8 +147,7 @@ def prepare() -> dict:
         logging.getLogger().setLevel(logging.WARNING)
         upgrade()
         # the base (street, communities, households, demo identities) and what the drills use
-        seed(skip=("volunteering", "party", "mediation", "evaluations", "feedback",
-                   "consultations", "elevators", "organisations", "projects", "trust"))
+        seed(skip=tuple(d for d in SEEDED if d not in ("catalog", "timebank", "mall", "orders")))
         db.session.commit()
         community = db.session.scalar(sa.select(Community).order_by(Community.id))
         service.set_budget(community.id, 10**9)
