@@ -52,3 +52,13 @@ describe('closing a mediation case', () => {
     expect(closeBody({ outcome: 'failed' }).body).toEqual({ outcome: 'failed', note: '' })
   })
 })
+
+describe('feedbackScope', () => {
+  it("reads the community's queue as its staff or an admin, the street's as a street admin", async () => {
+    const { feedbackScope } = await import('../src/views/governance/actions')
+    expect(feedbackScope([1], false, 1)).toBe('community')
+    expect(feedbackScope([], true, 2)).toBe('community')
+    expect(feedbackScope([], false, 1)).toBe('street')
+    expect(feedbackScope([2], false, 1)).toBe('street')
+  })
+})

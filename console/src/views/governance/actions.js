@@ -55,3 +55,13 @@ export function closeBody(form) {
   }
   return { body }
 }
+
+/**
+ * Which feedback list a user reads for a community: its staff (and admins) the community's
+ * queue; a street admin the reports transferred to the street (`scope=street`), since the
+ * community queue is its staff's only (403 otherwise).
+ * `staffOf`: the community ids the user is staff of; `admin`: the user is an admin.
+ */
+export function feedbackScope(staffOf, admin, communityId) {
+  return admin || (staffOf || []).includes(communityId) ? 'community' : 'street'
+}
