@@ -14,3 +14,13 @@ describe('a shift in words', () => {
     expect(shiftState({ ...shift, closed: true }, at('20:00')).label).toBe('已结束')
   })
 })
+
+describe('a new activity or shift says what it lacks before it is sent', async () => {
+  const { activityMissing, shiftMissing } = await import('../src/views/volunteering/shiftForm')
+  it('asks for the title, then the times', () => {
+    expect(activityMissing({ title: ' ' }, { range: [] })).toBe('请填写活动名称')
+    expect(activityMissing({ title: '助老' }, { range: [] })).toBe('请选择班次的开始和结束时间')
+    expect(activityMissing({ title: '助老' }, { range: ['2026-12-03T09:00:00', '2026-12-03T11:00:00'] })).toBe('')
+    expect(shiftMissing({ range: null })).toBe('请选择班次的开始和结束时间')
+  })
+})

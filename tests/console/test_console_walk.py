@@ -54,3 +54,18 @@ def test_street_admin_reads_feedback_and_every_governance_tab(server, page, cons
         page.wait_for_timeout(1000)
         expect(page.get_by_test_id("list-error")).to_have_count(0)
         expect(page.locator(".el-message--error")).to_have_count(0)
+
+
+def test_a_new_activity_says_what_it_lacks_before_sending(server, page, console_login):
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if r.method == "POST"
+            and r.url.endswith("/api/v1/activities") else None)
+    console_login("demo-staff-1", then="/console/volunteering?community_id=1")
+    page.get_by_role("button", name="新建活动").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("button", name="创建").click()
+    expect(page.locator(".el-message")).to_contain_text("请填写活动名称")
+    dialog.get_by_test_id("activity-form").locator("input").first.fill("楼道清扫")
+    dialog.get_by_role("button", name="创建").click()
+    expect(page.locator(".el-message").last).to_contain_text("请选择班次的开始和结束时间")
+    assert sent == []

@@ -65,3 +65,15 @@ export function shiftState(s, now = Date.now()) {
   if (Number.isNaN(ends) || now <= ends) return { label: '进行中', type: 'success' }
   return { label: '待结束', type: 'warning' }
 }
+
+/** What a new activity (with its first shift) still lacks, in words; '' when it may be sent. */
+export function activityMissing(form, shift) {
+  if (!(form.title || '').trim()) return '请填写活动名称'
+  return shiftMissing(shift)
+}
+
+/** What a new shift still lacks: its start and end. */
+export function shiftMissing(shift) {
+  const [start, end] = shift.range || []
+  return start && end ? '' : '请选择班次的开始和结束时间'
+}
