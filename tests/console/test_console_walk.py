@@ -69,3 +69,12 @@ def test_a_new_activity_says_what_it_lacks_before_sending(server, page, console_
     dialog.get_by_role("button", name="创建").click()
     expect(page.locator(".el-message").last).to_contain_text("请选择班次的开始和结束时间")
     assert sent == []
+
+
+def test_the_queue_count_does_not_pass_a_page_for_the_total(server, page, console_login):
+    # 78 confirmed requests in the demo data, 50 to a page: not "共 50 条".
+    console_login("demo-staff-1", then="/console/dispatch?status=confirmed")
+    count = page.get_by_test_id("queue-count")
+    expect(count).to_contain_text("已加载 50 条，还有更多")
+    page.get_by_role("button", name="加载更多").click()
+    expect(count).not_to_contain_text("已加载 50 条")
