@@ -62,3 +62,13 @@ describe('feedbackScope', () => {
     expect(feedbackScope([2], false, 1)).toBe('street')
   })
 })
+
+describe('governanceTabs', () => {
+  it('leaves feedback and mediation out for the organisation department only', async () => {
+    const { governanceTabs, GOVERNANCE_TABS } = await import('../src/views/governance/actions')
+    expect(governanceTabs(['org_dept'])).toEqual(['projects', 'consultations', 'trust', 'evaluations', 'talents'])
+    expect(governanceTabs(['street_admin'])).toEqual(GOVERNANCE_TABS)
+    expect(governanceTabs(['staff', 'org_dept'])).toEqual(GOVERNANCE_TABS)
+    expect(governanceTabs(['admin'])).toEqual(GOVERNANCE_TABS)
+  })
+})

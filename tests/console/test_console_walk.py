@@ -78,3 +78,14 @@ def test_the_queue_count_does_not_pass_a_page_for_the_total(server, page, consol
     expect(count).to_contain_text("已加载 50 条，还有更多")
     page.get_by_role("button", name="加载更多").click()
     expect(count).not_to_contain_text("已加载 50 条")
+
+
+def test_the_organisation_department_sees_only_the_tabs_it_may_open(server, page, console_login):
+    console_login("demo-orgdept-1", then="/console/governance?tab=feedback",
+                  landing="**/console/governance**")
+    tabs = page.locator(".el-tabs__item")
+    expect(tabs.first).to_have_text("会议与项目")
+    expect(page.locator(".el-tabs__nav")).not_to_contain_text("社情民意")
+    expect(page.locator(".el-tabs__nav")).not_to_contain_text("矛盾调解")
+    page.wait_for_timeout(1000)
+    expect(page.locator(".el-message--error")).to_have_count(0)

@@ -65,3 +65,16 @@ export function closeBody(form) {
 export function feedbackScope(staffOf, admin, communityId) {
   return admin || (staffOf || []).includes(communityId) ? 'community' : 'street'
 }
+
+export const GOVERNANCE_TABS = ['feedback', 'mediation', 'projects', 'consultations', 'trust',
+  'evaluations', 'talents']
+// Feedback and mediation cases are handled by community staff and the street (the API refuses
+// the organisation department); the other tabs are open to every governance role.
+const CASEWORK = ['feedback', 'mediation']
+const CASEWORK_ROLES = ['admin', 'staff', 'street_admin']
+
+/** The tabs a user's roles may open (`roles`: role names). */
+export function governanceTabs(roles) {
+  const casework = (roles || []).some((r) => CASEWORK_ROLES.includes(r))
+  return GOVERNANCE_TABS.filter((t) => casework || !CASEWORK.includes(t))
+}
