@@ -89,3 +89,25 @@ def test_the_organisation_department_sees_only_the_tabs_it_may_open(server, page
     expect(page.locator(".el-tabs__nav")).not_to_contain_text("矛盾调解")
     page.wait_for_timeout(1000)
     expect(page.locator(".el-message--error")).to_have_count(0)
+
+
+def test_a_transferred_report_is_the_streets_to_accept(server, page, api, console_login):
+    base = server["base"]
+    staff = api("demo-staff-1")
+    reports = staff.get(f"{base}/api/v1/feedback", params={
+        "scope": "community", "community_id": 1, "status": "transferred"}).json()["items"]
+    assert reports, "the demo data has a report transferred to the street"
+    rid = reports[0]["id"]
+    console_login("demo-staff-1",
+                  then="/console/governance?tab=feedback&status=transferred&community_id=1")
+    expect(page.get_by_test_id(f"feedback-close_unresolved-{rid}")).to_be_visible()
+    expect(page.get_by_test_id(f"feedback-accept-{rid}")).to_have_count(0)
+
+    page.context.clear_cookies()
+    page.evaluate("() => { localStorage.clear(); sessionStorage.clear() }")
+    console_login("demo-street-1", then="/console/governance?tab=feedback&community_id=1",
+                  landing="**/console/governance**")
+    page.get_by_test_id(f"feedback-accept-{rid}").click()
+    expect(page.locator(".el-message").filter(has_text="已受理")).to_be_visible()
+    after = staff.get(f"{base}/api/v1/feedback/{rid}").json()
+    assert after["status"] == "accepted"

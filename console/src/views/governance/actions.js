@@ -13,8 +13,17 @@ export const FEEDBACK_ACTIONS = {
     danger: true },
 }
 
-export function feedbackActions(status) {
-  return Object.entries(FEEDBACK_ACTIONS).filter(([, a]) => a.from.includes(status)).map(([key]) => key)
+// What a street admin may do to what was transferred to the street (app/feedback/machine.py).
+const STREET_ACTIONS = { accept: ['transferred'], resolve: ['accepted'], close_unresolved: ['transferred'] }
+
+/** The actions a status allows: to the community's staff (`scope` 'community', the default) a
+ * report transferred to the street is the street's to accept; the street (`scope` 'street') may
+ * accept, resolve and close unresolved what was transferred to it, never transfer. */
+export function feedbackActions(status, scope = 'community') {
+  const keys = Object.entries(FEEDBACK_ACTIONS).filter(([, a]) => a.from.includes(status))
+    .map(([key]) => key)
+  if (scope === 'street') return keys.filter((k) => (STREET_ACTIONS[k] || []).includes(status))
+  return status === 'transferred' ? keys.filter((k) => k !== 'accept') : keys
 }
 
 /** Projects on the kanban: planned → in_progress → done; planned or in_progress → dropped. */
