@@ -96,7 +96,9 @@ def _decode(cursor: str | None, by_deadline: bool):
     try:
         raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
         ts, ident = raw.split(":")
-        when = datetime.fromtimestamp(float(ts), tz=UTC) if by_deadline else None
+        # `none`: the last row had no deadline (finished requests), the tail of the order
+        when = None if not by_deadline or ts == "none" else datetime.fromtimestamp(float(ts),
+                                                                                    tz=UTC)
         return when, int(ident)
     except (ValueError, UnicodeDecodeError, OverflowError, OSError):
         raise Unprocessable(details={"fields": {"cursor": ["无效的游标"]}}) from None

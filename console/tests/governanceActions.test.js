@@ -7,7 +7,10 @@ describe('feedback actions by status', () => {
     expect(feedbackActions('open')).toEqual(['accept', 'transfer', 'close_unresolved'])
     expect(feedbackActions('accepted')).toEqual(['resolve', 'transfer', 'close_unresolved'])
     expect(feedbackActions('reopened')).toEqual(['accept', 'close_unresolved'])
-    expect(feedbackActions('transferred')).toEqual(['accept', 'close_unresolved'])
+    expect(feedbackActions('transferred')).toEqual(['close_unresolved'])
+    expect(feedbackActions('transferred', 'street')).toEqual(['accept', 'close_unresolved'])
+    expect(feedbackActions('accepted', 'street')).toEqual(['resolve'])
+    expect(feedbackActions('open', 'street')).toEqual([])
     expect(feedbackActions('resolved')).toEqual(['close_unresolved'])
     for (const done of ['closed', 'closed_unresolved', 'merged']) expect(feedbackActions(done)).toEqual([])
   })
@@ -50,5 +53,25 @@ describe('closing a mediation case', () => {
     expect(closeBody({ outcome: 'referred', referred_to: '古湖派出所' }).body)
       .toEqual({ outcome: 'referred', note: '', referred_to: '古湖派出所' })
     expect(closeBody({ outcome: 'failed' }).body).toEqual({ outcome: 'failed', note: '' })
+  })
+})
+
+describe('feedbackScope', () => {
+  it("reads the community's queue as its staff or an admin, the street's as a street admin", async () => {
+    const { feedbackScope } = await import('../src/views/governance/actions')
+    expect(feedbackScope([1], false, 1)).toBe('community')
+    expect(feedbackScope([], true, 2)).toBe('community')
+    expect(feedbackScope([], false, 1)).toBe('street')
+    expect(feedbackScope([2], false, 1)).toBe('street')
+  })
+})
+
+describe('governanceTabs', () => {
+  it('leaves feedback and mediation out for the organisation department only', async () => {
+    const { governanceTabs, GOVERNANCE_TABS } = await import('../src/views/governance/actions')
+    expect(governanceTabs(['org_dept'])).toEqual(['projects', 'consultations', 'trust', 'evaluations', 'talents'])
+    expect(governanceTabs(['street_admin'])).toEqual(GOVERNANCE_TABS)
+    expect(governanceTabs(['staff', 'org_dept'])).toEqual(GOVERNANCE_TABS)
+    expect(governanceTabs(['admin'])).toEqual(GOVERNANCE_TABS)
   })
 })

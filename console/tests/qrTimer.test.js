@@ -68,3 +68,13 @@ describe('check-in code refresher', () => {
     expect(fetchCode).toHaveBeenCalledTimes(1)
   })
 })
+
+describe('refusedForGood', () => {
+  it('stops on a shift that is missing or another community’s, retries anything else', async () => {
+    const { refusedForGood } = await import('../src/views/volunteering/qrTimer')
+    expect(refusedForGood({ status: 404 })).toBe(true)
+    expect(refusedForGood({ status: 403 })).toBe(true)
+    expect(refusedForGood({ status: 0 })).toBe(false)
+    expect(refusedForGood({ status: 503 })).toBe(false)
+  })
+})

@@ -181,6 +181,29 @@ def test_staff_list_puts_overdue_first_and_pages(flow, app):
     assert sorted(r["id"] for r in seen) == sorted(ids)
 
 
+
+def test_staff_list_pages_past_requests_without_a_deadline(flow, app):
+    """Finished requests have no deadline: a page ending on one gives a cursor the next page
+    accepts (it was refused as 无效的游标, so the console's 加载更多 failed)."""
+    from app.extensions import db
+    from app.orders.models import ServiceRequest
+
+    ids = [flow.create()["id"] for _ in range(3)]
+    with app.app_context():
+        for rid in ids:
+            db.session.get(ServiceRequest, rid).deadline_at = None
+        db.session.commit()
+    seen, cursor = [], None
+    while True:
+        url = "/api/v1/requests?scope=community&limit=1" + (f"&cursor={cursor}" if cursor else "")
+        resp = flow.client.get(url, headers=flow.h("demo-staff-1"))
+        assert resp.status_code == 200, resp.get_json()
+        seen += [r["id"] for r in resp.get_json()["items"]]
+        cursor = resp.get_json()["next_cursor"]
+        if not cursor:
+            break
+    assert set(ids) <= set(seen) and len(seen) == len(set(seen))
+
 def _count_queries(app, fn):
     from sqlalchemy import event
 

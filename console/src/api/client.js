@@ -15,6 +15,23 @@ export class ApiError extends Error {
   }
 }
 
+/** The first of a 422's field messages (`details.fields`, nested for lists), or ''. */
+export function firstFieldMessage(fields) {
+  if (!fields || typeof fields !== 'object') return ''
+  for (const v of Object.values(fields)) {
+    if (Array.isArray(v) && typeof v[0] === 'string') return v[0]
+    const inner = firstFieldMessage(Array.isArray(v) ? v[0] : v)
+    if (inner) return inner
+  }
+  return ''
+}
+
+/** "提交的内容有误" says nothing of what: add the API's first field message. */
+export function withFieldMessage(message, details) {
+  const field = firstFieldMessage(details?.fields)
+  return field && !message.includes(field) ? `${message}：${field}` : message
+}
+
 let onUnauthorized = () => {}
 /** The router registers what a 401 does (go to the login page, remembering where we were). */
 export function setUnauthorizedHandler(fn) {
@@ -72,7 +89,7 @@ export async function request(method, path, opts = {}) {
   if (!resp.ok) {
     const e = (data && data.error) || {}
     const err = new ApiError(resp.status, e.code || 'http_error',
-      e.message || `请求失败（${resp.status}）`, e.details)
+      withFieldMessage(e.message || `请求失败（${resp.status}）`, e.details), e.details)
     if (resp.status === 401 && opts.auth !== false) {
       clearSession()
       if (!opts.silent) ElMessage.error(err.message)

@@ -13,8 +13,17 @@ export const FEEDBACK_ACTIONS = {
     danger: true },
 }
 
-export function feedbackActions(status) {
-  return Object.entries(FEEDBACK_ACTIONS).filter(([, a]) => a.from.includes(status)).map(([key]) => key)
+// What a street admin may do to what was transferred to the street (app/feedback/machine.py).
+const STREET_ACTIONS = { accept: ['transferred'], resolve: ['accepted'], close_unresolved: ['transferred'] }
+
+/** The actions a status allows: to the community's staff (`scope` 'community', the default) a
+ * report transferred to the street is the street's to accept; the street (`scope` 'street') may
+ * accept, resolve and close unresolved what was transferred to it, never transfer. */
+export function feedbackActions(status, scope = 'community') {
+  const keys = Object.entries(FEEDBACK_ACTIONS).filter(([, a]) => a.from.includes(status))
+    .map(([key]) => key)
+  if (scope === 'street') return keys.filter((k) => (STREET_ACTIONS[k] || []).includes(status))
+  return status === 'transferred' ? keys.filter((k) => k !== 'accept') : keys
 }
 
 /** Projects on the kanban: planned → in_progress → done; planned or in_progress → dropped. */
@@ -54,4 +63,27 @@ export function closeBody(form) {
     body.referred_to = form.referred_to.trim()
   }
   return { body }
+}
+
+/**
+ * Which feedback list a user reads for a community: its staff (and admins) the community's
+ * queue; a street admin the reports transferred to the street (`scope=street`), since the
+ * community queue is its staff's only (403 otherwise).
+ * `staffOf`: the community ids the user is staff of; `admin`: the user is an admin.
+ */
+export function feedbackScope(staffOf, admin, communityId) {
+  return admin || (staffOf || []).includes(communityId) ? 'community' : 'street'
+}
+
+export const GOVERNANCE_TABS = ['feedback', 'mediation', 'projects', 'consultations', 'trust',
+  'evaluations', 'talents']
+// Feedback and mediation cases are handled by community staff and the street (the API refuses
+// the organisation department); the other tabs are open to every governance role.
+const CASEWORK = ['feedback', 'mediation']
+const CASEWORK_ROLES = ['admin', 'staff', 'street_admin']
+
+/** The tabs a user's roles may open (`roles`: role names). */
+export function governanceTabs(roles) {
+  const casework = (roles || []).some((r) => CASEWORK_ROLES.includes(r))
+  return GOVERNANCE_TABS.filter((t) => casework || !CASEWORK.includes(t))
 }

@@ -68,3 +68,9 @@ export function createCodeRefresher(opts) {
     refresh,
   }
 }
+
+/**
+ * A refusal that retrying will not change: the shift does not exist, or it is another
+ * community's (403/404; the API hides other communities' shifts). The page stops and says so.
+ */
+export const refusedForGood = (e) => e?.status === 403 || e?.status === 404

@@ -52,3 +52,28 @@ export function activityChanges(original, f) {
   }
   return body
 }
+
+/**
+ * A shift's state in words, from its times: 未开始 before it starts, 进行中 while it runs, 待结束
+ * once its time is over but nobody closed it yet, 已结束 when closed. `now`: ms.
+ */
+export function shiftState(s, now = Date.now()) {
+  if (s.closed) return { label: '已结束', type: 'info' }
+  const starts = Date.parse(s.starts_at)
+  const ends = Date.parse(s.ends_at)
+  if (now < starts) return { label: '未开始', type: 'primary' }
+  if (Number.isNaN(ends) || now <= ends) return { label: '进行中', type: 'success' }
+  return { label: '待结束', type: 'warning' }
+}
+
+/** What a new activity (with its first shift) still lacks, in words; '' when it may be sent. */
+export function activityMissing(form, shift) {
+  if (!(form.title || '').trim()) return '请填写活动名称'
+  return shiftMissing(shift)
+}
+
+/** What a new shift still lacks: its start and end. */
+export function shiftMissing(shift) {
+  const [start, end] = shift.range || []
+  return start && end ? '' : '请选择班次的开始和结束时间'
+}
