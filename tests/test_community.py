@@ -396,6 +396,6 @@ def test_staff_record_a_households_floor_area_exactly(client, seeded, login, db)
         "area_m2"] is None
     changes = db.session.scalars(sa.select(AuditEntry).where(
         AuditEntry.target_type == "household", AuditEntry.target_id == hh,
-        AuditEntry.action == "config")).all()
+        AuditEntry.action == "config").order_by(AuditEntry.id)).all()
     assert [c.details["area_m2"] for c in changes] == [
         [before, "88.80"], ["88.80", "0.07"], ["0.07", None]]
