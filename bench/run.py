@@ -15,6 +15,9 @@ What it does, all on loopback and bounded in time:
    (`bench/hello.py`) and the app (`wsgi:app`, APP_ENV=production).
 4. wrk as a separate process (2 threads, 16 connections) per measurement, with
    `bench/lua/load.lua` for tokens, bodies and idempotency keys.
+5. In this process, each on its own copy of the template: STATS, the stats summary of a
+   year for a 20,000-household street (`bench/stats_bench.py`), and CLOSE, the consultations'
+   job closing a consultation of 5,000 households (`bench/close_bench.py`).
 
 It prints one table (scenario, req/s, p50, p95, p99, errors, ratio, bar, pass/fail) and
 writes the same as JSON to `bench/results/<UTC time>.json` (and `latest.json`).
@@ -39,7 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import seed  # noqa: E402
+from bench import close_bench, seed, stats_bench  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 LUA = ROOT / "bench" / "lua" / "load.lua"
@@ -162,14 +165,27 @@ def wrk(url: str, seconds: float, tokens: Path | None = None, method: str = "GET
 
 
 # -- the app's side: fixtures and tokens, written with the app's own code ---------------------
+def sa_url(url: str) -> str:
+    """The SQLAlchemy spelling (psycopg 3) of a database URL."""
+    return "postgresql+psycopg://" + seed.pg(url).removeprefix("postgresql://")
+
+
 def app_for(url: str, redis_url: str | None):
     from app import create_app
     from config import engine_options
 
-    sa_url = "postgresql+psycopg://" + seed.pg(url).removeprefix("postgresql://")
-    return create_app("testing", {"SQLALCHEMY_DATABASE_URI": sa_url,
-                                  "SQLALCHEMY_ENGINE_OPTIONS": engine_options(sa_url),
+    return create_app("testing", {"SQLALCHEMY_DATABASE_URI": sa_url(url),
+                                  "SQLALCHEMY_ENGINE_OPTIONS": engine_options(sa_url(url)),
                                   "SECRET_KEY": SECRET, "REDIS_URL": redis_url})
+
+
+def dispose(app) -> None:
+    """Close an app's connections (before its database is dropped by a later run)."""
+    from app.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def write_tokens(app, openids: list[str], path: Path) -> list[int]:
@@ -529,22 +545,45 @@ def main() -> None:  # noqa: C901 (one scenario after another, in the order of t
                                 ok=ratio <= 1.5 and down[k]["errors"] == 0,
                                 note=f"Redis up: {up[k]['rps']:.0f} req/s, p95 "
                                      f"{up[k]['p95']:.1f} ms"))
-        for sid, title, module in (
-                ("STATS", "stats summary of a year, 20,000 households", "app.stats"),
-                ("CLOSE", "consultation close over 5,000 households",
-                 "app.consultations.bench")):
-            if not wanted(sid):
-                continue
-            import importlib.util
-
-            if importlib.util.find_spec(module) is None:
-                rows.append(row(f"{sid} {title}", None, bar="—", ok=None,
-                                note=f"skipped: {module} is not on this branch (hook: "
-                                     f"bench/run.py, scenario {sid})"))
-            elif sid == "STATS":
-                rows.append(row(f"{sid} {title}", None, bar="< 300 ms", ok=None,
-                                note="measured by bench/stats_bench.py, which seeds its own "
-                                     "year of a 20,000-household street"))
+        if wanted("STATS"):
+            # The summary of a year for a street (bench/stats_bench.py's seed and figures),
+            # on its own copy of the template; smoke: 1,000 households, a check of the path.
+            stats_url = seed.with_db(base_url, f"{name}_stats" + ("_smoke" if args.smoke
+                                                                   else ""))
+            per_building = 5 if args.smoke else stats_bench.PER_BUILDING
+            seed.copy_of(tpl_url, stats_url)
+            took = stats_bench.seed_street(sa_url(stats_url), per_building)
+            sapp = stats_bench.make_app(sa_url(stats_url))
+            m = stats_bench.measure(sapp, 3 if args.smoke else 15)
+            dispose(sapp)
+            info["stats"] = {k: (str(v) if k in ("start", "end") else v)
+                             for k, v in m.items() if k != "figures"}
+            rows.append(row(f"STATS summary of a year, {m['households']:,} households", None,
+                            bar="< 300 ms (GET /stats/summary)", ok=m["http"] < 300,
+                            note=f"GET /stats/summary {m['http']:.0f} ms, in process "
+                                 f"{m['inproc']:.0f} ms ({m['statements']} statements), CPU "
+                                 f"{m['cpu_py'] + m['cpu_pg']:.0f} ms; medians of "
+                                 f"{3 if args.smoke else 15}; street seeded in {took:.0f} s"))
+        if wanted("CLOSE"):
+            # The consultations' job closing one consultation of a compound (bench/close_bench.py).
+            households = 500 if args.smoke else 5_000
+            close_url = seed.with_db(base_url, f"{name}_close" + ("_smoke" if args.smoke
+                                                                  else ""))
+            seed.copy_of(tpl_url, close_url)
+            close_bench.seed(sa_url(close_url), households)
+            capp = app_for(close_url, redis.url)
+            m = close_bench.measure(capp, 3)
+            dispose(capp)
+            info["close"] = m
+            if args.smoke and m["wrong"]:  # a smoke run fails when the path gives a wrong result
+                raise RuntimeError("CLOSE: " + "; ".join(m["wrong"]))
+            rows.append(row(f"CLOSE consultation close, {m['households']:,} households", None,
+                            bar="< 5 s per close, result right",
+                            ok=m["seconds"] < 5 and not m["wrong"],
+                            note=f"median {m['seconds']:.2f} s of runs {m['runs']} (jobs.tick, "
+                                 f"{m['voted']:,} votes counted); results: "
+                                 + "; ".join(m["results"])
+                                 + (f"; WRONG: {'; '.join(m['wrong'])}" if m["wrong"] else "")))
         hello_end = wrk(hello.base, seconds, path="/hello")
         rows.append(row("BASE bare Flask GET /hello (end)", hello_end,
                         ratio=hello_end["rps"] / rps_hello, note="ratio to the start"))

@@ -17,6 +17,9 @@ projects. Then prints, each the median of `--runs`:
   the wall time it would take on an idle core, whatever the machine's load.
 
 Target (issue 14): the whole summary under 300 ms on this 2-core machine.
+
+`bench/run.py` (scenario STATS) calls `seed_street` and `measure` on its own copy of the bench
+template; `--smoke` there seeds a street of 1,000 households (the year's volumes scaled down).
 """
 import argparse
 import os
@@ -78,7 +81,7 @@ INSERT INTO service_requests (community_id, household_id, resident_id, category_
   SELECT p.community_id, p.household_id, p.user_id, :category, '基准服务', true,
          CASE WHEN g % 9 = 0 THEN 'cancelled' ELSE 'confirmed' END, 0, 'community', 10, 120,
          :lo + (random() * :span) * interval '1 second', now()
-  FROM generate_series(1, 45000) g JOIN people p ON p.n = 1 + g % 20000;
+  FROM generate_series(1, :n_requests) g JOIN people p ON p.n = 1 + g % :households;
 INSERT INTO request_events (request_id, action, from_status, to_status, actor_role, at, note_ok)
   SELECT r.id, a.action, a.f, a.t, 'staff', r.created_at + a.h * interval '1 hour', true
   FROM service_requests r JOIN cs ON cs.id = r.community_id,
@@ -94,7 +97,7 @@ INSERT INTO feedback (community_id, author_id, reporter_role, category, text, co
          t + interval '1 day', t + interval '7 days',
          CASE WHEN g % 6 = 0 THEN NULL ELSE t + interval '2 days' END, t + interval '3 days',
          '', 0, '', 0, 0
-  FROM generate_series(1, 30000) g JOIN people p ON p.n = 1 + (g * 7) % 20000,
+  FROM generate_series(1, :n_feedback) g JOIN people p ON p.n = 1 + (g * 7) % :households,
   LATERAL (SELECT :lo + (random() * :span) * interval '1 second' AS t) x;
 INSERT INTO mediation_cases (community_id, kind, summary, address, address_key, status,
     opened_by_id, opened_at, close_note, referred_to, follow_up_note)
@@ -119,11 +122,11 @@ CREATE TEMP TABLE shifts AS
 INSERT INTO volunteer_attendances (shift_id, user_id, community_id, status, manual, reason,
     in_code_ok, out_code_ok, minutes, points, reviewed_at, review_note, created_at)
   SELECT s.id, p.user_id, s.community_id,
-         CASE WHEN g % 40 = 0 THEN 'pending' ELSE 'credited' END, g % 10 = 0, '', true, true,
-         120, 20, CASE WHEN g % 40 = 0 THEN NULL ELSE s.ends_at + interval '1 hour' END, '',
+         CASE WHEN g % 41 = 0 THEN 'pending' ELSE 'credited' END, g % 10 = 0, '', true, true,
+         120, 20, CASE WHEN g % 41 = 0 THEN NULL ELSE s.ends_at + interval '1 hour' END, '',
          s.ends_at
-  FROM generate_series(1, 80000) g JOIN shifts s ON s.n = 1 + g % 2200
-  JOIN people p ON p.n = 1 + (g * 13) % 20000
+  FROM generate_series(1, :n_attendances) g JOIN shifts s ON s.n = 1 + g % 2200
+  JOIN people p ON p.n = 1 + (g * 13) % :households
   ON CONFLICT DO NOTHING;
 INSERT INTO tb_accounts (kind, community_id, floor, balance, entries, head_hash, created_at)
   SELECT 'community', cs.id, NULL, 0, 0, '', now() FROM cs ON CONFLICT DO NOTHING;
@@ -149,7 +152,7 @@ INSERT INTO mall_vouchers (code, item_id, merchant_id, user_id, price_points, st
     issued_at, expires_at, used_at)
   SELECT 'BENCH' || g, i.id, i.merchant_id, p.user_id, 20, 'used', t, t + interval '30 days',
          t + interval '1 day'
-  FROM generate_series(1, 10000) g JOIN people p ON p.n = 1 + (g * 17) % 20000
+  FROM generate_series(1, :n_vouchers) g JOIN people p ON p.n = 1 + (g * 17) % :households
   JOIN mall_merchants m ON m.community_id = p.community_id
   JOIN mall_items i ON i.merchant_id = m.id,
   LATERAL (SELECT :lo + (random() * (:span - 86400)) * interval '1 second' AS t) x;
@@ -217,18 +220,21 @@ def run(*args, env):
                    stderr=subprocess.DEVNULL)
 
 
-def prepare(url: str, env: dict, keep: bool) -> None:
+def seeded(url: str) -> bool:
+    """The street is there already (`--keep`)."""
     engine = sa.create_engine(url)
-    if keep:
-        try:
-            with engine.connect() as conn:
-                if conn.scalar(sa.text("SELECT count(*) FROM streets WHERE name = :s"),
-                               {"s": STREET}):
-                    print("reusing the seeded database")
-                    return
-        except sa.exc.SQLAlchemyError:
-            pass
-    engine.dispose()
+    try:
+        with engine.connect() as conn:
+            return bool(conn.scalar(sa.text("SELECT count(*) FROM streets WHERE name = :s"),
+                                    {"s": STREET}))
+    except sa.exc.SQLAlchemyError:
+        return False
+    finally:
+        engine.dispose()
+
+
+def create(url: str, env: dict) -> None:
+    """A fresh database with the migrations and the demo data."""
     admin = sa.create_engine(url.rsplit("/", 1)[0] + "/test", isolation_level="AUTOCOMMIT")
     name = url.rsplit("/", 1)[1]
     with admin.connect() as conn:
@@ -237,24 +243,33 @@ def prepare(url: str, env: dict, keep: bool) -> None:
     admin.dispose()
     run(sys.executable, "-m", "flask", "db", "upgrade", env=env)
     run(sys.executable, "-m", "flask", "seed-demo", env=env)
+
+
+def seed_street(url: str, per_building: int = PER_BUILDING) -> float:
+    """The street and its year, set-based, on a database with the migrations and the demo
+    data; 10 × 20 × `per_building` households (the year's volumes scale with them). Seconds
+    taken."""
     from app.stats.figures import bounds
     from app.stats.service import default_period, today
 
     lo, _ = bounds(*default_period(today()))
+    households = COMMUNITIES * BUILDINGS * per_building
+    scale = households / (COMMUNITIES * BUILDINGS * PER_BUILDING)
     start = time.perf_counter()
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         staff = conn.scalar(sa.text("SELECT id FROM users WHERE openid = 'demo-staff-1'"))
         category = conn.scalar(sa.text("SELECT min(id) FROM service_categories"))
         params = {"street": STREET, "communities": COMMUNITIES, "buildings": BUILDINGS,
-                  "per_building": PER_BUILDING, "lo": lo, "span": 365 * 86400,
-                  "staff": staff, "category": category}
+                  "per_building": per_building, "households": households, "lo": lo,
+                  "span": 365 * 86400, "staff": staff, "category": category,
+                  "n_requests": round(45000 * scale), "n_feedback": round(30000 * scale),
+                  "n_attendances": round(80000 * scale), "n_vouchers": round(10000 * scale)}
         for statement in (SEED + RECORDS).split(";\n"):
             if statement.strip():
                 conn.execute(sa.text(statement), params)
     engine.dispose()
-    print(f"seeded a year for {COMMUNITIES * BUILDINGS * PER_BUILDING:,} households in "
-          f"{time.perf_counter() - start:.0f} s")
+    return time.perf_counter() - start
 
 
 def median_ms(fn, runs: int) -> float:
@@ -284,23 +299,20 @@ def cpu_per_summary(fn, backend_pid: int, runs: int) -> tuple[float, float]:
             (_backend_cpu(backend_pid) - pg) * 1000 / runs)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--keep", action="store_true")
-    args = parser.parse_args()
-    url = os.environ.get("BENCH_DATABASE_URL",
-                         "postgresql+psycopg://postgres@127.0.0.1:5432/llt_h2_bench")
-    env = {**os.environ, "APP_ENV": "development", "DATABASE_URL": url, "REDIS_URL": "",
-           "FLASK_APP": "wsgi.py", "PYTHONPATH": str(ROOT)}
-    os.environ.update({k: env[k] for k in ("APP_ENV", "DATABASE_URL", "REDIS_URL")})
-    prepare(url, env, args.keep)
-
+def make_app(url: str):
     from app import create_app
+    from config import engine_options
+
+    return create_app("development", {"SQLALCHEMY_DATABASE_URI": url,
+                                      "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
+                                      "REDIS_URL": None})
+
+
+def measure(app, runs: int) -> dict:
+    """Every figure of the module docstring, in milliseconds (medians of `runs`)."""
     from app.extensions import db
     from app.stats import figures, service
 
-    app = create_app("development", {"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": None})
     client = app.test_client()
     token = client.post("/api/v1/auth/wechat-login",
                         json={"code": f"test:demo-admin@bench{time.time_ns()}"}).get_json()["token"]
@@ -314,10 +326,9 @@ def main() -> None:
             "ON c.id = k.community_id WHERE c.street_id = :s"), {"s": street_id})
         scope = service.resolve_scope(None, street_id)
         start, end = service.default_period(service.today())
-        bare = median_ms(lambda: db.session.execute(sa.text("SELECT 1")).scalar(), args.runs)
-        one = median_ms(lambda: figures.total("projects_done", scope.ids, start, end),
-                        args.runs)
-        inproc = median_ms(lambda: service.summary(scope, start, end), args.runs)
+        bare = median_ms(lambda: db.session.execute(sa.text("SELECT 1")).scalar(), runs)
+        one = median_ms(lambda: figures.total("projects_done", scope.ids, start, end), runs)
+        inproc = median_ms(lambda: service.summary(scope, start, end), runs)
         statements = []
 
         def seen(conn, cursor, statement, *rest):
@@ -326,25 +337,48 @@ def main() -> None:
         sa.event.listen(db.engine, "before_cursor_execute", seen)
         summary = service.summary(scope, start, end)
         sa.event.remove(db.engine, "before_cursor_execute", seen)
-        count = len(statements)
         cpu_py, cpu_pg = cpu_per_summary(lambda: service.summary(scope, start, end),
                                          db.session.scalar(sa.text("SELECT pg_backend_pid()")),
-                                         args.runs)
+                                         runs)
         db.session.remove()
     http = median_ms(lambda: client.get("/api/v1/stats/summary", headers=headers,
-                                        query_string={"street_id": street_id}), args.runs)
-    print(f"street {STREET}: {households:,} households, {len(scope.ids)} communities, "
-          f"{start} .. {end}")
-    print("figures:", {k: v for k, v in summary["figures"].items()})
-    print(f"bare query (SELECT 1)         {bare:8.2f} ms")
-    print(f"one figure (projects_done)    {one:8.2f} ms")
-    print(f"summary, in process           {inproc:8.2f} ms   ({count} SQL statements, "
-          f"{inproc / bare:.0f}× the bare query)")
-    print(f"summary, GET /stats/summary   {http:8.2f} ms   (target < 300 ms: "
-          f"{'met' if http < 300 else 'NOT met'})")
-    print(f"summary, CPU time             {cpu_py + cpu_pg:8.2f} ms   (Python {cpu_py:.1f} + "
-          f"PostgreSQL backend {cpu_pg:.1f}: its wall time on an idle core; load average "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores during this run)")
+                                        query_string={"street_id": street_id}), runs)
+    return {"households": households, "communities": len(scope.ids), "start": start,
+            "end": end, "figures": summary["figures"], "bare": bare, "one": one,
+            "inproc": inproc, "statements": len(statements), "http": http, "cpu_py": cpu_py,
+            "cpu_pg": cpu_pg, "load": os.getloadavg()[0]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    url = os.environ.get("BENCH_DATABASE_URL",
+                         "postgresql+psycopg://postgres@127.0.0.1:5432/llt_h2_bench")
+    env = {**os.environ, "APP_ENV": "development", "DATABASE_URL": url, "REDIS_URL": "",
+           "FLASK_APP": "wsgi.py", "PYTHONPATH": str(ROOT)}
+    os.environ.update({k: env[k] for k in ("APP_ENV", "DATABASE_URL", "REDIS_URL")})
+    if args.keep and seeded(url):
+        print("reusing the seeded database")
+    else:
+        create(url, env)
+        took = seed_street(url)
+        print(f"seeded a year for {COMMUNITIES * BUILDINGS * PER_BUILDING:,} households in "
+              f"{took:.0f} s")
+    m = measure(make_app(url), args.runs)
+    print(f"street {STREET}: {m['households']:,} households, {m['communities']} communities, "
+          f"{m['start']} .. {m['end']}")
+    print("figures:", dict(m["figures"]))
+    print(f"bare query (SELECT 1)         {m['bare']:8.2f} ms")
+    print(f"one figure (projects_done)    {m['one']:8.2f} ms")
+    print(f"summary, in process           {m['inproc']:8.2f} ms   ({m['statements']} SQL "
+          f"statements, {m['inproc'] / m['bare']:.0f}× the bare query)")
+    print(f"summary, GET /stats/summary   {m['http']:8.2f} ms   (target < 300 ms: "
+          f"{'met' if m['http'] < 300 else 'NOT met'})")
+    print(f"summary, CPU time             {m['cpu_py'] + m['cpu_pg']:8.2f} ms   (Python "
+          f"{m['cpu_py']:.1f} + PostgreSQL backend {m['cpu_pg']:.1f}: its wall time on an idle "
+          f"core; load average {m['load']:.1f} on {os.cpu_count()} cores during this run)")
 
 
 if __name__ == "__main__":
