@@ -13,6 +13,7 @@ from app.extensions import db, init_redis, limiter, migrate, register_identity
 from app.health import blp as health_blp
 from app.health import docs_assets
 from app.web.api import api
+from app.web.boundary import begin_read, end_read
 from app.web.console import bp as console_bp
 from app.web.converters import register_converters
 from app.web.errors import register_error_handlers
@@ -94,5 +95,7 @@ def register_blueprints(app: Flask) -> None:
 def register_request_checks(app: Flask) -> None:
     """Before any view decorator runs (after the rate limits): the route's authentication,
     then the JSON body's well-formedness; so an anonymous caller gets 401 whatever it sends."""
+    app.before_request(begin_read)
+    app.teardown_request(end_read)
     app.before_request(authenticate_first)
     app.before_request(check_json_body)

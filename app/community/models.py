@@ -114,6 +114,11 @@ class Building(db.Model):
         return f"<Building {self.id} {self.name}>"
 
 
+def masked_address(compound_name: str, building_name: str) -> str:
+    """A household's address as shown to those who may not read it in full."""
+    return f"{compound_name}{building_name}****"
+
+
 class Household(db.Model):
     __tablename__ = "households"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -140,7 +145,7 @@ class Household(db.Model):
 
     @property
     def address_masked(self) -> str:
-        return f"{self.building.compound.name}{self.building.name}****"
+        return masked_address(self.building.compound.name, self.building.name)
 
     def __repr__(self):
         return f"<Household {self.id}>"

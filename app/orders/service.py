@@ -82,10 +82,11 @@ def request_view(req: ServiceRequest, user: User, in_list: bool = False,
     return Shown(req, viewer, photos)
 
 
-def request_list_view(rows: list[ServiceRequest], user: User) -> list[Shown]:
-    """A page of requests as lines of a list (never in full), photos in one query."""
-    photos = files.refs_for_many("request", [r.id for r in rows], user.id)
-    return [request_view(r, user, in_list=True, photos=photos.get(r.id, [])) for r in rows]
+def request_lines(rows: list, user: User) -> list[tuple]:
+    """A page of the request list (`queries.lines`, for `views.page`): each row with its
+    viewer (a line of a list: never in full) and its photos."""
+    return [(r, Viewer(user.id, frozenset(roles_of(user, r, pool=False)), listed=True),
+             files.refs_from_ids(r.photo_ids, user.id)) for r in rows]
 
 
 def timeline_view(req: ServiceRequest, user: User) -> list[ShownEvent]:

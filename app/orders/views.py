@@ -1,58 +1,58 @@
-"""A page of requests as JSON without marshmallow: the hottest read there is (the staff queue,
-P1 of the quality bars). `line(shown)` builds exactly what `RequestOut` dumps for a line of a
-list (never shown in full, so always masked); `tests/orders/test_views.py` holds the two
-equal for every viewer. The route keeps `RequestPage` as its documented response, so the
-OpenAPI document is unchanged.
+"""A page of requests as JSON without the ORM or marshmallow: the hottest read there is (the
+staff queue, P1 of the quality bars). `line(row, viewer, photos)` builds, from one row of
+`queries.LINE_COLUMNS`, exactly what `RequestOut` dumps for a line of a list (never shown in
+full, so always masked); `tests/orders/test_list_json.py` holds the two equal for every scope
+and viewer. The route keeps `RequestPage` as its documented response, so the OpenAPI document
+is unchanged.
 """
 from app.common.masking import mask_phone
 from app.common.timeutil import local_iso, utcnow
-from app.orders.schemas import HELD_TEXT, Shown
+from app.community.models import masked_address
+from app.orders.schemas import HELD_TEXT, Viewer
 
 
-def line(shown: Shown, now=None) -> dict:
-    req, viewer = shown.row, shown.viewer
+def line(row, viewer: Viewer, photos: list[dict], now=None) -> dict:
     assert viewer.listed  # noqa: S101 (a line of a list is never shown in full)
-    category, household, resident, partner = req.category, req.household, req.resident, \
-        req.partner
     return {
-        "id": req.id,
-        "status": req.status,
-        "community_id": req.community_id,
-        "category": {"id": category.id, "name": category.name, "code": category.code,
-                     "payer": req.payer, "points_per_hour": req.points_per_hour,
-                     "photo_required": category.photo_required},
-        "description": req.description if req.content_ok or viewer.reads_held_text()
+        "id": row.id,
+        "status": row.status,
+        "community_id": row.community_id,
+        "category": {"id": row.category_id, "name": row.category_name,
+                     "code": row.category_code, "payer": row.payer,
+                     "points_per_hour": row.points_per_hour,
+                     "photo_required": row.category_photo_required},
+        "description": row.description if row.content_ok or viewer.reads_held_text()
         else HELD_TEXT,
-        "content_held": not req.content_ok,
-        "household": {"id": household.id, "address": household.address_masked, "lat": None,
-                      "lng": None},
-        "resident": {"id": resident.id, "nickname": resident.nickname,
-                     "phone": mask_phone(resident.phone)},
-        "partner": {"id": partner.id, "name": partner.name} if partner is not None else None,
-        "assignee_id": req.assignee_id,
-        "preferred_start": local_iso(req.preferred_start),
-        "preferred_end": local_iso(req.preferred_end),
-        "deadline_at": local_iso(req.deadline_at),
-        "overdue": bool(req.deadline_at and req.deadline_at < (now or utcnow())),
-        "minutes": req.minutes,
-        "rating": req.rating,
-        "held_points": req.held_points,
-        "points_settled": req.points_settled,
-        "photos": [{"id": p["id"], "url": p["url"]} for p in shown.photos],
-        "placed_by": shown.placed_by,
-        "consent": _consent(shown, viewer),
-        "created_at": local_iso(req.created_at),
-        "updated_at": local_iso(req.updated_at),
+        "content_held": not row.content_ok,
+        "household": {"id": row.household_id,
+                      "address": masked_address(row.compound_name, row.building_name),
+                      "lat": None, "lng": None},
+        "resident": {"id": row.resident_id, "nickname": row.resident_nickname,
+                     "phone": mask_phone(row.resident_phone)},
+        "partner": {"id": row.partner_id, "name": row.partner_name}
+        if row.partner_id is not None else None,
+        "assignee_id": row.assignee_id,
+        "preferred_start": local_iso(row.preferred_start),
+        "preferred_end": local_iso(row.preferred_end),
+        "deadline_at": local_iso(row.deadline_at),
+        "overdue": bool(row.deadline_at and row.deadline_at < (now or utcnow())),
+        "minutes": row.minutes,
+        "rating": row.rating,
+        "held_points": row.held_points,
+        "points_settled": row.points_settled,
+        "photos": [{"id": p["id"], "url": p["url"]} for p in photos],
+        "placed_by": {"id": row.placed_by_id, "nickname": row.placer_nickname,
+                      "placed_as": row.placed_as} if row.placed_by_id is not None else None,
+        "consent": {"kind": row.consent,
+                    "note": row.consent_note if viewer.reads_consent() else None}
+        if row.consent else None,
+        "created_at": local_iso(row.created_at),
+        "updated_at": local_iso(row.updated_at),
     }
 
 
-def _consent(shown: Shown, viewer) -> dict | None:
-    consent = shown.consent
-    if consent and not viewer.reads_consent():
-        consent["note"] = None
-    return consent
-
-
-def page(items: list[Shown], next_cursor: str | None) -> dict:
+def page(lines: list[tuple], next_cursor: str | None) -> dict:
+    """`lines`: (row, viewer, photos) of each request, as `service.request_lines` gives them."""
     now = utcnow()
-    return {"items": [line(s, now) for s in items], "next_cursor": next_cursor}
+    return {"items": [line(row, viewer, photos, now) for row, viewer, photos in lines],
+            "next_cursor": next_cursor}

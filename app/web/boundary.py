@@ -13,6 +13,13 @@
   `__written_on_read__ = True` (the audit log: who saw a full phone), raises `ReadWrote`, so
   such a bug shows up in the first test that reaches it. What a read did write (audit
   entries) is committed at its end.
+- On PostgreSQL a GET or HEAD request (`begin_read`, a `before_request`, so its token check
+  too) runs without a transaction until it writes or locks: each SELECT on its own, as READ
+  COMMITTED gives each statement its own snapshot anyway, which saves the `BEGIN` and the
+  closing `ROLLBACK`, two of a list page's round trips. Its first INSERT, UPDATE, DELETE,
+  `SELECT ... FOR UPDATE/SHARE` or streamed query (a server-side cursor) opens a transaction
+  first, so what a read writes or locks is one transaction, committed (or rolled back) at
+  the end as before.
 
 Services flush and never commit; CLI commands and jobs commit per batch in their own modules.
 """
@@ -21,10 +28,11 @@ import re
 from contextvars import ContextVar
 from functools import lru_cache, wraps
 
-from flask import make_response, request
+from flask import current_app, make_response, request
 from flask_smorest import Blueprint as SmorestBlueprint
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from app.errors import ApiError
 from app.extensions import db
@@ -85,6 +93,46 @@ def read_unit(view, args, kwargs):
 
 _reading: ContextVar[dict | None] = ContextVar("llt_reading", default=None)
 _WRITE = re.compile(r"^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
+_LOCK = re.compile(r"\bFOR\s+(NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b", re.IGNORECASE)
+AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
+_READ_KEY = "llt.read_without_transaction"
+
+
+def begin_read() -> None:
+    """`before_request`: a GET or HEAD of a view in the boundary, on PostgreSQL, reads
+    without a transaction (above); `end_read` gives the connection back as it was."""
+    if request.method not in ("GET", "HEAD") or db.engine.dialect.name != "postgresql":
+        return
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    session = db.session()
+    if not getattr(view, "boundary", False) or session.in_transaction():
+        return  # (an outer app context, as in tests, may hold a transaction open)
+    try:
+        session.connection(execution_options=AUTOCOMMIT)
+    except DBAPIError:  # the database is down: the view meets it and answers (503, /healthz)
+        session.rollback()
+        return
+    request.environ[_READ_KEY] = True
+
+
+def end_read(_exc=None) -> None:
+    """`teardown_request`: end the session's transaction of a read without one (nothing to
+    send: PostgreSQL holds none unless the read wrote, and `read_unit` committed that)."""
+    if request.environ.pop(_READ_KEY, False):
+        db.session.rollback()
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _transaction_before_writing(conn, cursor, statement, parameters, context, executemany):
+    """In a read without a transaction, open one before the first write or lock."""
+    if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+        return
+    raw = cursor.connection
+    if raw.info.transaction_status != 0:  # not idle: already in a transaction
+        return
+    streams = context is not None and context.execution_options.get("stream_results")
+    if streams or _WRITE.match(statement) or _LOCK.search(statement):  # a server-side
+        raw.execute("BEGIN")                                          # cursor needs one too
 
 
 @lru_cache(maxsize=1)

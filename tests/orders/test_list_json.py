@@ -1,11 +1,13 @@
-"""The request list is written without marshmallow (app/orders/views.py): it must be exactly
-what `RequestPage` dumps, for every scope and viewer, held text and photos included."""
+"""The request list is read as plain rows and written without marshmallow (app/orders/views.py):
+it must be exactly what `RequestPage` dumps of the same page read as ORM requests, for every
+scope and viewer, held text and photos included."""
 import pytest
 
 
 def _schema_page(app, headers, query):
     """The same page as the route builds it, dumped by the documented schema."""
     from app.auth.permissions import require_user
+    from app.files import service as files
     from app.orders import queries, service
     from app.orders import schemas as s
 
@@ -14,8 +16,10 @@ def _schema_page(app, headers, query):
         user = require_user()
         stmt = queries.scoped_stmt(user, args["scope"], args["community_id"])
         rows, cursor = queries.page(stmt, args, by_deadline=args["scope"] == "community")
-        return s.RequestPage().dump(
-            {"items": service.request_list_view(rows, user), "next_cursor": cursor})
+        photos = files.refs_for_many("request", [r.id for r in rows], user.id)
+        shown = [service.request_view(r, user, in_list=True, photos=photos.get(r.id, []))
+                 for r in rows]
+        return s.RequestPage().dump({"items": shown, "next_cursor": cursor})
 
 
 @pytest.mark.parametrize(("who", "query"), [

@@ -1,4 +1,5 @@
 """The write boundary: one commit per write request, none on a read."""
+import pytest
 import sqlalchemy as sa
 
 
@@ -64,3 +65,82 @@ def test_no_view_or_service_commits():
         if re.search(r"\.commit\(\)", path.read_text()):
             offenders.append(rel)
     assert offenders == []
+
+
+def _statements_seen(app):
+    """Every statement sent while recording, with whether PostgreSQL held a transaction then."""
+    from app.extensions import db
+
+    seen: list[tuple[str, bool, bool]] = []
+
+    def listener(conn, cursor, statement, parameters, context, executemany):
+        raw = cursor.connection
+        seen.append((" ".join(statement.split())[:40], raw.autocommit,
+                     raw.info.transaction_status != 0))
+
+    with app.app_context():
+        engine = db.engine
+    return engine, listener, seen
+
+
+@pytest.mark.postgres
+def test_a_read_runs_without_a_transaction_until_it_writes(client, seeded, login, app):
+    """On PostgreSQL a GET sends its SELECTs outside a transaction (no BEGIN, no ROLLBACK):
+    the staff list is one statement so. A read that writes an audit entry (staff opening a
+    full address) opens a transaction before the INSERT, and the entry is committed."""
+    from app.audit.models import AuditEntry
+    from app.extensions import db
+
+    staff, resident = login("demo-staff-1"), login("demo-resident-1")
+    home = client.get("/api/v1/me", headers=resident).get_json()["households"][0][
+        "household_id"]
+    engine, listener, seen = _statements_seen(app)
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get("/api/v1/requests?scope=community&limit=20",
+                          headers=staff).status_code == 200
+        listed = list(seen)
+        seen.clear()
+        assert client.get(f"/api/v1/households/{home}", headers=staff).status_code == 200
+        opened = list(seen)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    assert listed and all(autocommit and not in_tx for _, autocommit, in_tx in listed), listed
+    insert = [s for s in opened if s[0].startswith("INSERT INTO audit")]
+    assert insert and insert[0][2] is True, opened  # inside the transaction opened for it
+    assert all(not in_tx for s, _, in_tx in opened[:opened.index(insert[0])]), opened
+    with app.app_context():
+        entries = db.session.scalars(sa.select(AuditEntry).where(
+            AuditEntry.action == "unmask", AuditEntry.target_id == home)).all()
+    assert len(entries) == 1
+    # ... and a write after those reads, on the same test client, is a transaction as ever
+    resp = client.post("/api/v1/requests",
+                       headers={**resident, "Idempotency-Key": "after-read"},
+                       json={"category_id": 1, "household_id": home,
+                             "description": "客厅的灯不亮了"})
+    assert resp.status_code == 201, resp.get_json()
+
+
+@pytest.mark.postgres
+def test_a_read_that_locks_or_streams_does_so_in_a_transaction(app):
+    """`SELECT ... FOR UPDATE` and a server-side cursor in a read get a transaction first."""
+    from app.extensions import db
+    from app.web.boundary import AUTOCOMMIT
+
+    engine, listener, seen = _statements_seen(app)
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        with app.app_context():
+            db.session.connection(execution_options=AUTOCOMMIT)
+            db.session.execute(sa.text("SELECT 1"))
+            db.session.execute(sa.text("SELECT 1 FROM users FOR UPDATE"))
+            db.session.rollback()
+            db.session.connection(execution_options=AUTOCOMMIT)
+            rows = db.session.execute(sa.text("SELECT 2").execution_options(yield_per=10))
+            assert [r[0] for r in rows] == [2]
+            db.session.rollback()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    # (the listener runs after the boundary's: the status it records is the one the
+    # statement ran in)
+    assert [in_tx for _, _, in_tx in seen] == [False, True, True], seen
