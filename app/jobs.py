@@ -1,8 +1,9 @@
 """Side effects after commit, through a PostgreSQL (or SQLite) outbox that Redis only wakes.
 
 `after_commit(fn, *args)` writes a row into `job_outbox` in the current transaction: the job
-exists exactly when what caused it was committed, and a rollback drops both. After the
-commit each new row is announced:
+exists exactly when what caused it was committed, and a rollback drops both
+(`after_commit_many(fn, calls)` writes one row per argument tuple with one INSERT, the same
+way). After the commit each new row is announced:
 
 - Redis configured: an RQ job `app.worker.run_job(path, *args)` with the RQ id `outbox-<id>`
   wakes a worker, which claims that row and runs it. Redis keeps nothing on disk; when it is
@@ -17,8 +18,8 @@ with `FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers never take the s
 A worker that dies (kill -9, a lost host) leaves its row `running`; once the lease has passed
 another worker takes it again. The job's effect and the row's `done` commit in one
 transaction, so a job killed before its commit has done nothing and the retry does it once;
-jobs that commit per batch (the sweeps) are written to be idempotent, and a notification is
-pushed only while its `push_status` is unset.
+jobs that commit per batch (the sweeps, the pushes of `notify_many`) are written to be
+idempotent, and a notification is pushed only while its `push_status` is unset.
 
 A failed job is retried after 30 s, 2 min, 8 min ... up to `MAX_ATTEMPTS`, then stays
 `failed` (listed by `flask jobs status`). `fn` must be a module-level function; it runs inside
@@ -89,6 +90,24 @@ def after_commit(fn, *args, **kwargs) -> None:
     session.add(row)
     session.flush()
     session.info.setdefault(KEY, []).append((row.id, row.path, args, kwargs))
+
+
+def after_commit_many(fn, calls) -> int:
+    """`after_commit(fn, *args)` for each tuple `args` of `calls`, as one set-based INSERT;
+    announced after the commit like the others (and dropped by a rollback). `fn` may be given
+    by its path ("module:function") when its module imports the caller's. How many rows."""
+    calls = [tuple(args) for args in calls]
+    if not calls:
+        return 0
+    session = db.session()
+    path, now = (fn if isinstance(fn, str) else _path(fn)), utcnow()
+    ids = session.scalars(
+        sa.insert(OutboxJob).returning(OutboxJob.id, sort_by_parameter_order=True),
+        [{"path": path, "payload": _payload(args, {}), "status": "pending", "attempts": 0,
+          "run_after": now, "created_at": now} for args in calls]).all()
+    session.info.setdefault(KEY, []).extend(
+        (job_id, path, args, {}) for job_id, args in zip(ids, calls, strict=True))
+    return len(ids)
 
 
 @event.listens_for(Session, "after_commit")

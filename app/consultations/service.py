@@ -40,7 +40,7 @@ from app.errors import ApiError, Conflict, Forbidden, NotFound, Unprocessable
 from app.extensions import db
 from app.files import service as files
 from app.files.models import StoredFile
-from app.notifications.service import notify
+from app.notifications.service import notify, notify_many
 
 log = logging.getLogger(__name__)
 BALLOT_FILES = "consultation_ballot"
@@ -302,8 +302,8 @@ def _tell(c: Consultation, title: str, body: str) -> None:
     else:
         stmt = stmt.join(RollEntry, RollEntry.household_id == HouseholdBinding.household_id) \
             .where(RollEntry.consultation_id == c.id)
-    for user_id in sorted(set(db.session.scalars(stmt))):
-        notify(user_id, "consultation", title, body, f"consultation:{c.id}")
+    notify_many(sorted(set(db.session.scalars(stmt))), "consultation", title, body,
+                f"consultation:{c.id}")
 
 
 # -- objections to the roll --------------------------------------------------------------

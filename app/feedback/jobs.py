@@ -21,7 +21,7 @@ from app.errors import ApiError
 from app.extensions import db
 from app.feedback import machine, service
 from app.feedback.models import Feedback
-from app.notifications.service import notify
+from app.notifications.service import notify_many
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +86,7 @@ def _escalate(report_id: int, level: int, now: datetime) -> int:
     title = f"社情民意超时未{step}"
     machine.record_event(report, "escalate", report.status, report.status, None, "system", now,
                          data={"level": level, "notified": audience})
-    for uid in told:
-        notify(uid, "feedback_overdue", title,
-               f"{service.category_name(report.category)} #{report.id}", f"feedback:{report.id}")
+    notify_many(told, "feedback_overdue", title,
+                f"{service.category_name(report.category)} #{report.id}", f"feedback:{report.id}")
     log.info("feedback escalated id=%s level=%s audience=%s", report.id, level, audience)
     return 1

@@ -22,7 +22,7 @@ from app.extensions import db
 from app.feedback import machine
 from app.feedback.models import CATEGORIES, Feedback, FeedbackEvent, FeedbackSupport
 from app.files import service as files
-from app.notifications.service import notify
+from app.notifications.service import notify, notify_many
 from app.party.models import PartyRegistration
 from app.sql import insert_ignoring_conflict
 from app.wechat.content import require_clean, screen
@@ -118,9 +118,8 @@ def create_report(user: User, data: dict, now: datetime | None = None) -> Feedba
                  record_id=report.id)
     machine.record_event(report, "create", None, "open", user, "author", now,
                          data={"grid_id": grid_id})
-    for uid in handler_ids(report):
-        notify(uid, "feedback_new", "新的社情民意", f"{category_name(category)} #{report.id}",
-               f"feedback:{report.id}")
+    notify_many(handler_ids(report), "feedback_new", "新的社情民意",
+                f"{category_name(category)} #{report.id}", f"feedback:{report.id}")
     log.info("feedback created id=%s by=%s grid=%s", report.id, user.id, grid_id)
     return report
 
@@ -281,14 +280,12 @@ def _after(report: Feedback, action: str) -> None:
         kind, title = to_author[action]
         notify(report.author_id, kind, title, name, ref)
     if action == "resolve":
-        for uid in supporter_ids(report.id):
-            notify(uid, "feedback_resolved", "您关注的问题已处理", name, ref)
+        notify_many(supporter_ids(report.id), "feedback_resolved", "您关注的问题已处理", name, ref)
     elif action == "transfer":
-        for uid in street_ids(report):
-            notify(uid, "feedback_transferred", "社区转来的社情民意", name, ref)
+        notify_many(street_ids(report), "feedback_transferred", "社区转来的社情民意", name, ref)
     elif action == "reopen":
-        for uid in handler_ids(report):
-            notify(uid, "feedback_reopened", "居民对处理结果不满意，已重新打开", name, ref)
+        notify_many(handler_ids(report), "feedback_reopened", "居民对处理结果不满意，已重新打开",
+                    name, ref)
     elif action == "rate" and report.resolved_by_id:
         notify(report.resolved_by_id, "feedback_rated", f"居民评价 {report.rating} 分", name, ref)
 

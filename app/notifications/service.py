@@ -6,6 +6,11 @@ request page, a partner's task, a staff member's dispatch screen ...). The WeCha
 sent with that page and with data filled into the template's own keys, as configured in
 `WECHAT_TEMPLATES` per notification kind (see config.py). WeChat's errcode 43101 means the
 user holds no subscription for the template: recorded as `not_subscribed`, not as a failure.
+
+`notify_many()` tells many users the same thing (a consultation's whole roll): one INSERT of
+all the rows and one job per `PUSH_BATCH` items (`jobs.send_subscribe_messages`), which pushes
+them one by one and commits after each, so a batch taken again after a dead worker skips what
+was already pushed.
 """
 import logging
 
@@ -16,13 +21,15 @@ from app.auth.models import User
 from app.common.timeutil import SHANGHAI, utcnow
 from app.errors import NotFound
 from app.extensions import db
-from app.jobs import after_commit
+from app.jobs import after_commit, after_commit_many
 from app.notifications.models import Notification
 from app.wechat import WeChatError, WeChatUnavailable, get_client
 
 log = logging.getLogger(__name__)
 
 NOT_SUBSCRIBED = 43101
+PUSH_BATCH = 500  # items per push job of notify_many
+PUSH_JOB = "app.notifications.jobs:send_subscribe_messages"  # named, not imported (it imports this)
 
 # Who receives each kind, when the caller does not say (the page depends on it).
 KIND_ROLES = {
@@ -69,6 +76,22 @@ def notify(user_id: int, kind: str, title: str, body: str = "", ref: str = "",
     return note
 
 
+def notify_many(user_ids, kind: str, title: str, body: str = "", ref: str = "",
+                role: str | None = None) -> int:
+    """`notify()` for each of `user_ids` (each once), set-based: one INSERT of the inbox rows
+    and, after commit, one push job per `PUSH_BATCH` of them. How many rows were written."""
+    users = list(dict.fromkeys(user_ids))
+    if not users:
+        return 0
+    page, now = page_for(ref, role or KIND_ROLES.get(kind), kind), utcnow()
+    ids = db.session.scalars(sa.insert(Notification).returning(Notification.id), [
+        {"user_id": uid, "kind": kind, "title": title[:64], "body": body[:255], "ref": ref,
+         "page": page, "created_at": now} for uid in users]).all()
+    ids.sort()
+    after_commit_many(PUSH_JOB, [(ids[i:i + PUSH_BATCH],) for i in range(0, len(ids), PUSH_BATCH)])
+    return len(ids)
+
+
 def templates() -> list[dict]:
     """The configured subscribe-message templates, one per notification kind."""
     configured = current_app.config.get("WECHAT_TEMPLATES") or {}
@@ -96,6 +119,12 @@ def send_subscribe_message(notification_id: int) -> None:
     """Job: push one inbox item as a WeChat subscribe message, when a template is configured.
     Once: an item whose `push_status` is set (a retried job, a second worker) is left alone;
     the row is locked while it is pushed, so two workers never push it both."""
+    push(notification_id)
+
+
+def push(notification_id: int) -> None:
+    """Push one item unless it was already pushed (`push_status` set); the row stays locked
+    until the caller's commit, which records its `push_status`."""
     note = db.session.get(Notification, notification_id, with_for_update=True)
     if note is None or note.push_status is not None:
         return

@@ -30,7 +30,7 @@ from app.community.service import get_community
 from app.errors import Conflict, NotFound, Unprocessable
 from app.extensions import db
 from app.files import service as files
-from app.notifications.service import notify
+from app.notifications.service import notify, notify_many
 from app.organisations import service as orgs
 from app.organisations.models import OrgBody
 from app.projects.models import (
@@ -404,9 +404,8 @@ def escalate(project_id: int, now: datetime) -> bool:
     told |= set(holders("street_admin", street_id=_street_of(project.community_id)))
     if project.owner.user_id is not None:
         told.add(project.owner.user_id)
-    for user_id in sorted(told):
-        notify(user_id, "project_overdue", "大党委项目已逾期",
-               f"{project.title}（期限{project.due_on:%Y-%m-%d}）", f"project:{project.id}")
+    notify_many(sorted(told), "project_overdue", "大党委项目已逾期",
+                f"{project.title}（期限{project.due_on:%Y-%m-%d}）", f"project:{project.id}")
     log.info("project overdue escalated id=%s told=%s", project.id, len(told))
     return True
 
@@ -437,9 +436,8 @@ def remind(community_id: int, year: int, quarter: int, now: datetime) -> bool:
         .values(community_id=community_id, year=year, quarter=quarter, sent_at=now)).rowcount
     if not inserted:
         return False
-    for user_id in holders("staff", community_id=community_id):
-        notify(user_id, "meeting_missing", "大党委会议提醒",
-               f"{year}年第{quarter}季度未召开大党委会议，请尽快安排", f"community:{community_id}")
+    notify_many(holders("staff", community_id=community_id), "meeting_missing", "大党委会议提醒",
+                f"{year}年第{quarter}季度未召开大党委会议，请尽快安排", f"community:{community_id}")
     log.info("meeting reminder community=%s year=%s quarter=%s", community_id, year, quarter)
     return True
 

@@ -418,3 +418,32 @@ def test_residents_are_told_when_it_opens_and_of_the_result(world):
     assert titles == 2
     assert world.db_value(sa.select(sa.func.count(Notification.id)).where(
         Notification.user_id == world.users["o-201"])) == 0
+
+
+def test_the_whole_roll_is_told_set_based_and_each_owner_pushed_once(world):
+    """Opening and closing tell every bound user through notify_many: one inbox item each
+    (as before), one WeChat message each, whichever way the jobs run."""
+    from app.extensions import db
+    from app.jobs import OutboxJob, drain
+    from app.wechat import get_client
+
+    made = world.consult()
+    world.close(made["id"])
+    if world.app.extensions.get("rq_queue") is not None:
+        with world.app.app_context():
+            drain()
+            db.session.remove()
+    told = ["o-101", "o-102", "o-103", "o-104", "o2-101", "fam-101"]
+    for who in told:
+        items = world.get("/notifications", who)["items"]
+        assert [(i["kind"], i["ref"]) for i in items] == [
+            ("consultation", f"consultation:{made['id']}")] * 2
+        assert items[1]["title"] == "协商表决已开始"
+    assert world.get("/notifications", "o-201")["items"] == []
+    with world.app.app_context():
+        sent = sorted(m["touser"] for m in get_client().sent)
+    assert sent == sorted(told * 2)
+    with world.app.app_context():
+        paths = set(db.session.scalars(sa.select(OutboxJob.path)))
+        db.session.remove()
+    assert paths == {"app.notifications.jobs:send_subscribe_messages"}
