@@ -23,11 +23,14 @@
 
 Services flush and never commit; CLI commands and jobs commit per batch in their own modules.
 """
+import hashlib
+import json
 import logging
 import re
 from contextvars import ContextVar
 from functools import lru_cache, wraps
 
+import orjson
 from flask import current_app, make_response, request
 from flask_smorest import Blueprint as SmorestBlueprint
 from sqlalchemy import event
@@ -177,6 +180,18 @@ class Blueprint(SmorestBlueprint):
     def __init__(self, *args, tag: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.tag = tag
+
+    @staticmethod
+    def _generate_etag(etag_data, extra_data=None):
+        """flask-smorest's ETag, a SHA-1 of the data as JSON with sorted keys, written by
+        orjson (the standard encoder was a tenth of a list request's time)."""
+        if extra_data:
+            etag_data = (etag_data, extra_data)
+        try:
+            data = orjson.dumps(etag_data, option=orjson.OPT_SORT_KEYS)
+        except TypeError:  # what orjson does not write (huge integers, non-string keys)
+            data = json.dumps(etag_data, sort_keys=True).encode()
+        return hashlib.sha1(data, usedforsecurity=False).hexdigest()
 
     def _store_endpoint_docs(self, endpoint, obj, parameters, tags, **options):
         if tags is None and self.tag is not None:
