@@ -97,7 +97,7 @@ def read_unit(view, args, kwargs):
 _reading: ContextVar[dict | None] = ContextVar("llt_reading", default=None)
 _WRITE = re.compile(r"^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
 _LOCK = re.compile(r"\bFOR\s+(NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b", re.IGNORECASE)
-AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
+AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT", "llt_read": True}  # (the mark: this rule only)
 _READ_KEY = "llt.read_without_transaction"
 
 
@@ -128,7 +128,7 @@ def end_read(_exc=None) -> None:
 @event.listens_for(Engine, "before_cursor_execute")
 def _transaction_before_writing(conn, cursor, statement, parameters, context, executemany):
     """In a read without a transaction, open one before the first write or lock."""
-    if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+    if not conn.get_execution_options().get("llt_read"):
         return
     raw = cursor.connection
     if raw.info.transaction_status != 0:  # not idle: already in a transaction
