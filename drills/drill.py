@@ -277,6 +277,8 @@ class Storm:
             outcome = resp.status_code
         except requests.ConnectionError as err:
             outcome = "refused" if "refused" in str(err).lower() else "reset"
+        except requests.exceptions.ChunkedEncodingError:  # the status line came, the body was
+            outcome = "reset"                               # cut (a worker killed mid-answer)
         except requests.Timeout:
             outcome = "timeout"
         return outcome, time.monotonic() - start
