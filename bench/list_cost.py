@@ -16,9 +16,7 @@ as the first staff member of community 1, with the session already kept by an ea
 
 The database is written to (the demo data, a session): give it a scratch database.
 """
-import argparse
 import cProfile
-import logging
 import pstats
 import statistics
 import sys
@@ -30,37 +28,22 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.redeem_cost import pg  # noqa: E402
+from bench.inprocess import arguments, dispose, migrated_app  # noqa: E402
 from tests.factories import Bank  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--redis", default=None)
-    parser.add_argument("-n", type=int, default=300, help="sequential requests to time")
+    parser = arguments(__doc__, 300, "requests")
     parser.add_argument("--path", default=None, help="the GET to time (default: P1's list)")
-    parser.add_argument("--show", action="store_true", help="print every statement")
-    parser.add_argument("--profile", type=int, default=0, metavar="N",
-                        help="also profile the timed loop (cProfile): print the N costliest "
-                             "functions, by their own time")
     args = parser.parse_args()
 
-    from flask_migrate import upgrade
-
-    from app import create_app, demo
+    from app import demo
     from app.auth.models import RoleGrant
     from app.extensions import db
     from app.orders.models import ServiceRequest
-    from config import engine_options
 
-    url = pg(args.db)
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url,
-                                 "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
-                                 "REDIS_URL": args.redis})
-    logging.disable(logging.INFO)
+    app = migrated_app(args.db, args.redis)
     with app.app_context():
-        upgrade()
         if not db.session.scalar(sa.select(sa.func.count(ServiceRequest.id))):
             demo.seed()
             db.session.commit()
@@ -105,9 +88,7 @@ def main() -> None:
           f"{statistics.median(wall):.2f}")
     if profiler:
         pstats.Stats(profiler).sort_stats("tottime").print_stats(args.profile)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    dispose(app)
 
 
 if __name__ == "__main__":

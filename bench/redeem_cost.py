@@ -15,9 +15,7 @@ one with a per-user limit), then:
 
 The database is written to (rows are added, nothing is dropped): give it a scratch database.
 """
-import argparse
 import cProfile
-import logging
 import pstats
 import statistics
 import sys
@@ -29,43 +27,18 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.inprocess import arguments, dispose, migrated_app  # noqa: E402
 from tests.factories import Bank  # noqa: E402
 
 
-def pg(url: str) -> str:
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
-    return url
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--redis", default=None)
-    parser.add_argument("-n", type=int, default=400, help="sequential redemptions to time")
-    parser.add_argument("--show", action="store_true", help="print every statement")
-    parser.add_argument("--profile", type=int, default=0, metavar="N",
-                        help="also profile the timed loop (cProfile): print the N costliest "
-                             "functions, by their own time")
-    args = parser.parse_args()
+    args = arguments(__doc__, 400, "redemptions").parse_args()
 
-    from flask_migrate import upgrade
-
-    from app import create_app
     from app.auth.models import RoleGrant
     from app.extensions import db
     from app.mall.models import MallItem, Merchant
-    from config import engine_options
 
-    url = pg(args.db)
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url,
-                                 "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
-                                 "REDIS_URL": args.redis,
-                                 "TIMEBANK_DEFAULT_BUDGET": 10**12})
-    logging.disable(logging.INFO)
-    with app.app_context():
-        upgrade()
+    app = migrated_app(args.db, args.redis, TIMEBANK_DEFAULT_BUDGET=10**12)
     bank = Bank(app)
     stamp = str(int(time.time()))
     bank._communities["测试社区"] = bank.community(f"成本社区{stamp}")  # a budget of its own
@@ -137,9 +110,7 @@ def main() -> None:
               f"wall ms mean {statistics.fmean(wall):.2f} median {statistics.median(wall):.2f}")
     if profiler:
         pstats.Stats(profiler).sort_stats("tottime").print_stats(args.profile)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    dispose(app)
 
 
 if __name__ == "__main__":

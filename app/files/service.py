@@ -9,7 +9,8 @@ Other domains use three things:
   user may see that record; a file is readable by whoever may see its record, and always by its
   uploader. Files never import the domains.
 - `refs(...)`/`refs_for_many(...)`: `[{id, url}]` for a record, each url signed for the viewer
-  and valid for 10 minutes, so `<image src>` and `<img>` work without a Bearer header.
+  and valid for 10 minutes, so `<image src>` and `<img>` work without a Bearer header;
+  `ids_column(...)` puts each record's file ids in a list's own query, `refs_from_ids` signs them.
 
 Attached images are screened by WeChat's image check (`mediaCheckAsync`) after commit; a
 rejected photo is hidden from everyone and its uploader told.

@@ -40,6 +40,13 @@ def _notes(app, openid, kind="photo_rejected"):
                                                          Notification.kind == kind)))
 
 
+def _listed(files, rid):
+    """The request's line in the staff queue (its photos are read with the page)."""
+    page = files.client.get("/api/v1/requests?scope=community&limit=100",
+                            headers=files.h("demo-staff-1")).get_json()["items"]
+    return next(line for line in page if line["id"] == rid)
+
+
 def test_attached_photo_is_checked_and_passes(files):
     fid = files.photo("demo-resident-1")
     assert files.stored(fid).check_status == "none"   # nobody else sees it yet
@@ -64,6 +71,7 @@ def test_rejected_photo_is_hidden_and_its_uploader_told(files, app):
     assert files.stored(fid).check_status == "rejected"
     assert files.get(rid, "demo-staff-1")["photos"] == []
     assert files.get(rid, "neighbour-photo-risky")["photos"] == []
+    assert _listed(files, rid)["photos"] == []
     for who in ("demo-staff-1", "neighbour-photo-risky", "demo-admin"):
         assert files.client.get(f"/api/v1/files/{fid}",
                                 headers=files.h(who)).status_code == 404, who
@@ -91,6 +99,7 @@ def test_verdict_arrives_at_the_signed_callback(files, app):
     assert files.stored(keep).check_status == "passed"
     assert files.stored(bad).check_status == "rejected"
     assert [p["id"] for p in files.get(rid, "demo-staff-1")["photos"]] == [keep]
+    assert [p["id"] for p in _listed(files, rid)["photos"]] == [keep]  # the queue's line too
     assert _notes(app, "neighbour-photo-async") == ["图片未通过审核"]  # told once
     # A verdict for a check nobody asked for, or one already decided, changes nothing.
     assert push("unknown-trace", "risky").status_code == 200

@@ -5,6 +5,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.web.test_outbox import _rows as _outbox
+
 MANY = "app.notifications.jobs:send_subscribe_messages"
 
 
@@ -36,17 +38,6 @@ def _fake(app):
 
     with app.app_context():
         return get_client()
-
-
-def _outbox(app):
-    from app.extensions import db
-    from app.jobs import OutboxJob
-
-    with app.app_context():
-        rows = [(r.path, r.status, r.attempts) for r in db.session.scalars(
-            sa.select(OutboxJob).order_by(OutboxJob.id))]
-        db.session.remove()
-        return rows
 
 
 def _notes(app):
